@@ -1,0 +1,38 @@
+# openrecord: `make site` builds the bundled content into site/; `make test` runs every check.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site serve test lint typecheck pytest golden clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/openrecord build
+
+serve: $(STAMP)
+	$(BIN)/openrecord serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy generator
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+# Refresh the golden output of tests/golden/ after an intended change to the pages.
+golden: $(STAMP)
+	OPENRECORD_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_golden.py
+
+clean:
+	rm -rf build site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,141 @@
+"""The openrecord command: build, check, serve and new."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator import build as pipeline
+from generator.engine import ENGINES
+from generator.errors import ContentError, OpenRecordError
+from generator.scaffold import new_record
+from generator.schema import TYPES_BY_FOLDER, TYPES_BY_NAME
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(command: F) -> F:
+    """Turn openrecord's errors into messages and exit status 1, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ContentError as error:
+            click.echo(error.report(), err=True)
+            sys.exit(1)
+        except OpenRecordError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+_ROOT = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="The repository holding mkdocs.yml and content/.",
+)
+
+
+@click.group()
+@click.version_option(package_name="openrecord")
+def cli() -> None:
+    """Publish the open record of collaborative government from a Git repository."""
+
+
+@cli.command()
+@_ROOT
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the site (default: site/ in the repository).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True,
+              help="The rendering engine.")
+@_reports_errors
+def build(root: Path, site_dir: Path | None, strict: bool, engine: str) -> None:
+    """Build the site into site/ (or --site-dir), replacing it only when the build succeeds."""
+    result = pipeline.build(root.resolve(), site_dir.resolve() if site_dir else None, engine)
+    click.echo(f"built {result.pages} pages into {result.site_dir}")
+
+
+@cli.command()
+@_ROOT
+@_reports_errors
+def check(root: Path) -> None:
+    """Check the content (schemas, references, history rules) without writing anything."""
+    site = pipeline.check(root.resolve())
+    click.echo(f"ok: {len(site.records)} records, {len(site.pages)} pages, "
+               f"{len(site.topics)} topics")
+
+
+@cli.command()
+@click.argument("record_type", metavar="TYPE",
+                type=click.Choice(sorted([*TYPES_BY_NAME, *TYPES_BY_FOLDER])))
+@click.argument("title")
+@_ROOT
+@_reports_errors
+def new(record_type: str, title: str, root: Path) -> None:
+    """Write a new record of TYPE (workshop, intention, decision) titled TITLE."""
+    kind = TYPES_BY_NAME.get(record_type) or TYPES_BY_FOLDER[record_type]
+    path = new_record(root.resolve(), kind, title)
+    click.echo(path.relative_to(root.resolve()).as_posix())
+
+
+@cli.command()
+@_ROOT
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@_reports_errors
+def serve(root: Path, port: int) -> None:
+    """Build, serve the site on 127.0.0.1 and rebuild when content/ or theme/ changes."""
+    root = root.resolve()
+    site_dir = root / "build" / "preview"
+    pipeline.build(root, site_dir)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+    watched = [root / "content", root / "theme", root / "mkdocs.yml"]
+    seen = _snapshot(watched)
+    try:
+        while True:
+            time.sleep(1)
+            now = _snapshot(watched)
+            if now != seen:
+                seen = now
+                try:
+                    result = pipeline.build(root, site_dir)
+                    click.echo(f"rebuilt {result.pages} pages")
+                except ContentError as error:
+                    click.echo(error.report(), err=True)
+                except OpenRecordError as error:
+                    click.echo(f"error: {error}", err=True)
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
+def _snapshot(paths: list[Path]) -> dict[str, tuple[float, int]]:
+    """Return the modification time and size of every file under the given paths."""
+    found: dict[str, tuple[float, int]] = {}
+    for base in paths:
+        candidates = [base] if base.is_file() else [
+            Path(d) / name for d, _, names in os.walk(base) for name in names]
+        for path in candidates:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            found[str(path)] = (stat.st_mtime, stat.st_size)
+    return found
+
+
+def main() -> None:
+    """Run the command line."""
+    cli(prog_name="openrecord")

@@ -1,0 +1,105 @@
+"""Read the site settings from mkdocs.yml: the part openrecord uses, and the rest for the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from generator.errors import ConfigError
+
+
+class OpenRecordSettings(BaseModel):
+    """Settings under ``extra.openrecord`` in mkdocs.yml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lang: str = Field("en", description="Default language of records (BCP 47).")
+    licence_name: str = Field(
+        "Open Government Licence v3.0", description="Licence of the content and open data."
+    )
+    licence_url: str = Field(
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        description="Address of the licence text.",
+    )
+    feed_items: int = Field(50, ge=1, le=1000, description="Newest items kept in each feed.")
+    page_size: int = Field(50, ge=5, le=1000, description="Records per page on index pages.")
+    branch: str = Field("main", description="The published branch, whose first-parent line is "
+                        "the history of the record.")
+    publisher: str | None = Field(None, description="Who publishes the record, for feeds.")
+
+
+class SiteConfig(BaseModel):
+    """The settings openrecord reads; everything else in mkdocs.yml goes to the engine as is."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    site_name: str
+    site_url: str | None = None
+    site_description: str | None = None
+    repo_url: str | None = None
+    edit_uri: str | None = None
+    copyright: str | None = None
+    openrecord: OpenRecordSettings = OpenRecordSettings()
+    raw: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("site_url", "repo_url")
+    @classmethod
+    def _absolute_http(cls, value: str | None) -> str | None:
+        """Accept only absolute http(s) addresses, kept without a trailing slash."""
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an absolute http(s) address such as https://example.org/")
+        return value.rstrip("/")
+
+    @property
+    def base_path(self) -> str:
+        """Return the path the site is served under, such as '/' or '/openrecord/'."""
+        path = urlsplit(self.site_url).path if self.site_url else ""
+        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+    def absolute(self, url: str) -> str:
+        """Return an absolute address for a site-relative one; needs site_url."""
+        if not self.site_url:
+            raise ConfigError("site_url is not set in mkdocs.yml; feeds and open data need "
+                              "absolute addresses, so set it to where the site is published")
+        return f"{self.site_url}/{url.lstrip('/')}"
+
+    @property
+    def branch(self) -> str:
+        """Return the published branch."""
+        return self.openrecord.branch
+
+    def edit_url(self, path: str) -> str | None:
+        """Return the web address that proposes a change to a file, when the repo is known."""
+        if not self.repo_url or self.edit_uri is None:
+            return None
+        return f"{self.repo_url}/{self.edit_uri.strip('/')}/{path}"
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read mkdocs.yml, refusing settings openrecord cannot use."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path.name}: not found; run openrecord in the site's folder") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path.name}: not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path.name}:1: must be a mapping of settings")
+    extra = raw.get("extra") or {}
+    values = {key: raw.get(key) for key in SiteConfig.model_fields if key in raw}
+    values["openrecord"] = extra.get("openrecord") or {}
+    try:
+        return SiteConfig(**values, raw=raw)
+    except ValidationError as error:
+        details = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        raise ConfigError(f"{path.name}: {details}") from None

@@ -1,0 +1,71 @@
+"""Stage 6, engine: run the rendering engine on the docs tree.
+
+openrecord never runs inside the engine. It writes an engine configuration
+(the site's mkdocs.yml with the docs tree, output folder, theme overrides and
+section-only navigation filled in) and runs the engine's own command on it, so
+mkdocs-material today and Zensical tomorrow read the same files.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.config import SiteConfig
+from generator.errors import EngineError
+from generator.schema import RECORD_TYPES
+
+ENGINES = ("mkdocs", "zensical")
+_SANITIZER = "generator.sanitize"
+
+
+def engine_config(
+    config: SiteConfig, root: Path, docs_dir: Path, site_dir: Path, extra_pages: list[str]
+) -> dict[str, Any]:
+    """Return the engine's configuration for one build."""
+    raw = dict(config.raw)
+    raw["docs_dir"] = str(docs_dir.resolve())
+    raw["site_dir"] = str(site_dir.resolve())
+    raw.pop("edit_uri", None)  # openrecord draws its own "Propose a change" links
+    theme = dict(raw.get("theme") or {"name": "material"})
+    if (root / "theme").is_dir():
+        theme["custom_dir"] = str((root / "theme").resolve())
+    raw["theme"] = theme
+    nav: list[Any] = [{"Home": "index.md"}]
+    nav += [{record_type.plural_label: f"{record_type.folder}/index.md"}
+            for record_type in RECORD_TYPES]
+    nav += [{"Topics": "topics/index.md"}]
+    nav += extra_pages
+    raw["nav"] = nav
+    raw["not_in_nav"] = "/**"
+    extensions = [ext for ext in raw.get("markdown_extensions") or [] if ext != _SANITIZER]
+    raw["markdown_extensions"] = [*extensions, _SANITIZER]
+    return raw
+
+
+def run_engine(engine: str, config_path: Path) -> None:
+    """Run the named engine's build on a configuration file; raise with its output on failure."""
+    if engine == "mkdocs":
+        command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_path)]
+    elif engine == "zensical":
+        binary = shutil.which("zensical") or str(Path(sys.executable).with_name("zensical"))
+        command = [binary, "build", "-f", str(config_path)]
+    else:
+        raise EngineError(f"unknown engine '{engine}'; use one of: {', '.join(ENGINES)}")
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise EngineError(f"the {engine} engine is not installed; pip install {engine}") from None
+    if result.returncode != 0:
+        raise EngineError(f"{engine} failed (exit {result.returncode}):\n"
+                          f"{result.stderr.strip() or result.stdout.strip()}")
+
+
+def write_engine_config(raw: dict[str, Any], path: Path) -> None:
+    """Write the engine configuration as YAML."""
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -1,0 +1,74 @@
+"""Small HTML fragments for generated pages; every value from content is escaped here.
+
+Generated pages are Markdown files whose structure is raw HTML written by
+openrecord itself. Python-Markdown leaves an HTML block alone, so a value
+escaped here reaches the reader as text, whatever it contains.
+"""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+from collections.abc import Iterable
+from html import escape
+
+
+def e(value: object) -> str:
+    """Return a value as HTML text, safe in element content and quoted attributes."""
+    return escape(str(value), quote=True)
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """Return the link from one site-relative directory URL to another ('' is the home page)."""
+    if "#" in to_url:
+        to_url, anchor = to_url.split("#", 1)
+        return relative(from_url, to_url) + "#" + anchor
+    start = "/" + from_url.rstrip("/")
+    target = "/" + to_url
+    link = posixpath.relpath(target, start if from_url else "/")
+    if (to_url == "" or to_url.endswith("/")) and not link.endswith("/"):
+        link += "/"
+    return "./" if link in (".", "./") else link
+
+
+def format_date(value: datetime.date | datetime.datetime) -> str:
+    """Return a date as people read it: 3 Mar 2014."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def time_tag(value: datetime.date | datetime.datetime) -> str:
+    """Return a <time> element for a date."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    return f'<time datetime="{day.isoformat()}">{format_date(day)}</time>'
+
+
+def link(href: str, text: str, css: str | None = None, **attributes: str) -> str:
+    """Return an <a> element with escaped text and attributes."""
+    extra = "".join(f' {name.replace("_", "-")}="{e(value)}"' for name, value in attributes.items())
+    cls = f' class="{e(css)}"' if css else ""
+    return f'<a href="{e(href)}"{cls}{extra}>{e(text)}</a>'
+
+
+def status_badge(status: str) -> str:
+    """Return a status badge that says its status in words, not by colour alone."""
+    return (f'<span class="or-status or-status--{e(status)}">'
+            f'<span class="or-visually-hidden">Status: </span>{e(status)}</span>')
+
+
+def block(*lines: str) -> str:
+    """Join HTML lines into one raw block with no blank line inside it."""
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def bullet_list(items: Iterable[str], css: str = "") -> str:
+    """Return a <ul> of already-built HTML items, or '' when there are none."""
+    rows = [f"<li>{item}</li>" for item in items]
+    if not rows:
+        return ""
+    cls = f' class="{css}"' if css else ""
+    return f"<ul{cls}>" + "".join(rows) + "</ul>"
+
+
+def label_of(field_name: str) -> str:
+    """Return a front matter key as a label: decided_by -> Decided by."""
+    return field_name.replace("_", " ").capitalize()

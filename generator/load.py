@@ -1,0 +1,232 @@
+"""Stage 1, load: read every file under content/ and split front matter from body.
+
+Nothing is interpreted here. Front matter is parsed into YAML nodes (with line
+numbers and quoting kept) by a strict reader that refuses what YAML would
+otherwise turn into surprises: anchors, aliases, tags and duplicate keys.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from generator.errors import Collector
+from generator.schema import TYPES_BY_FOLDER
+
+#: Files larger than this are refused: a record is prose, not a data dump.
+MAX_FILE_BYTES = 1024 * 1024
+_FENCE = re.compile(r"^---[ \t]*$")
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.md$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file as read: path, front matter nodes and body, with line numbers."""
+
+    path: str
+    folder: str
+    slug: str
+    front: yaml.MappingNode
+    body: str
+    body_line: int
+    front_line: int = 2
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything read from content/: records and pages, plus the topics file."""
+
+    records: tuple[Source, ...]
+    pages: tuple[Source, ...]
+    topics: yaml.MappingNode | None
+    topics_path: str
+
+
+def load_content(root: Path, content_dir: str = "content") -> Loaded:
+    """Read every record, page and the topics file, collecting every problem."""
+    problems = Collector()
+    base = root / content_dir
+    if not base.is_dir():
+        problems.add(content_dir, 1, "there is no content folder; create it with one folder per type")
+        problems.raise_if_any()
+    records: list[Source] = []
+    pages: list[Source] = []
+    topics_path = f"{content_dir}/topics.yml"
+    topics: yaml.MappingNode | None = None
+    seen_names: dict[str, str] = {}
+    for path in _walk(base, root, problems):
+        rel = path.relative_to(root).as_posix()
+        folder = path.parent.relative_to(base).as_posix()
+        key = unicodedata.normalize("NFC", rel).casefold()
+        if key in seen_names:
+            problems.add(rel, 1, f"this name differs from {seen_names[key]} only by case or "
+                         "accents, and would publish at the same address; rename one of them")
+            continue
+        seen_names[key] = rel
+        text = _read_text(path, rel, problems)
+        if text is None:
+            continue
+        if rel == topics_path:
+            topics = _parse_yaml_mapping(text, rel, 1, problems, what="the topics file")
+            continue
+        if folder not in (*TYPES_BY_FOLDER, "pages") or not path.name.endswith(".md"):
+            problems.add(rel, 1, _misplaced_hint(folder, content_dir))
+            continue
+        if not _SAFE_NAME.match(path.name):
+            problems.add(rel, 1, "file names must be lowercase letters, digits and hyphens, "
+                         "starting with a letter or digit, ending in .md (such as pilot-areas.md)")
+            continue
+        source = _split(text, rel, folder, path.name[: -len(".md")], problems)
+        if source is not None:
+            (pages if folder == "pages" else records).append(source)
+    problems.raise_if_any()
+    return Loaded(tuple(records), tuple(pages), topics, topics_path)
+
+
+def _walk(base: Path, root: Path, problems: Collector) -> list[Path]:
+    """Return every file under base, sorted, refusing links and hidden names."""
+    found: list[Path] = []
+    for directory, dirnames, filenames in os.walk(base, followlinks=False):
+        here = Path(directory)
+        for name in sorted(dirnames):
+            if os.path.islink(here / name) or name.startswith((".", "-")):
+                rel = (here / name).relative_to(root).as_posix()
+                problems.add(rel, 1, "links and folders whose names start with '.' or '-' are "
+                             "not allowed in content/; use a plain folder")
+                dirnames.remove(name)
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                problems.add(rel, 1, "symbolic links are not allowed in content/: the site would "
+                             "publish whatever they point at; copy the file here instead")
+            elif name.startswith((".", "-")):
+                problems.add(rel, 1, "file names may not start with '.' or '-'; rename it")
+            else:
+                found.append(path)
+    return found
+
+
+def _misplaced_hint(folder: str, content_dir: str) -> str:
+    """Say where content files belong."""
+    folders = ", ".join(f"{content_dir}/{name}/" for name in (*TYPES_BY_FOLDER, "pages"))
+    return f"openrecord only reads Markdown (.md) files in {folders} and {content_dir}/topics.yml; " \
+        "move or remove this file"
+
+
+def _read_text(path: Path, rel: str, problems: Collector) -> str | None:
+    """Return a file's text, or None after recording why it cannot be read."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.add(rel, 1, f"the file is {size} bytes, more than the limit of {MAX_FILE_BYTES}; "
+                     "split it or move large material elsewhere and link to it")
+        return None
+    data = path.read_bytes()
+    if b"\x00" in data:
+        problems.add(rel, data[: data.index(b"\x00")].count(b"\n") + 1,
+                     "the file contains a NUL byte; save it as plain UTF-8 text")
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.add(rel, 1, "the file starts with a byte-order mark; save it as UTF-8 without BOM")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.add(rel, line, "the file is not valid UTF-8; save it with UTF-8 encoding")
+        return None
+    return text.replace("\r\n", "\n")
+
+
+def _split(text: str, rel: str, folder: str, slug: str, problems: Collector) -> Source | None:
+    """Split a Markdown file into front matter nodes and body."""
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        problems.add(rel, 1, _missing_fence_hint(text))
+        return None
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    if end is None:
+        problems.add(rel, 1, "the front matter opened with '---' is never closed; add a line "
+                     "with just '---' after the last field")
+        return None
+    front = _parse_yaml_mapping("\n".join(lines[1:end]), rel, 2, problems, what="front matter")
+    if front is None:
+        return None
+    body = "\n".join(lines[end + 1 :])
+    return Source(rel, folder, slug, front, body, end + 2)
+
+
+def _missing_fence_hint(text: str) -> str:
+    """Explain what a file without YAML front matter should look like."""
+    for handler in (frontmatter.TOMLHandler(), frontmatter.JSONHandler()):
+        if handler.detect(text):
+            return (f"front matter must be YAML between '---' lines, not "
+                    f"{type(handler).__name__.removesuffix('Handler')}; rewrite it as YAML")
+    return ("the file has no front matter: start it with a line '---', then fields such as "
+            "'title: ...', then a line '---' (run `openrecord new` for a template)")
+
+
+def _parse_yaml_mapping(
+    text: str, rel: str, first_line: int, problems: Collector, what: str
+) -> yaml.MappingNode | None:
+    """Parse YAML strictly into nodes, refusing anchors, aliases, tags and duplicate keys."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.BaseLoader):
+            line = first_line + event.start_mark.line
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                problems.add(rel, line, "YAML anchors and aliases (& and *) are not allowed; "
+                             "write each value out in full")
+                return None
+            tag = getattr(event, "tag", None)
+            if tag is not None and not isinstance(event, yaml.DocumentStartEvent):
+                problems.add(rel, line, f"YAML tags such as {tag} are not allowed; remove the tag "
+                             "and write the value as plain text")
+                return None
+        node = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problems.add(rel, line, f"{what} is not valid YAML ({error.problem}); check the "
+                     "indentation and quote values that contain ': ' or start with a symbol")
+        return None
+    except yaml.YAMLError as error:
+        problems.add(rel, first_line, f"{what} is not valid YAML ({error})")
+        return None
+    if node is None:
+        problems.add(rel, first_line, f"{what} is empty; add fields such as 'title: ...'")
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        problems.add(rel, first_line + node.start_mark.line,
+                     f"{what} must be a list of 'key: value' lines, not a single value or list")
+        return None
+    return node if _keys_are_unique(node, rel, first_line, problems) else None
+
+
+def _keys_are_unique(node: yaml.Node, rel: str, first_line: int, problems: Collector) -> bool:
+    """Check that no mapping in the tree gives a key twice; report every repeat."""
+    unique = True
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            line = first_line + key.start_mark.line
+            if not isinstance(key, yaml.ScalarNode):
+                problems.add(rel, line, "keys must be plain words such as 'title'")
+                unique = False
+            elif key.value in seen:
+                problems.add(rel, line, f"'{key.value}' is given twice (first on line "
+                             f"{seen[key.value]}); keep one of them")
+                unique = False
+            else:
+                seen[key.value] = line
+            unique = _keys_are_unique(value, rel, first_line, problems) and unique
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            unique = _keys_are_unique(item, rel, first_line, problems) and unique
+    return unique

@@ -1,0 +1,116 @@
+"""The domain: records, pages, topics, revisions and the site they make."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from generator import schema
+from generator.config import SiteConfig
+
+
+@dataclass(frozen=True)
+class Record:
+    """One validated record: its id, type, front matter and body."""
+
+    id: str
+    type: schema.RecordType
+    slug: str
+    path: str
+    meta: schema.Record
+    body: str
+    body_line: int
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        """Return the record's address relative to the site root, such as 'decisions/x/'."""
+        return f"{self.id}/"
+
+    @property
+    def status(self) -> str:
+        """Return the record's current status."""
+        return str(getattr(self.meta, "status"))  # noqa: B009 - every record type declares it
+
+    def line_of(self, key: str) -> int:
+        """Return the line a front matter key is on, or the first line of the file."""
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One plain page from content/pages/, published at /<slug>/."""
+
+    slug: str
+    path: str
+    meta: schema.Page
+    body: str
+    body_line: int
+
+    @property
+    def url(self) -> str:
+        """Return the page's address relative to the site root."""
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic from content/topics.yml."""
+
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One link from a record to another, through a named front matter field."""
+
+    source: str
+    field: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Links:
+    """References between records, both ways."""
+
+    outgoing: Mapping[str, tuple[Reference, ...]]
+    incoming: Mapping[str, tuple[Reference, ...]]
+    superseded_by: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One published change of one record, read from the first-parent history."""
+
+    number: int
+    commit: str
+    date: datetime.datetime
+    author: str
+    pull_request: int | None
+    subject: str
+    note: str
+    minor: bool
+    path: str
+    text: str
+    deleted: bool = False
+
+    @property
+    def kind(self) -> str:
+        """Return 'minor' or 'major'."""
+        return "minor" if self.minor else "major"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build writes from: configuration, content, links and history."""
+
+    config: SiteConfig
+    records: tuple[Record, ...]
+    pages: tuple[Page, ...]
+    topics: tuple[Topic, ...]
+    links: Links
+    build_date: datetime.date
+    by_id: Mapping[str, Record] = field(default_factory=dict)

@@ -1,0 +1,318 @@
+"""Stage 5, render: write the complete docs tree the engine turns into HTML.
+
+Every page is a Markdown file with front matter for the theme. Structure is
+raw HTML written through ``generator.fragments`` (values escaped); record
+bodies stay Markdown, already checked by the validator and sanitised again
+after rendering. Two sources that would publish at one address are refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Collector
+from generator.fragments import (
+    block,
+    bullet_list,
+    e,
+    format_date,
+    label_of,
+    link,
+    relative,
+    status_badge,
+    time_tag,
+)
+from generator.model import Record, Reference, Revision, Site
+from generator.schema import RECORD_TYPES, RecordType, reference_fields
+
+#: Fields shown in the record header, in order, per type (references are shown apart).
+_FACT_FIELDS = {
+    "workshop": ("organisers", "participants", "location", "format", "facilitators"),
+    "intention": ("owner", "progress", "review_date"),
+    "decision": ("decided_by", "consulted", "informed", "review_date"),
+}
+#: How a reference reads from each end: (field) -> (label at the source, label at the target).
+_RELATION_LABELS = {
+    "produced": ("Intentions it produced", "Produced by workshop"),
+    "from": ("Came from workshop", "Intentions that came from it"),
+    "serves": ("Intentions it serves", "Decisions that serve it"),
+    "evidence": ("Evidence from workshop", "Decisions drawing on it"),
+    "supersedes": ("Supersedes", "Superseded by"),
+}
+
+
+@dataclass
+class DocsTree:
+    """The pages to write, by docs path; refuses two pages at one address."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    problems: Collector = field(default_factory=Collector)
+
+    def add(self, url: str, front: Mapping[str, Any], body: str, owner: str) -> None:
+        """Add the page published at a site-relative directory URL ('' is the home page)."""
+        if url in self.owners:
+            self.problems.add(owner.split(":")[0], 1, f"this would publish at /{url}, where "
+                              f"{self.owners[url]} already publishes; rename one of them")
+            return
+        self.owners[url] = owner
+        path = f"{url}index.md" if url else "index.md"
+        header = yaml.safe_dump(dict(front), allow_unicode=True, sort_keys=True, width=10_000)
+        self.pages[path] = f"---\n{header}---\n\n{body}"
+
+    def write(self, docs_dir: Path) -> int:
+        """Write every page under docs_dir; return how many were written."""
+        self.problems.raise_if_any()
+        for path, text in sorted(self.pages.items()):
+            target = docs_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return len(self.pages)
+
+
+def render_site(site: Site, history: Mapping[str, Sequence[Revision]]) -> DocsTree:
+    """Return the docs tree of the whole site."""
+    tree = DocsTree()
+    ordered = _newest_first(site.records, history)
+    _render_home(tree, site, ordered)
+    for record_type in RECORD_TYPES:
+        records = [record for record in ordered if record.type is record_type]
+        _render_type_index(tree, site, record_type, records)
+    _render_topics(tree, site, ordered)
+    for record in site.records:
+        _render_record(tree, site, record, history.get(record.id, ()))
+    for page in site.pages:
+        front = {"title": e(page.meta.title)}
+        if page.meta.summary:
+            front["description"] = e(page.meta.summary)
+        edit = site.config.edit_url(page.path)
+        actions = block('<nav class="or-actions" aria-label="Page actions">',
+                        link(edit, "Propose a change", "md-button") if edit else "", "</nav>")
+        tree.add(page.url, front, f"{_h1(page.meta.title)}\n\n{page.body}\n\n"
+                 f"{actions if edit else ''}", page.path)
+    return tree
+
+
+def sort_date(record: Record, history: Mapping[str, Sequence[Revision]]) -> datetime.date:
+    """Return the date a record sorts by: its own date, else its first commit, else the epoch."""
+    if record.meta.date is not None:
+        return record.meta.date
+    revisions = history.get(record.id)
+    if revisions:
+        return revisions[0].date.date()
+    return datetime.date(1970, 1, 1)
+
+
+def _newest_first(
+    records: Iterable[Record], history: Mapping[str, Sequence[Revision]]
+) -> list[Record]:
+    """Return records newest first, ties broken by id."""
+    by_id = sorted(records, key=lambda record: record.id)
+    return sorted(by_id, key=lambda record: sort_date(record, history), reverse=True)
+
+
+def _h1(title: str) -> str:
+    """Return the page's one <h1>, escaped."""
+    return f'<h1 id="title">{e(title)}</h1>'
+
+
+def _record_item(record: Record, from_url: str) -> str:
+    """Return one record as a list entry: title link, status, date and summary."""
+    date = time_tag(record.meta.date) if record.meta.date else "date not recorded"
+    return (f'{link(relative(from_url, record.url), record.meta.title, "or-item__title")} '
+            f'{status_badge(record.status)} <span class="or-item__date">{date}</span>'
+            f'<br><span class="or-item__summary">{e(record.meta.summary)}</span>')
+
+
+def _record_list(records: Sequence[Record], from_url: str) -> str:
+    """Return a list of records, or a sentence saying there are none."""
+    if not records:
+        return "<p>None yet.</p>"
+    return bullet_list((_record_item(record, from_url) for record in records), "or-list")
+
+
+def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
+    """Write the home page: what the site is, the latest records, how to follow and contribute."""
+    config = site.config
+    sections = [
+        _h1(config.site_name),
+        f'<p class="or-lead">{e(config.site_description)}</p>' if config.site_description else "",
+        '<h2 id="latest">Latest records</h2>',
+        _record_list(ordered[:10], ""),
+        '<h2 id="browse">Browse</h2>',
+        bullet_list(
+            f"{link(relative('', t.folder + '/'), t.plural_label)} "
+            f"({sum(1 for r in site.records if r.type is t)})"
+            for t in RECORD_TYPES
+        ) + bullet_list([link("topics/", "Topics")]),
+    ]
+    if any(page.slug == "how-to-contribute" for page in site.pages):
+        sections += ['<h2 id="contribute">Contribute</h2>',
+                     "<p>Anyone can propose a new record or a change to one. "
+                     f'{link("how-to-contribute/", "Read how to contribute")}.</p>']
+    tree.add("", {"title": e(config.site_name), "hide": ["toc"]}, block(*sections), "home page")
+
+
+def _render_type_index(
+    tree: DocsTree, site: Site, record_type: RecordType, records: Sequence[Record]
+) -> None:
+    """Write a type's index, grouped by status and paginated, and one page per status."""
+    size = site.config.openrecord.page_size
+    grouped = [record for status in record_type.statuses
+               for record in records if record.status == status]
+    chunks = [grouped[i : i + size] for i in range(0, len(grouped), size)] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        url = f"{record_type.folder}/" if number == 1 else f"{record_type.folder}/page/{number}/"
+        parts = [_h1(record_type.plural_label), _status_summary(record_type, records, url)]
+        for status in record_type.statuses:
+            in_status = [record for record in chunk if record.status == status]
+            if in_status:
+                parts += [f'<h2 id="{e(status)}">{e(status.capitalize())}</h2>',
+                          _record_list(in_status, url)]
+        if not grouped:
+            parts.append("<p>No records of this type yet.</p>")
+        parts.append(_pager(record_type.folder, number, len(chunks), url))
+        title = record_type.plural_label + (f" (page {number})" if number > 1 else "")
+        tree.add(url, {"title": e(title)}, block(*parts), f"{record_type.folder} index")
+    for status in record_type.statuses:
+        url = f"{record_type.folder}/status/{status}/"
+        in_status = [record for record in records if record.status == status]
+        title = f"{record_type.plural_label}: {status}"
+        tree.add(url, {"title": e(title)}, block(_h1(title), _record_list(in_status, url)),
+                 f"{record_type.folder} status index")
+
+
+def _status_summary(record_type: RecordType, records: Sequence[Record], url: str) -> str:
+    """Return a line counting records per status, each linking to its status page."""
+    counts = [
+        link(relative(url, f"{record_type.folder}/status/{status}/"),
+             f"{status}: {sum(1 for r in records if r.status == status)}")
+        for status in record_type.statuses
+    ]
+    return f'<p class="or-status-summary">{" · ".join(counts)}</p>'
+
+
+def _pager(folder: str, number: int, total: int, url: str) -> str:
+    """Return previous/next links between index pages."""
+    if total == 1:
+        return ""
+
+    def page_url(n: int) -> str:
+        return f"{folder}/" if n == 1 else f"{folder}/page/{n}/"
+
+    parts = []
+    if number > 1:
+        parts.append(link(relative(url, page_url(number - 1)), "Previous page", rel="prev"))
+    parts.append(f"<span>Page {number} of {total}</span>")
+    if number < total:
+        parts.append(link(relative(url, page_url(number + 1)), "Next page", rel="next"))
+    return f'<nav class="or-pager" aria-label="Pages">{" ".join(parts)}</nav>'
+
+
+def _render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
+    """Write the topic index and one page per topic."""
+    items = []
+    for topic in site.topics:
+        url = f"topics/{topic.id}/"
+        tagged = [record for record in ordered if topic.id in record.meta.topics]
+        items.append(f"{link(relative('topics/', url), topic.label)} ({len(tagged)}): "
+                     f"{e(topic.description)}")
+        body = block(_h1(topic.label), f'<p class="or-lead">{e(topic.description)}</p>',
+                     _record_list(tagged, url))
+        tree.add(url, {"title": e(topic.label), "description": e(topic.description)}, body,
+                 f"content/topics.yml ({topic.id})")
+    tree.add("topics/", {"title": "Topics"},
+             block(_h1("Topics"), bullet_list(items) or "<p>No topics yet.</p>"), "topic index")
+
+
+def _render_record(
+    tree: DocsTree, site: Site, record: Record, revisions: Sequence[Revision]
+) -> None:
+    """Write one record's page: header, body, and the records around it."""
+    url = record.url
+    header = block(
+        f'<div class="or-record or-record--{e(record.type.name)}">',
+        f'<p class="or-kicker"><span class="or-type">{e(record.type.label)}</span> '
+        f"{status_badge(record.status)}</p>",
+        _h1(record.meta.title),
+        f'<p class="or-summary">{e(record.meta.summary)}</p>',
+        _facts(site, record, url),
+        _actions(site, record),
+        "</div>",
+    )
+    themes = getattr(record.meta, "themes", [])
+    themes_html = block('<h2 id="themes">What was heard</h2>',
+                        bullet_list(e(theme) for theme in themes)) if themes else ""
+    related = _relations(site, record, url)
+    front = {"title": e(record.meta.title), "description": e(record.meta.summary)}
+    tree.add(url, front, f"{header}\n{themes_html}\n{record.body.strip()}\n\n{related}",
+             record.path)
+
+
+def _facts(site: Site, record: Record, url: str) -> str:
+    """Return the record's facts as a description list: date, people, topics."""
+    meta = record.meta
+    rows = [("Date", time_tag(meta.date) if meta.date else "date not recorded")]
+    for name in _FACT_FIELDS[record.type.name]:
+        value = getattr(meta, name)
+        if value in (None, [], ""):
+            continue
+        if isinstance(value, list):
+            shown = ", ".join(e(item) for item in value)
+        elif isinstance(value, datetime.date):
+            shown = time_tag(value)
+        elif name == "participants" and getattr(meta, "participants_approximate", False):
+            shown = f"about {e(value)}"
+        else:
+            shown = e(value)
+        rows.append((label_of(name), shown))
+    if meta.topics:
+        labels = {topic.id: topic.label for topic in site.topics}
+        rows.append(("Topics", ", ".join(
+            link(relative(url, f"topics/{topic}/"), labels.get(topic, topic))
+            for topic in meta.topics)))
+    cells = "".join(f"<dt>{e(label)}</dt><dd>{value}</dd>" for label, value in rows)
+    return f'<dl class="or-facts">{cells}</dl>'
+
+
+def _actions(site: Site, record: Record) -> str:
+    """Return the buttons under a record's header."""
+    edit = site.config.edit_url(record.path)
+    if not edit:
+        return ""
+    return (f'<nav class="or-actions" aria-label="Record actions">'
+            f'{link(edit, "Propose a change", "md-button")}</nav>')
+
+
+def _relations(site: Site, record: Record, url: str) -> str:
+    """Return the records this one refers to and those that refer to it, by relation."""
+    groups: list[tuple[str, list[str]]] = []
+    for key in reference_fields(type(record.meta)):
+        targets = [ref.target for ref in site.links.outgoing.get(record.id, ()) if ref.field == key]
+        if targets:
+            groups.append((_RELATION_LABELS[key][0], targets))
+    incoming: dict[str, list[str]] = {}
+    for ref in site.links.incoming.get(record.id, ()):
+        incoming.setdefault(ref.field, []).append(ref.source)
+    for key, sources in incoming.items():
+        groups.append((_RELATION_LABELS[key][1], sources))
+    if not groups:
+        return ""
+    parts = ['<section class="or-related" aria-labelledby="related">',
+             '<h2 id="related">Related records</h2>']
+    for label, ids in groups:
+        items = (_record_item(site.by_id[other], url) for other in ids)
+        parts += [f"<h3>{e(label)}</h3>", bullet_list(items, "or-list")]
+    parts.append("</section>")
+    return block(*parts)
+
+
+def references_of(site: Site, record: Record) -> tuple[Reference, ...]:
+    """Return every reference to or from a record."""
+    return site.links.outgoing.get(record.id, ()) + site.links.incoming.get(record.id, ())
