@@ -11,39 +11,70 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import engine as engines
-from generator.config import SiteConfig, load_config
+from generator.config import load_config
+from generator.errors import ContentError, Problem
+from generator.history import History, read_history
 from generator.link import link_records
 from generator.load import load_content
 from generator.model import Site
 from generator.publish import discard, staging_dir, swap_into_place
 from generator.render import render_site
+from generator.rules import accepted_decision_rewrites
 from generator.validate import validate_content
+
+Report = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build produced."""
+    """What a build produced, and what it warned about."""
 
     site_dir: Path
     pages: int
+    warnings: tuple[str, ...]
 
 
-def gather(root: Path) -> Site:
-    """Read, validate and link all content; raise ContentError listing every problem."""
+class Stages:
+    """Time each stage of a build, for progress lines and benchmarks."""
+
+    def __init__(self, timings: dict[str, float] | None, report: Report | None) -> None:
+        self.timings = timings if timings is not None else {}
+        self.report = report
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time one stage and report it when it ends."""
+        start = time.perf_counter()
+        yield
+        elapsed = time.perf_counter() - start
+        self.timings[name] = self.timings.get(name, 0.0) + elapsed
+        if self.report:
+            self.report(f"{name:<9} {elapsed:6.2f} s")
+
+
+def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
+    """Read, validate, link and date all content; raise ContentError listing every problem."""
+    stages = stages or Stages(None, None)
     config = load_config(root / "mkdocs.yml")
     # 1. load: read every file under content/, front matter as YAML nodes with line numbers.
-    loaded = load_content(root)
+    with stages.stage("load"):
+        loaded = load_content(root)
     # 2. validate: each record against its type's schema; every problem at once.
-    records, pages, topics = validate_content(loaded)
+    with stages.stage("validate"):
+        records, pages, topics = validate_content(loaded)
     published = [record for record in records if not record.meta.draft]
     drafts = [record for record in records if record.meta.draft]
     # 3. link: resolve references, compute backlinks, check supersession.
-    links = link_records(published, drafts, topics)
-    return Site(
+    with stages.stage("link"):
+        links = link_records(published, drafts, topics)
+    site = Site(
         config=config,
         records=tuple(sorted(published, key=lambda record: record.id)),
         pages=tuple(page for page in pages if not page.meta.draft),
@@ -52,41 +83,63 @@ def gather(root: Path) -> Site:
         build_date=build_date(),
         by_id={record.id: record for record in published},
     )
+    # 4. history: the revisions of every record, from one pass over git.
+    with stages.stage("history"):
+        history = read_history(root)
+    return site, history
 
 
-def build(root: Path, site_dir: Path | None = None, engine: str = "mkdocs") -> BuildResult:
+def build(
+    root: Path,
+    site_dir: Path | None = None,
+    engine: str = "mkdocs",
+    strict: bool = False,
+    timings: dict[str, float] | None = None,
+    report: Report | None = None,
+) -> BuildResult:
     """Build the site from the repository at root into site_dir (default root/site)."""
     site_dir = site_dir or root / "site"
-    # 1-3. load, validate, link: all data is gathered before anything is written.
-    site = gather(root)
-    # 4. history: the revisions of every record, from one pass over git.
-    history: dict[str, list] = {}  # type: ignore[type-arg]
+    stages = Stages(timings, report)
+    # 1-4. load, validate, link, history: all data is gathered before anything is written.
+    site, history = gather(root, stages)
+    warnings = _warnings(site, history, strict)
     # 5. render: the complete docs tree, refusing two pages at one address.
-    tree = render_site(site, history)
-    work = root / "build"
-    docs_dir = work / "docs"
-    shutil.rmtree(docs_dir, ignore_errors=True)
-    docs_dir.mkdir(parents=True)
-    pages = tree.write(docs_dir)
+    with stages.stage("render"):
+        tree = render_site(site, history)
+        docs_dir = root / "build" / "docs"
+        shutil.rmtree(docs_dir, ignore_errors=True)
+        docs_dir.mkdir(parents=True)
+        pages = tree.write(docs_dir)
     # 6. engine: render the docs tree to HTML in a staging folder beside site/.
     staged = staging_dir(site_dir)
     try:
-        config_path = work / "mkdocs.yml"
-        extra_nav = [{page.meta.title: f"{page.slug}/index.md"} for page in site.pages]
-        raw = engines.engine_config(site.config, root, docs_dir, staged, extra_nav)
-        engines.write_engine_config(raw, config_path)
-        engines.run_engine(engine, config_path)
+        with stages.stage("engine"):
+            config_path = root / "build" / "mkdocs.yml"
+            extra_nav = [{page.meta.title: f"{page.slug}/index.md"} for page in site.pages]
+            raw = engines.engine_config(site.config, root, docs_dir, staged, extra_nav)
+            engines.write_engine_config(raw, config_path)
+            engines.run_engine(engine, config_path)
         # 7. publish: swap the finished site into place in one step.
-        swap_into_place(staged, site_dir)
+        with stages.stage("publish"):
+            swap_into_place(staged, site_dir)
     except BaseException:
         discard(staged)
         raise
-    return BuildResult(site_dir, pages)
+    return BuildResult(site_dir, pages, warnings)
 
 
-def check(root: Path) -> Site:
-    """Validate the content and its links without writing anything."""
-    return gather(root)
+def check(root: Path, strict: bool = False) -> tuple[Site, tuple[str, ...]]:
+    """Validate the content, its links and its history rules without writing anything."""
+    site, history = gather(root)
+    return site, _warnings(site, history, strict)
+
+
+def _warnings(site: Site, history: History, strict: bool) -> tuple[str, ...]:
+    """Return the build's warnings; with strict, raise the history rules' problems instead."""
+    problems: list[Problem] = accepted_decision_rewrites(site, history)
+    if strict and problems:
+        raise ContentError(problems)
+    return (*history.warnings, *(str(problem) for problem in problems))
 
 
 def build_date() -> datetime.date:
@@ -95,8 +148,3 @@ def build_date() -> datetime.date:
     if epoch and epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
     return datetime.datetime.now(datetime.UTC).date()
-
-
-def site_config(root: Path) -> SiteConfig:
-    """Return the site's configuration."""
-    return load_config(root / "mkdocs.yml")

@@ -62,16 +62,22 @@ def cli() -> None:
 @_reports_errors
 def build(root: Path, site_dir: Path | None, strict: bool, engine: str) -> None:
     """Build the site into site/ (or --site-dir), replacing it only when the build succeeds."""
-    result = pipeline.build(root.resolve(), site_dir.resolve() if site_dir else None, engine)
+    result = pipeline.build(root.resolve(), site_dir.resolve() if site_dir else None, engine,
+                            strict=strict, report=_progress())
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"built {result.pages} pages into {result.site_dir}")
 
 
 @cli.command()
 @_ROOT
+@click.option("--strict", is_flag=True, help="Treat history-rule warnings as errors.")
 @_reports_errors
-def check(root: Path) -> None:
+def check(root: Path, strict: bool) -> None:
     """Check the content (schemas, references, history rules) without writing anything."""
-    site = pipeline.check(root.resolve())
+    site, warnings = pipeline.check(root.resolve(), strict=strict)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(f"ok: {len(site.records)} records, {len(site.pages)} pages, "
                f"{len(site.topics)} topics")
 
@@ -119,6 +125,15 @@ def serve(root: Path, port: int) -> None:
                     click.echo(f"error: {error}", err=True)
     except KeyboardInterrupt:
         server.shutdown()
+
+
+def _progress() -> pipeline.Report:
+    """Return a reporter that prints each stage's time on stderr."""
+
+    def report(line: str) -> None:
+        click.echo(line, err=True)
+
+    return report
 
 
 def _snapshot(paths: list[Path]) -> dict[str, tuple[float, int]]:

@@ -72,3 +72,8 @@ def bullet_list(items: Iterable[str], css: str = "") -> str:
 def label_of(field_name: str) -> str:
     """Return a front matter key as a label: decided_by -> Decided by."""
     return field_name.replace("_", " ").capitalize()
+
+
+def h1(title: str) -> str:
+    """Return a page's one <h1>, escaped."""
+    return f'<h1 id="title">{e(title)}</h1>'

@@ -73,10 +73,10 @@ def _reference_problem(
         if target in draft_ids:
             return f"{target} is a draft and is not published; publish it first or remove this"
         return (f"{target} does not exist; check the spelling against the file name "
-                f"(a {expected.label.lower()} id looks like {expected.folder}/<file name "
+                f"({_article(expected.label)} id looks like {expected.folder}/<file name "
                 "without .md>)")
     if record.type.name != target_type:
-        return (f"{target} is a {record.type.label.lower()}, but this field takes "
+        return (f"{target} is {_article(record.type.label)}, but this field takes "
                 f"{expected.plural_label.lower()} ({expected.folder}/...)")
     return None
 
@@ -112,3 +112,9 @@ def _check_supersession(
                          "accepted decision supersedes it; add 'supersedes: "
                          f"[{record.id}]' to the decision that replaces it")
     return superseded_by
+
+
+def _article(noun: str) -> str:
+    """Return a noun with its indefinite article: an intention, a decision."""
+    noun = noun.lower()
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"

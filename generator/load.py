@@ -21,7 +21,9 @@ from generator.schema import TYPES_BY_FOLDER
 
 #: Files larger than this are refused: a record is prose, not a data dump.
 MAX_FILE_BYTES = 1024 * 1024
-_FENCE = re.compile(r"^---[ \t]*$")
+#: The fence python-frontmatter recognises around YAML front matter ("---").
+_FENCE = frontmatter.YAMLHandler.FM_BOUNDARY
+_TOML_FENCE = re.compile(r"^\+{3}\s*$", re.MULTILINE)
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.md$")
 
 
@@ -165,10 +167,10 @@ def _split(text: str, rel: str, folder: str, slug: str, problems: Collector) -> 
 
 def _missing_fence_hint(text: str) -> str:
     """Explain what a file without YAML front matter should look like."""
-    for handler in (frontmatter.TOMLHandler(), frontmatter.JSONHandler()):
-        if handler.detect(text):
-            return (f"front matter must be YAML between '---' lines, not "
-                    f"{type(handler).__name__.removesuffix('Handler')}; rewrite it as YAML")
+    if _TOML_FENCE.match(text):
+        return "front matter must be YAML between '---' lines, not TOML; rewrite it as YAML"
+    if frontmatter.JSONHandler().detect(text):
+        return "front matter must be YAML between '---' lines, not JSON; rewrite it as YAML"
     return ("the file has no front matter: start it with a line '---', then fields such as "
             "'title: ...', then a line '---' (run `openrecord new` for a template)")
 

@@ -9,27 +9,23 @@ after rendering. Two sources that would publish at one address are refused.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-
-import yaml
-
-from generator.errors import Collector
+from collections.abc import Iterable, Sequence
 from generator.fragments import (
     block,
     bullet_list,
     e,
-    format_date,
+    h1,
     label_of,
     link,
     relative,
     status_badge,
     time_tag,
 )
-from generator.model import Record, Reference, Revision, Site
+from generator.history import History
+from generator.model import Record, Site
+from generator.render_history import history_summary, render_history_pages
 from generator.schema import RECORD_TYPES, RecordType, reference_fields
+from generator.tree import DocsTree
 
 #: Fields shown in the record header, in order, per type (references are shown apart).
 _FACT_FIELDS = {
@@ -47,36 +43,7 @@ _RELATION_LABELS = {
 }
 
 
-@dataclass
-class DocsTree:
-    """The pages to write, by docs path; refuses two pages at one address."""
-
-    pages: dict[str, str] = field(default_factory=dict)
-    owners: dict[str, str] = field(default_factory=dict)
-    problems: Collector = field(default_factory=Collector)
-
-    def add(self, url: str, front: Mapping[str, Any], body: str, owner: str) -> None:
-        """Add the page published at a site-relative directory URL ('' is the home page)."""
-        if url in self.owners:
-            self.problems.add(owner.split(":")[0], 1, f"this would publish at /{url}, where "
-                              f"{self.owners[url]} already publishes; rename one of them")
-            return
-        self.owners[url] = owner
-        path = f"{url}index.md" if url else "index.md"
-        header = yaml.safe_dump(dict(front), allow_unicode=True, sort_keys=True, width=10_000)
-        self.pages[path] = f"---\n{header}---\n\n{body}"
-
-    def write(self, docs_dir: Path) -> int:
-        """Write every page under docs_dir; return how many were written."""
-        self.problems.raise_if_any()
-        for path, text in sorted(self.pages.items()):
-            target = docs_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        return len(self.pages)
-
-
-def render_site(site: Site, history: Mapping[str, Sequence[Revision]]) -> DocsTree:
+def render_site(site: Site, history: History) -> DocsTree:
     """Return the docs tree of the whole site."""
     tree = DocsTree()
     ordered = _newest_first(site.records, history)
@@ -86,7 +53,7 @@ def render_site(site: Site, history: Mapping[str, Sequence[Revision]]) -> DocsTr
         _render_type_index(tree, site, record_type, records)
     _render_topics(tree, site, ordered)
     for record in site.records:
-        _render_record(tree, site, record, history.get(record.id, ()))
+        _render_record(tree, site, record, history)
     for page in site.pages:
         front = {"title": e(page.meta.title)}
         if page.meta.summary:
@@ -94,32 +61,26 @@ def render_site(site: Site, history: Mapping[str, Sequence[Revision]]) -> DocsTr
         edit = site.config.edit_url(page.path)
         actions = block('<nav class="or-actions" aria-label="Page actions">',
                         link(edit, "Propose a change", "md-button") if edit else "", "</nav>")
-        tree.add(page.url, front, f"{_h1(page.meta.title)}\n\n{page.body}\n\n"
+        tree.add(page.url, front, f"{h1(page.meta.title)}\n\n{page.body}\n\n"
                  f"{actions if edit else ''}", page.path)
+    render_history_pages(tree, site, history)
     return tree
 
 
-def sort_date(record: Record, history: Mapping[str, Sequence[Revision]]) -> datetime.date:
+def sort_date(record: Record, history: History) -> datetime.date:
     """Return the date a record sorts by: its own date, else its first commit, else the epoch."""
     if record.meta.date is not None:
         return record.meta.date
-    revisions = history.get(record.id)
+    revisions = history.of(record.id)
     if revisions:
         return revisions[0].date.date()
     return datetime.date(1970, 1, 1)
 
 
-def _newest_first(
-    records: Iterable[Record], history: Mapping[str, Sequence[Revision]]
-) -> list[Record]:
+def _newest_first(records: Iterable[Record], history: History) -> list[Record]:
     """Return records newest first, ties broken by id."""
     by_id = sorted(records, key=lambda record: record.id)
     return sorted(by_id, key=lambda record: sort_date(record, history), reverse=True)
-
-
-def _h1(title: str) -> str:
-    """Return the page's one <h1>, escaped."""
-    return f'<h1 id="title">{e(title)}</h1>'
 
 
 def _record_item(record: Record, from_url: str) -> str:
@@ -141,7 +102,7 @@ def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
     """Write the home page: what the site is, the latest records, how to follow and contribute."""
     config = site.config
     sections = [
-        _h1(config.site_name),
+        h1(config.site_name),
         f'<p class="or-lead">{e(config.site_description)}</p>' if config.site_description else "",
         '<h2 id="latest">Latest records</h2>',
         _record_list(ordered[:10], ""),
@@ -150,7 +111,7 @@ def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
             f"{link(relative('', t.folder + '/'), t.plural_label)} "
             f"({sum(1 for r in site.records if r.type is t)})"
             for t in RECORD_TYPES
-        ) + bullet_list([link("topics/", "Topics")]),
+        ) + bullet_list([link("topics/", "Topics"), link("changes/", "All changes")]),
     ]
     if any(page.slug == "how-to-contribute" for page in site.pages):
         sections += ['<h2 id="contribute">Contribute</h2>',
@@ -169,7 +130,7 @@ def _render_type_index(
     chunks = [grouped[i : i + size] for i in range(0, len(grouped), size)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
         url = f"{record_type.folder}/" if number == 1 else f"{record_type.folder}/page/{number}/"
-        parts = [_h1(record_type.plural_label), _status_summary(record_type, records, url)]
+        parts = [h1(record_type.plural_label), _status_summary(record_type, records, url)]
         for status in record_type.statuses:
             in_status = [record for record in chunk if record.status == status]
             if in_status:
@@ -184,7 +145,7 @@ def _render_type_index(
         url = f"{record_type.folder}/status/{status}/"
         in_status = [record for record in records if record.status == status]
         title = f"{record_type.plural_label}: {status}"
-        tree.add(url, {"title": e(title)}, block(_h1(title), _record_list(in_status, url)),
+        tree.add(url, {"title": e(title)}, block(h1(title), _record_list(in_status, url)),
                  f"{record_type.folder} status index")
 
 
@@ -223,27 +184,26 @@ def _render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> Non
         tagged = [record for record in ordered if topic.id in record.meta.topics]
         items.append(f"{link(relative('topics/', url), topic.label)} ({len(tagged)}): "
                      f"{e(topic.description)}")
-        body = block(_h1(topic.label), f'<p class="or-lead">{e(topic.description)}</p>',
+        body = block(h1(topic.label), f'<p class="or-lead">{e(topic.description)}</p>',
                      _record_list(tagged, url))
         tree.add(url, {"title": e(topic.label), "description": e(topic.description)}, body,
                  f"content/topics.yml ({topic.id})")
     tree.add("topics/", {"title": "Topics"},
-             block(_h1("Topics"), bullet_list(items) or "<p>No topics yet.</p>"), "topic index")
+             block(h1("Topics"), bullet_list(items) or "<p>No topics yet.</p>"), "topic index")
 
 
-def _render_record(
-    tree: DocsTree, site: Site, record: Record, revisions: Sequence[Revision]
-) -> None:
+def _render_record(tree: DocsTree, site: Site, record: Record, history: History) -> None:
     """Write one record's page: header, body, and the records around it."""
     url = record.url
     header = block(
         f'<div class="or-record or-record--{e(record.type.name)}">',
         f'<p class="or-kicker"><span class="or-type">{e(record.type.label)}</span> '
         f"{status_badge(record.status)}</p>",
-        _h1(record.meta.title),
+        h1(record.meta.title),
         f'<p class="or-summary">{e(record.meta.summary)}</p>',
         _facts(site, record, url),
-        _actions(site, record),
+        history_summary(site, record, history),
+        _actions(site, record, history),
         "</div>",
     )
     themes = getattr(record.meta, "themes", [])
@@ -281,13 +241,14 @@ def _facts(site: Site, record: Record, url: str) -> str:
     return f'<dl class="or-facts">{cells}</dl>'
 
 
-def _actions(site: Site, record: Record) -> str:
+def _actions(site: Site, record: Record, history: History) -> str:
     """Return the buttons under a record's header."""
     edit = site.config.edit_url(record.path)
-    if not edit:
-        return ""
-    return (f'<nav class="or-actions" aria-label="Record actions">'
-            f'{link(edit, "Propose a change", "md-button")}</nav>')
+    buttons = [link(edit, "Propose a change", "md-button") if edit else ""]
+    if history.of(record.id):
+        buttons.append(link("history/", "View history", "md-button"))
+    return f'<nav class="or-actions" aria-label="Record actions">{"".join(buttons)}</nav>'
+
 
 
 def _relations(site: Site, record: Record, url: str) -> str:
@@ -311,8 +272,3 @@ def _relations(site: Site, record: Record, url: str) -> str:
         parts += [f"<h3>{e(label)}</h3>", bullet_list(items, "or-list")]
     parts.append("</section>")
     return block(*parts)
-
-
-def references_of(site: Site, record: Record) -> tuple[Reference, ...]:
-    """Return every reference to or from a record."""
-    return site.links.outgoing.get(record.id, ()) + site.links.incoming.get(record.id, ())

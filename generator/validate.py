@@ -132,6 +132,8 @@ def _unknown_key_message(key: str, noun: str, known: list[str]) -> str:
 def _explain(detail: Any) -> str:
     """Return a plain explanation of one pydantic error."""
     kind = detail["type"]
+    if kind == "string_pattern_mismatch" and detail["loc"][0] == "lang":
+        return f"'{detail['input']}' is not a language tag; use a BCP 47 tag such as en or gd"
     if kind == "string_pattern_mismatch":
         return (f"'{detail['input']}' is not a valid id; use lowercase letters, digits and "
                 "hyphens (a reference is type/slug, such as decisions/pilot-areas)")

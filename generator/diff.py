@@ -1,0 +1,148 @@
+"""Read old versions of a record and say what changed between two of them.
+
+Old versions are read leniently: they were valid when they were published,
+but the schema may have moved on since, so nothing here refuses a version.
+Changes are given as field changes (``status: proposed → accepted``) and as a
+line diff of the body with the changed words marked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from generator.fragments import e
+
+_FENCE = re.compile(r"^-{3,}\s*$")
+_WORDS = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass(frozen=True)
+class Version:
+    """A record's text at one revision, split into front matter values and body."""
+
+    front: dict[str, Any]
+    body: str
+
+    @property
+    def status(self) -> str | None:
+        """Return the status at this version, if it had one."""
+        value = self.front.get("status")
+        return value if isinstance(value, str) else None
+
+    @property
+    def title(self) -> str:
+        """Return the title at this version."""
+        value = self.front.get("title")
+        return value if isinstance(value, str) else ""
+
+
+def parse_version(text: str) -> Version:
+    """Split a record's old text into front matter (all values kept as text) and body."""
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        return Version({}, text)
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    if end is None:
+        return Version({}, text)
+    try:
+        front = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader)  # noqa: S506 - text only
+    except yaml.YAMLError:
+        front = None
+    return Version(front if isinstance(front, dict) else {}, "\n".join(lines[end + 1 :]))
+
+
+def show_value(value: Any) -> str:
+    """Return a front matter value as one line of text."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(show_value(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {show_value(item)}" for key, item in value.items())
+    return str(value)
+
+
+def field_changes(old: Version | None, new: Version) -> list[tuple[str, str | None, str | None]]:
+    """Return (field, old value, new value) for each front matter field that changed."""
+    before = old.front if old else {}
+    changes = []
+    for key in [*before, *(key for key in new.front if key not in before)]:
+        was, now = before.get(key), new.front.get(key)
+        if was != now:
+            changes.append((key, None if was is None else show_value(was),
+                            None if now is None else show_value(now)))
+    return changes
+
+
+def body_changed(old: Version | None, new: Version) -> bool:
+    """Return whether the body text differs, ignoring trailing whitespace."""
+    return (old.body if old else "").strip() != new.body.strip()
+
+
+def render_field_changes(changes: list[tuple[str, str | None, str | None]]) -> str:
+    """Return field changes as an HTML list: `status: proposed → accepted`."""
+    if not changes:
+        return ""
+    items = []
+    for key, was, now in changes:
+        if was is None:
+            items.append(f"<code>{e(key)}</code>: added <ins>{e(now)}</ins>")
+        elif now is None:
+            items.append(f"<code>{e(key)}</code>: removed <del>{e(was)}</del>")
+        else:
+            items.append(f"<code>{e(key)}</code>: <del>{e(was)}</del> → <ins>{e(now)}</ins>")
+    return '<ul class="or-field-changes">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def render_body_diff(old: Version | None, new: Version, context: int = 2) -> str:
+    """Return a line diff of two bodies as HTML, with changed words marked inside lines."""
+    before = (old.body if old else "").strip().split("\n") if old and old.body.strip() else []
+    after = new.body.strip().split("\n") if new.body.strip() else []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    rows: list[str] = []
+    for group in matcher.get_grouped_opcodes(context):
+        if rows:
+            rows.append('<tr class="or-diff__gap"><td colspan="2">…</td></tr>')
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                rows += [_row(" ", e(line)) for line in before[i1:i2]]
+            elif tag == "replace" and i2 - i1 == j2 - j1:
+                for was, now in zip(before[i1:i2], after[j1:j2], strict=True):
+                    old_html, new_html = _word_diff(was, now)
+                    rows += [_row("-", old_html), _row("+", new_html)]
+            else:
+                rows += [_row("-", f"<del>{e(line)}</del>" if line else "") for line in before[i1:i2]]
+                rows += [_row("+", f"<ins>{e(line)}</ins>" if line else "") for line in after[j1:j2]]
+    if not rows:
+        return ""
+    return ('<table class="or-diff"><caption>Changes to the text (removed lines marked −, added '
+            "lines marked +)</caption><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _row(sign: str, html: str) -> str:
+    """Return one diff line as a table row, its sign spelled out for screen readers."""
+    names = {"-": ("removed", "−"), "+": ("added", "+"), " ": ("unchanged", "")}
+    kind, mark = names[sign]
+    return (f'<tr class="or-diff__{kind}"><td class="or-diff__sign" aria-label="{kind}">{mark}'
+            f"</td><td><code>{html}</code></td></tr>")
+
+
+def _word_diff(was: str, now: str) -> tuple[str, str]:
+    """Return two versions of a line with the words that differ wrapped in <del> and <ins>."""
+    old_words, new_words = _WORDS.findall(was), _WORDS.findall(now)
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    old_html, new_html = [], []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        old_part, new_part = e("".join(old_words[i1:i2])), e("".join(new_words[j1:j2]))
+        if tag == "equal":
+            old_html.append(old_part)
+            new_html.append(new_part)
+        else:
+            old_html.append(f"<del>{old_part}</del>" if old_part else "")
+            new_html.append(f"<ins>{new_part}</ins>" if new_part else "")
+    return "".join(old_html), "".join(new_html)

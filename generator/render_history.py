@@ -1,0 +1,282 @@
+"""Stage 5, render (history part): history pages, permalinks to versions, the change log,
+withdrawn records and redirects from old addresses.
+
+Published addresses never disappear: a renamed record's old address redirects,
+and a deleted record's address keeps a page saying when and how it was withdrawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.diff import (
+    Version,
+    body_changed,
+    field_changes,
+    parse_version,
+    render_body_diff,
+    render_field_changes,
+)
+from generator.fragments import block, e, format_date, h1, link, relative, status_badge, time_tag
+from generator.history import History
+from generator.model import Record, Revision, Site
+from generator.sanitize import find_unsafe_markup
+from generator.tree import DocsTree
+
+CHANGES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a status timeline: the status a revision put a record in."""
+
+    status: str
+    revision: Revision
+
+
+def versions_of(revisions: Sequence[Revision]) -> list[Version]:
+    """Return the parsed text of each revision."""
+    return [parse_version(revision.text) for revision in revisions]
+
+
+def timeline(revisions: Sequence[Revision]) -> list[Step]:
+    """Return each change of status along the revisions, oldest first."""
+    steps: list[Step] = []
+    for revision, version in zip(revisions, versions_of(revisions), strict=True):
+        status = version.status
+        if status and (not steps or steps[-1].status != status) and not revision.deleted:
+            steps.append(Step(status, revision))
+    return steps
+
+
+def revision_url(record_id: str, number: int) -> str:
+    """Return the permalink of one revision."""
+    return f"{record_id}/v{number}/"
+
+
+def pull_request_link(site: Site, revision: Revision, from_url: str) -> str:
+    """Return the pull request of a revision as a link (or text when the repo is unknown)."""
+    if revision.pull_request is None:
+        return ""
+    label = f"#{revision.pull_request}"
+    if site.config.repo_url:
+        return link(f"{site.config.repo_url}/pull/{revision.pull_request}", label)
+    return e(label)
+
+
+def history_summary(site: Site, record: Record, history: History) -> str:
+    """Return the header lines a record gets from its history, with its status timeline."""
+    url = record.url
+    local = ('<p class="or-unpublished" role="note"><strong>Unpublished changes:</strong> this '
+             "preview includes edits that are not committed yet.</p>"
+             if record.id in history.dirty else "")
+    revisions = history.of(record.id)
+    if not history.available or not revisions:
+        note = "history not available" if not history.available else "not yet published"
+        return f'<p class="or-versions">Version history: {note}.</p>{local}'
+    first, last = revisions[0], revisions[-1]
+    count = len(revisions)
+    steps = timeline(revisions)
+    parts = [
+        link(relative(url, revision_url(record.id, step.revision.number)),
+             f"{step.status} {format_date(step.revision.date)}")
+        for step in steps
+    ]
+    successor = site.links.superseded_by.get(record.id)
+    if successor:
+        parts.append("superseded by " + link(relative(url, f"{successor}/"),
+                                             site.by_id[successor].meta.title))
+    return block(
+        '<p class="or-versions">',
+        f"First published {time_tag(first.date)} · last updated {time_tag(last.date)} · "
+        f"version {count} · {link(relative(url, f'{record.id}/history/'), f'See all {count} versions')}",
+        "</p>",
+        f'<p class="or-timeline"><span class="or-timeline__label">Status timeline:</span> '
+        f"{' → '.join(parts)}</p>" if parts else "",
+        local,
+    )
+
+
+def render_history_pages(tree: DocsTree, site: Site, history: History) -> None:
+    """Write history and version pages, withdrawn records, redirects and the change log."""
+    for record in site.records:
+        revisions = history.of(record.id)
+        if revisions:
+            _render_record_history(tree, site, record.id, record.meta.title, revisions)
+    taken = set(site.by_id) | {alias for r in site.records for alias in r.meta.aliases}
+    for record_id, revisions in sorted(history.withdrawn.items()):
+        if record_id not in taken and len(revisions) > 1:
+            _render_withdrawn(tree, site, record_id, revisions)
+            taken.add(record_id)
+    redirects = {alias: record.id for record in site.records for alias in record.meta.aliases}
+    for old_id, new_id in history.former_ids.items():
+        if new_id in site.by_id:
+            redirects.setdefault(old_id, new_id)
+    for old_id, new_id in sorted(redirects.items()):
+        if old_id not in site.by_id:
+            tree.add(f"{old_id}/", {"title": e(site.by_id[new_id].meta.title),
+                                    "template": "redirect.html",
+                                    "location": relative(f"{old_id}/", f"{new_id}/"),
+                                    "search": {"exclude": True}, "robots": "noindex"},
+                     "", f"{site.by_id[new_id].path} (alias {old_id})")
+    _render_change_log(tree, site, history)
+
+
+def _render_record_history(
+    tree: DocsTree, site: Site, record_id: str, title: str, revisions: Sequence[Revision]
+) -> None:
+    """Write one record's history page and a permalink page per revision."""
+    url = f"{record_id}/history/"
+    versions = versions_of(revisions)
+    entries = []
+    for index in range(len(revisions) - 1, -1, -1):
+        revision, version = revisions[index], versions[index]
+        previous = versions[index - 1] if index else None
+        entries.append(_history_entry(site, record_id, revision, version, previous, url))
+    body = block(
+        h1(f"History of “{title}”"),
+        f'<p class="or-lead">{len(revisions)} versions, newest first. Each links to the record '
+        f"as it was. {link(relative(url, f'{record_id}/'), 'See the current version')}.</p>",
+        *entries,
+    )
+    tree.add(url, {"title": e(f"History: {title}"), "description": e(f"Every version of {title}")},
+             body, f"history of {record_id}")
+    for revision, version in zip(revisions, versions, strict=True):
+        if not revision.deleted:
+            _render_version(tree, site, record_id, revision, version, len(revisions))
+
+
+def _history_entry(
+    site: Site, record_id: str, revision: Revision, version: Version,
+    previous: Version | None, url: str,
+) -> str:
+    """Return one revision on a history page: who, when, why, and what changed."""
+    pull = pull_request_link(site, revision, url)
+    kind = ('<span class="or-kind or-kind--minor">minor change</span>' if revision.minor
+            else '<span class="or-kind or-kind--major">major change</span>')
+    status = status_badge(version.status) if version.status else ""
+    if revision.deleted:
+        changes = "<p>The record was withdrawn: its file was removed.</p>"
+    elif previous is None:
+        changes = "<p>First published.</p>"
+    else:
+        changes = render_field_changes(field_changes(previous, version))
+        if body_changed(previous, version):
+            changes += render_body_diff(previous, version)
+        changes = changes or "<p>No visible change to the text.</p>"
+    view = "" if revision.deleted else link(relative(url, revision_url(record_id, revision.number)),
+                                            f"View version {revision.number}")
+    note_lines = revision.note.split("\n")
+    note = f"<p class=\"or-note\">{'<br>'.join(e(line) for line in note_lines if line)}</p>"
+    return block(
+        f'<section class="or-revision" id="v{revision.number}" aria-labelledby="v{revision.number}-title">',
+        f'<h2 id="v{revision.number}-title">Version {revision.number}</h2>',
+        f'<p class="or-revision__meta">{time_tag(revision.date)} · {e(revision.author)}'
+        f"{' · pull request ' + pull if pull else ''} · {kind} {status} {view}</p>",
+        note,
+        changes,
+        "</section>",
+    )
+
+
+def _render_version(
+    tree: DocsTree, site: Site, record_id: str, revision: Revision, version: Version, total: int
+) -> None:
+    """Write the permalink page of one revision: the record as it was then."""
+    url = revision_url(record_id, revision.number)
+    current = record_id in site.by_id
+    banner = block(
+        '<div class="admonition warning or-banner" role="note">',
+        f'<p class="admonition-title">Version {revision.number} of {total}, '
+        f"{format_date(revision.date)}</p>",
+        "<p>" + ("This is not the current version. " if revision.number < total or not current
+                 else "This is the current version. ")
+        + (link(relative(url, f"{record_id}/"), "See the current version") + " / " if current
+           else "")
+        + link(relative(url, f"{record_id}/history/"), "all versions") + "</p>",
+        "</div>",
+    )
+    safe = not find_unsafe_markup(version.body)
+    body = version.body.strip() if safe else f"<pre>{e(version.body)}</pre>"
+    status = status_badge(version.status) if version.status else ""
+    summary = version.front.get("summary")
+    header = block(f'<p class="or-kicker">{status}</p>', h1(version.title or record_id),
+                   f'<p class="or-summary">{e(summary)}</p>' if isinstance(summary, str) else "")
+    tree.add(url, {"title": e(f"{version.title or record_id} (version {revision.number})"),
+                   "robots": "noindex", "search": {"exclude": True}},
+             f"{banner}\n{header}\n{body}\n", f"version {revision.number} of {record_id}")
+
+
+def _render_withdrawn(
+    tree: DocsTree, site: Site, record_id: str, revisions: Sequence[Revision]
+) -> None:
+    """Write the page that stays at a deleted record's address."""
+    url = f"{record_id}/"
+    last, removal = revisions[-2], revisions[-1]
+    title = parse_version(last.text).title or record_id
+    pull = pull_request_link(site, removal, url)
+    body = block(
+        h1(title),
+        '<div class="admonition warning" role="note"><p class="admonition-title">Withdrawn</p>',
+        f"<p>This record was withdrawn on {time_tag(removal.date)}"
+        f"{' by pull request ' + pull if pull else ''}: {e(removal.subject)}</p>",
+        f"<p>{link(relative(url, f'{record_id}/history/'), 'See its history')} and "
+        f"{link(relative(url, revision_url(record_id, last.number)), 'its last version')}.</p>",
+        "</div>",
+    )
+    tree.add(url, {"title": e(f"{title} (withdrawn)")}, body, f"withdrawn record {record_id}")
+    _render_record_history(tree, site, record_id, title, revisions)
+
+
+def _render_change_log(tree: DocsTree, site: Site, history: History) -> None:
+    """Write /changes/: every revision, grouped by the commit (pull request) that made it."""
+    titles = {record.id: record.meta.title for record in site.records}
+    groups: dict[str, list[tuple[str, Revision]]] = {}
+    everything = [*history.revisions.items(), *history.withdrawn.items()]
+    for record_id, revisions in everything:
+        for revision in revisions:
+            groups.setdefault(revision.commit, []).append((record_id, revision))
+    ordered = sorted(groups.values(), key=lambda g: (g[0][1].date, g[0][1].commit), reverse=True)
+    pages = [ordered[i : i + CHANGES_PER_PAGE] for i in range(0, len(ordered), CHANGES_PER_PAGE)]
+    for number, chunk in enumerate(pages or [[]], start=1):
+        url = "changes/" if number == 1 else f"changes/page/{number}/"
+        items = [_change_group(site, group, titles, url) for group in chunk]
+        nav = []
+        if number > 1:
+            previous = "changes/" if number == 2 else f"changes/page/{number - 1}/"
+            nav.append(link(relative(url, previous), "Newer changes", rel="prev"))
+        if number < len(pages):
+            nav.append(link(relative(url, f"changes/page/{number + 1}/"), "Older changes",
+                            rel="next"))
+        body = block(
+            h1("Changes"),
+            '<p class="or-lead">Every published change to the record, newest first, grouped by '
+            "the pull request that made it.</p>",
+            *items,
+            f'<nav class="or-pager" aria-label="Pages">{" ".join(nav)}</nav>' if nav else "",
+        )
+        title = "Changes" + (f" (page {number})" if number > 1 else "")
+        tree.add(url, {"title": title}, body or "<p>No changes yet.</p>", "change log")
+
+
+def _change_group(
+    site: Site, group: list[tuple[str, Revision]], titles: dict[str, str], url: str
+) -> str:
+    """Return one pull request (or commit) in the change log with the records it changed."""
+    first = group[0][1]
+    pull = pull_request_link(site, first, url)
+    heading = e(first.subject) + (f" ({pull})" if pull else "")
+    items = []
+    for record_id, revision in sorted(group, key=lambda item: item[0]):
+        title = titles.get(record_id) or parse_version(revision.text).title or record_id
+        target = f"{record_id}/history/#v{revision.number}"
+        what = "withdrawn" if revision.deleted else f"version {revision.number}, {revision.kind}"
+        items.append(f"{link(relative(url, target), title)} ({what})")
+    return block(
+        '<section class="or-change">',
+        f"<h2>{heading}</h2>",
+        f'<p class="or-revision__meta">{time_tag(first.date)} · {e(first.author)}</p>',
+        "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>",
+        "</section>",
+    )

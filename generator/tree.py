@@ -1,0 +1,41 @@
+"""The docs tree a build writes: one Markdown page per address, never two at one address."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Collector
+
+
+@dataclass
+class DocsTree:
+    """The pages to write, by docs path; refuses two pages at one address."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    problems: Collector = field(default_factory=Collector)
+
+    def add(self, url: str, front: Mapping[str, Any], body: str, owner: str) -> None:
+        """Add the page published at a site-relative directory URL ('' is the home page)."""
+        if url in self.owners:
+            self.problems.add(owner.split(":")[0], 1, f"this would publish at /{url}, where "
+                              f"{self.owners[url]} already publishes; rename one of them")
+            return
+        self.owners[url] = owner
+        path = f"{url}index.md" if url else "index.md"
+        header = yaml.safe_dump(dict(front), allow_unicode=True, sort_keys=True, width=10_000)
+        self.pages[path] = f"---\n{header}---\n\n{body}"
+
+    def write(self, docs_dir: Path) -> int:
+        """Write every page under docs_dir; return how many were written."""
+        self.problems.raise_if_any()
+        for path, text in sorted(self.pages.items()):
+            target = docs_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return len(self.pages)
