@@ -41,8 +41,11 @@ def _reports_errors(command: F) -> F:
 
 
 _ROOT = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="The repository holding mkdocs.yml and content/.",
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The repository holding mkdocs.yml and content/.",
 )
 
 
@@ -54,16 +57,30 @@ def cli() -> None:
 
 @cli.command()
 @_ROOT
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the site (default: site/ in the repository).")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site (default: site/ in the repository).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True,
-              help="The rendering engine.")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="mkdocs",
+    show_default=True,
+    help="The rendering engine.",
+)
 @_reports_errors
 def build(root: Path, site_dir: Path | None, strict: bool, engine: str) -> None:
     """Build the site into site/ (or --site-dir), replacing it only when the build succeeds."""
-    result = pipeline.build(root.resolve(), site_dir.resolve() if site_dir else None, engine,
-                            strict=strict, report=_progress())
+    result = pipeline.build(
+        root.resolve(),
+        site_dir.resolve() if site_dir else None,
+        engine,
+        strict=strict,
+        report=_progress(),
+    )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"built {result.pages} pages into {result.site_dir}")
@@ -78,13 +95,15 @@ def check(root: Path, strict: bool) -> None:
     site, warnings = pipeline.check(root.resolve(), strict=strict)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"ok: {len(site.records)} records, {len(site.pages)} pages, "
-               f"{len(site.topics)} topics")
+    click.echo(
+        f"ok: {len(site.records)} records, {len(site.pages)} pages, {len(site.topics)} topics"
+    )
 
 
 @cli.command()
-@click.argument("record_type", metavar="TYPE",
-                type=click.Choice(sorted([*TYPES_BY_NAME, *TYPES_BY_FOLDER])))
+@click.argument(
+    "record_type", metavar="TYPE", type=click.Choice(sorted([*TYPES_BY_NAME, *TYPES_BY_FOLDER]))
+)
 @click.argument("title")
 @_ROOT
 @_reports_errors
@@ -140,8 +159,11 @@ def _snapshot(paths: list[Path]) -> dict[str, tuple[float, int]]:
     """Return the modification time and size of every file under the given paths."""
     found: dict[str, tuple[float, int]] = {}
     for base in paths:
-        candidates = [base] if base.is_file() else [
-            Path(d) / name for d, _, names in os.walk(base) for name in names]
+        candidates = (
+            [base]
+            if base.is_file()
+            else [Path(d) / name for d, _, names in os.walk(base) for name in names]
+        )
         for path in candidates:
             try:
                 stat = path.stat()

@@ -27,8 +27,10 @@ class OpenRecordSettings(BaseModel):
     )
     feed_items: int = Field(50, ge=1, le=1000, description="Newest items kept in each feed.")
     page_size: int = Field(50, ge=5, le=1000, description="Records per page on index pages.")
-    branch: str = Field("main", description="The published branch, whose first-parent line is "
-                        "the history of the record.")
+    branch: str = Field(
+        "main",
+        description="The published branch, whose first-parent line is the history of the record.",
+    )
     publisher: str | None = Field(None, description="Who publishes the record, for feeds.")
 
 
@@ -66,8 +68,10 @@ class SiteConfig(BaseModel):
     def absolute(self, url: str) -> str:
         """Return an absolute address for a site-relative one; needs site_url."""
         if not self.site_url:
-            raise ConfigError("site_url is not set in mkdocs.yml; feeds and open data need "
-                              "absolute addresses, so set it to where the site is published")
+            raise ConfigError(
+                "site_url is not set in mkdocs.yml; feeds and open data need "
+                "absolute addresses, so set it to where the site is published"
+            )
         return f"{self.site_url}/{url.lstrip('/')}"
 
     @property

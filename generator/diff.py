@@ -18,7 +18,7 @@ import yaml
 from generator.fragments import e
 
 _FENCE = re.compile(r"^-{3,}\s*$")
-_WORDS = re.compile(r"\s+|[^\s]+")
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def parse_version(text: str) -> Version:
     if end is None:
         return Version({}, text)
     try:
-        front = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader)  # noqa: S506 - text only
+        front = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader)
     except yaml.YAMLError:
         front = None
     return Version(front if isinstance(front, dict) else {}, "\n".join(lines[end + 1 :]))
@@ -74,8 +74,13 @@ def field_changes(old: Version | None, new: Version) -> list[tuple[str, str | No
     for key in [*before, *(key for key in new.front if key not in before)]:
         was, now = before.get(key), new.front.get(key)
         if was != now:
-            changes.append((key, None if was is None else show_value(was),
-                            None if now is None else show_value(now)))
+            changes.append(
+                (
+                    key,
+                    None if was is None else show_value(was),
+                    None if now is None else show_value(now),
+                )
+            )
     return changes
 
 
@@ -116,20 +121,29 @@ def render_body_diff(old: Version | None, new: Version, context: int = 2) -> str
                     old_html, new_html = _word_diff(was, now)
                     rows += [_row("-", old_html), _row("+", new_html)]
             else:
-                rows += [_row("-", f"<del>{e(line)}</del>" if line else "") for line in before[i1:i2]]
-                rows += [_row("+", f"<ins>{e(line)}</ins>" if line else "") for line in after[j1:j2]]
+                rows += [
+                    _row("-", f"<del>{e(line)}</del>" if line else "") for line in before[i1:i2]
+                ]
+                rows += [
+                    _row("+", f"<ins>{e(line)}</ins>" if line else "") for line in after[j1:j2]
+                ]
     if not rows:
         return ""
-    return ('<table class="or-diff"><caption>Changes to the text (removed lines marked −, added '
-            "lines marked +)</caption><tbody>" + "".join(rows) + "</tbody></table>")
+    return (
+        '<table class="or-diff"><caption>Changes to the text (removed lines marked −, added '
+        "lines marked +)</caption><tbody>" + "".join(rows) + "</tbody></table>"
+    )
 
 
 def _row(sign: str, html: str) -> str:
     """Return one diff line as a table row, its sign spelled out for screen readers."""
     names = {"-": ("removed", "−"), "+": ("added", "+"), " ": ("unchanged", "")}
     kind, mark = names[sign]
-    return (f'<tr class="or-diff__{kind}"><td class="or-diff__sign" aria-label="{kind}">{mark}'
-            f"</td><td><code>{html}</code></td></tr>")
+    return (
+        f'<tr class="or-diff__{kind}"><td class="or-diff__sign">'
+        f'<span class="or-visually-hidden">{kind}</span><span aria-hidden="true">{mark}</span>'
+        f"</td><td><code>{html}</code></td></tr>"
+    )
 
 
 def _word_diff(was: str, now: str) -> tuple[str, str]:

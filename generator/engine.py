@@ -25,7 +25,11 @@ _SANITIZER = "generator.sanitize"
 
 
 def engine_config(
-    config: SiteConfig, root: Path, docs_dir: Path, site_dir: Path, extra_pages: list[str]
+    config: SiteConfig,
+    root: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    extra_pages: list[dict[str, str]],
 ) -> dict[str, Any]:
     """Return the engine's configuration for one build."""
     raw = dict(config.raw)
@@ -37,8 +41,9 @@ def engine_config(
         theme["custom_dir"] = str((root / "theme").resolve())
     raw["theme"] = theme
     nav: list[Any] = [{"Home": "index.md"}]
-    nav += [{record_type.plural_label: f"{record_type.folder}/index.md"}
-            for record_type in RECORD_TYPES]
+    nav += [
+        {record_type.plural_label: f"{record_type.folder}/index.md"} for record_type in RECORD_TYPES
+    ]
     nav += [{"Topics": "topics/index.md"}]
     nav += extra_pages
     raw["nav"] = nav
@@ -62,8 +67,10 @@ def run_engine(engine: str, config_path: Path) -> None:
     except FileNotFoundError:
         raise EngineError(f"the {engine} engine is not installed; pip install {engine}") from None
     if result.returncode != 0:
-        raise EngineError(f"{engine} failed (exit {result.returncode}):\n"
-                          f"{result.stderr.strip() or result.stdout.strip()}")
+        raise EngineError(
+            f"{engine} failed (exit {result.returncode}):\n"
+            f"{result.stderr.strip() or result.stdout.strip()}"
+        )
 
 
 def write_engine_config(raw: dict[str, Any], path: Path) -> None:

@@ -51,8 +51,10 @@ def link(href: str, text: str, css: str | None = None, **attributes: str) -> str
 
 def status_badge(status: str) -> str:
     """Return a status badge that says its status in words, not by colour alone."""
-    return (f'<span class="or-status or-status--{e(status)}">'
-            f'<span class="or-visually-hidden">Status: </span>{e(status)}</span>')
+    return (
+        f'<span class="or-status or-status--{e(status)}">'
+        f'<span class="or-visually-hidden">Status: </span>{e(status)}</span>'
+    )
 
 
 def block(*lines: str) -> str:

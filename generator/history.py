@@ -77,12 +77,16 @@ def read_history(root: Path, content_dir: str = "content") -> History:
     try:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return no_history(f"{root.name} is not a git repository: pages say 'history not "
-                          "available'. Run `git init` and commit to publish a history.")
+        return no_history(
+            f"{root.name} is not a git repository: pages say 'history not "
+            "available'. Run `git init` and commit to publish a history."
+        )
     if repo.git.rev_parse("--is-shallow-repository").strip() == "true":
-        raise HistoryError("this is a shallow clone, so the history of the record is incomplete; "
-                           "clone the whole history (in GitHub Actions: actions/checkout with "
-                           "fetch-depth: 0) and build again")
+        raise HistoryError(
+            "this is a shallow clone, so the history of the record is incomplete; "
+            "clone the whole history (in GitHub Actions: actions/checkout with "
+            "fetch-depth: 0) and build again"
+        )
     top = Path(repo.working_tree_dir or root).resolve()
     prefix = (root.resolve() / content_dir).relative_to(top).as_posix() + "/"
     if not repo.head.is_valid():
@@ -109,8 +113,16 @@ def read_history(root: Path, content_dir: str = "content") -> History:
 def _read_log(repo: git.Repo, prefix: str) -> list[Commit]:
     """Return the commits that changed content/, oldest first, from one git log."""
     output = repo.git.log(
-        "--first-parent", "--diff-merges=first-parent", "--raw", "-z", "-M", "--no-abbrev",
-        "--format=%x1e%H%x1f%P%x1f%cI%x1f%an%x1f%B%x1f", "HEAD", "--", prefix,
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--raw",
+        "-z",
+        "-M",
+        "--no-abbrev",
+        "--format=%x1e%H%x1f%P%x1f%cI%x1f%an%x1f%B%x1f",
+        "HEAD",
+        "--",
+        prefix,
         strip_newline_in_stdout=False,
     )
     commits = [_parse_commit(chunk) for chunk in output.split("\x1e")[1:]]
@@ -122,7 +134,7 @@ def _parse_commit(chunk: str) -> Commit:
     """Parse one commit of the log: header fields, then --raw -z change entries."""
     sha, parents, date, author, message, raw = chunk.split("\x1f", 5)
     tokens = iter(raw.lstrip("\0\n").split("\0"))
-    changes = []
+    changes: list[tuple[str, str | None, str | None, str]] = []
     for token in tokens:
         if not token.startswith(":"):
             continue
@@ -134,8 +146,14 @@ def _parse_commit(chunk: str) -> Commit:
             changes.append(("D", first, None, new_blob))
         else:
             changes.append((status[0], None, first, new_blob))
-    return Commit(sha, tuple(parents.split()), datetime.datetime.fromisoformat(date), author,
-                  message.strip(), tuple(changes))
+    return Commit(
+        sha,
+        tuple(parents.split()),
+        datetime.datetime.fromisoformat(date),
+        author,
+        message.strip(),
+        tuple(changes),
+    )
 
 
 def _read_blobs(repo: git.Repo, shas: set[str]) -> dict[str, str]:
@@ -146,8 +164,9 @@ def _read_blobs(repo: git.Repo, shas: set[str]) -> dict[str, str]:
     with tempfile.TemporaryFile() as request:
         request.write("".join(f"{sha}\n" for sha in wanted).encode())
         request.seek(0)
-        data = repo.git.cat_file("--batch", istream=request, stdout_as_string=False,
-                                 strip_newline_in_stdout=False)
+        data = repo.git.cat_file(
+            "--batch", istream=request, stdout_as_string=False, strip_newline_in_stdout=False
+        )
     blobs: dict[str, str] = {}
     position = 0
     for sha in wanted:
@@ -166,8 +185,11 @@ def _merged_authors(repo: git.Repo, commits: list[Commit]) -> dict[str, str]:
         return {}
     output = repo.git.log("--format=%H%x1f%an", "HEAD")
     names = dict(line.split("\x1f", 1) for line in output.splitlines() if "\x1f" in line)
-    return {commit.sha: names.get(commit.parents[1], commit.author)
-            for commit in commits if len(commit.parents) > 1}
+    return {
+        commit.sha: names.get(commit.parents[1], commit.author)
+        for commit in commits
+        if len(commit.parents) > 1
+    }
 
 
 def _follow(
@@ -194,12 +216,21 @@ def _follow(
             if not lineage.paths or lineage.paths[-1] != path:
                 lineage.paths.append(path)
             by_path[path] = lineage
-            lineage.revisions.append(Revision(
-                number=len(lineage.revisions) + 1, commit=commit.sha, date=commit.date,
-                author=authors.get(commit.sha, commit.author), pull_request=pull_request,
-                subject=subject, note=note, minor=minor, path=path.removeprefix(prefix),
-                text="" if status == "D" else blobs.get(blob, ""), deleted=status == "D",
-            ))
+            lineage.revisions.append(
+                Revision(
+                    number=len(lineage.revisions) + 1,
+                    commit=commit.sha,
+                    date=commit.date,
+                    author=authors.get(commit.sha, commit.author),
+                    pull_request=pull_request,
+                    subject=subject,
+                    note=note,
+                    minor=minor,
+                    path=path.removeprefix(prefix),
+                    text="" if status == "D" else blobs.get(blob, ""),
+                    deleted=status == "D",
+                )
+            )
     for lineage in every:
         lineage.path = lineage.path.removeprefix(prefix)
         lineage.paths = [path.removeprefix(prefix) for path in lineage.paths]
@@ -210,8 +241,9 @@ def describe(message: str) -> tuple[int | None, str, str, bool]:
     """Return a commit message's pull request number, subject, change note and minor flag."""
     lines = message.strip().split("\n")
     body, trailers = _split_trailers(lines[1:])
-    minor = any(key.lower() == "change-type" and value.strip().lower() == "minor"
-                for key, value in trailers)
+    minor = any(
+        key.lower() == "change-type" and value.strip().lower() == "minor" for key, value in trailers
+    )
     subject = lines[0].strip()
     merge = _MERGE_PR.match(subject)
     squash = _SQUASH_PR.search(subject)

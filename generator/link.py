@@ -27,9 +27,13 @@ def link_records(records: list[Record], drafts: list[Record], topics: list[Topic
     for record in records:
         for topic in record.meta.topics:
             if topic not in topic_ids:
-                problems.add(record.path, record.line_of("topics"), f"topic '{topic}' is not in "
-                             "content/topics.yml; add it there or use one of: "
-                             f"{', '.join(sorted(topic_ids)) or '(none yet)'}")
+                problems.add(
+                    record.path,
+                    record.line_of("topics"),
+                    f"topic '{topic}' is not in "
+                    "content/topics.yml; add it there or use one of: "
+                    f"{', '.join(sorted(topic_ids)) or '(none yet)'}",
+                )
         for key, target_type in reference_fields(type(record.meta)).items():
             targets = record.meta.model_dump(by_alias=True)[key]
             for target in targets:
@@ -44,8 +48,10 @@ def link_records(records: list[Record], drafts: list[Record], topics: list[Topic
     problems.raise_if_any()
     return Links(
         outgoing={key: tuple(value) for key, value in outgoing.items()},
-        incoming={key: tuple(sorted(value, key=lambda r: (r.source, r.field)))
-                  for key, value in incoming.items()},
+        incoming={
+            key: tuple(sorted(value, key=lambda r: (r.source, r.field)))
+            for key, value in incoming.items()
+        },
         superseded_by=superseded_by,
     )
 
@@ -56,9 +62,13 @@ def _check_ids(records: list[Record], problems: Collector) -> None:
     for record in records:
         for alias in record.meta.aliases:
             if alias in claimed and claimed[alias] != record.path:
-                problems.add(record.path, record.line_of("aliases"), f"aliases: '{alias}' is "
-                             f"already the id of {claimed[alias]}; two records cannot share an "
-                             "address")
+                problems.add(
+                    record.path,
+                    record.line_of("aliases"),
+                    f"aliases: '{alias}' is "
+                    f"already the id of {claimed[alias]}; two records cannot share an "
+                    "address",
+                )
             else:
                 claimed[alias] = record.path
 
@@ -72,12 +82,16 @@ def _reference_problem(
     if record is None:
         if target in draft_ids:
             return f"{target} is a draft and is not published; publish it first or remove this"
-        return (f"{target} does not exist; check the spelling against the file name "
-                f"({_article(expected.label)} id looks like {expected.folder}/<file name "
-                "without .md>)")
+        return (
+            f"{target} does not exist; check the spelling against the file name "
+            f"({_article(expected.label)} id looks like {expected.folder}/<file name "
+            "without .md>)"
+        )
     if record.type.name != target_type:
-        return (f"{target} is {_article(record.type.label)}, but this field takes "
-                f"{expected.plural_label.lower()} ({expected.folder}/...)")
+        return (
+            f"{target} is {_article(record.type.label)}, but this field takes "
+            f"{expected.plural_label.lower()} ({expected.folder}/...)"
+        )
     return None
 
 
@@ -92,25 +106,42 @@ def _check_supersession(
             if old is None or old.type.name != "decision":
                 continue
             if target == record.id:
-                problems.add(record.path, record.line_of("supersedes"),
-                             "supersedes: a decision cannot supersede itself")
+                problems.add(
+                    record.path,
+                    record.line_of("supersedes"),
+                    "supersedes: a decision cannot supersede itself",
+                )
                 continue
             if target in superseded_by:
-                problems.add(record.path, record.line_of("supersedes"), f"supersedes: {target} "
-                             f"is already superseded by {superseded_by[target]}")
+                problems.add(
+                    record.path,
+                    record.line_of("supersedes"),
+                    f"supersedes: {target} is already superseded by {superseded_by[target]}",
+                )
                 continue
             if record.status == "accepted":
                 superseded_by[target] = record.id
                 if old.status != "superseded":
-                    problems.add(old.path, old.line_of("status"), f"status: {record.id} is "
-                                 f"accepted and supersedes this decision, so set status: "
-                                 f"superseded (it is '{old.status}')")
+                    problems.add(
+                        old.path,
+                        old.line_of("status"),
+                        f"status: {record.id} is "
+                        f"accepted and supersedes this decision, so set status: "
+                        f"superseded (it is '{old.status}')",
+                    )
     for record in records:
-        if record.type.name == "decision" and record.status == "superseded" \
-                and record.id not in superseded_by:
-            problems.add(record.path, record.line_of("status"), "status: superseded, but no "
-                         "accepted decision supersedes it; add 'supersedes: "
-                         f"[{record.id}]' to the decision that replaces it")
+        if (
+            record.type.name == "decision"
+            and record.status == "superseded"
+            and record.id not in superseded_by
+        ):
+            problems.add(
+                record.path,
+                record.line_of("status"),
+                "status: superseded, but no "
+                "accepted decision supersedes it; add 'supersedes: "
+                f"[{record.id}]' to the decision that replaces it",
+            )
     return superseded_by
 
 

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import frontmatter
 import yaml
+from frontmatter.default_handlers import JSONHandler, YAMLHandler
 
 from generator.errors import Collector
 from generator.schema import TYPES_BY_FOLDER
@@ -22,7 +22,7 @@ from generator.schema import TYPES_BY_FOLDER
 #: Files larger than this are refused: a record is prose, not a data dump.
 MAX_FILE_BYTES = 1024 * 1024
 #: The fence python-frontmatter recognises around YAML front matter ("---").
-_FENCE = frontmatter.YAMLHandler.FM_BOUNDARY
+_FENCE = YAMLHandler.FM_BOUNDARY
 _TOML_FENCE = re.compile(r"^\+{3}\s*$", re.MULTILINE)
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.md$")
 
@@ -55,7 +55,9 @@ def load_content(root: Path, content_dir: str = "content") -> Loaded:
     problems = Collector()
     base = root / content_dir
     if not base.is_dir():
-        problems.add(content_dir, 1, "there is no content folder; create it with one folder per type")
+        problems.add(
+            content_dir, 1, "there is no content folder; create it with one folder per type"
+        )
         problems.raise_if_any()
     records: list[Source] = []
     pages: list[Source] = []
@@ -67,8 +69,12 @@ def load_content(root: Path, content_dir: str = "content") -> Loaded:
         folder = path.parent.relative_to(base).as_posix()
         key = unicodedata.normalize("NFC", rel).casefold()
         if key in seen_names:
-            problems.add(rel, 1, f"this name differs from {seen_names[key]} only by case or "
-                         "accents, and would publish at the same address; rename one of them")
+            problems.add(
+                rel,
+                1,
+                f"this name differs from {seen_names[key]} only by case or "
+                "accents, and would publish at the same address; rename one of them",
+            )
             continue
         seen_names[key] = rel
         text = _read_text(path, rel, problems)
@@ -81,8 +87,12 @@ def load_content(root: Path, content_dir: str = "content") -> Loaded:
             problems.add(rel, 1, _misplaced_hint(folder, content_dir))
             continue
         if not _SAFE_NAME.match(path.name):
-            problems.add(rel, 1, "file names must be lowercase letters, digits and hyphens, "
-                         "starting with a letter or digit, ending in .md (such as pilot-areas.md)")
+            problems.add(
+                rel,
+                1,
+                "file names must be lowercase letters, digits and hyphens, "
+                "starting with a letter or digit, ending in .md (such as pilot-areas.md)",
+            )
             continue
         source = _split(text, rel, folder, path.name[: -len(".md")], problems)
         if source is not None:
@@ -99,16 +109,24 @@ def _walk(base: Path, root: Path, problems: Collector) -> list[Path]:
         for name in sorted(dirnames):
             if os.path.islink(here / name) or name.startswith((".", "-")):
                 rel = (here / name).relative_to(root).as_posix()
-                problems.add(rel, 1, "links and folders whose names start with '.' or '-' are "
-                             "not allowed in content/; use a plain folder")
+                problems.add(
+                    rel,
+                    1,
+                    "links and folders whose names start with '.' or '-' are "
+                    "not allowed in content/; use a plain folder",
+                )
                 dirnames.remove(name)
         dirnames.sort()
         for name in sorted(filenames):
             path = here / name
             rel = path.relative_to(root).as_posix()
             if path.is_symlink():
-                problems.add(rel, 1, "symbolic links are not allowed in content/: the site would "
-                             "publish whatever they point at; copy the file here instead")
+                problems.add(
+                    rel,
+                    1,
+                    "symbolic links are not allowed in content/: the site would "
+                    "publish whatever they point at; copy the file here instead",
+                )
             elif name.startswith((".", "-")):
                 problems.add(rel, 1, "file names may not start with '.' or '-'; rename it")
             else:
@@ -119,21 +137,30 @@ def _walk(base: Path, root: Path, problems: Collector) -> list[Path]:
 def _misplaced_hint(folder: str, content_dir: str) -> str:
     """Say where content files belong."""
     folders = ", ".join(f"{content_dir}/{name}/" for name in (*TYPES_BY_FOLDER, "pages"))
-    return f"openrecord only reads Markdown (.md) files in {folders} and {content_dir}/topics.yml; " \
+    return (
+        f"openrecord only reads Markdown (.md) files in {folders} and {content_dir}/topics.yml; "
         "move or remove this file"
+    )
 
 
 def _read_text(path: Path, rel: str, problems: Collector) -> str | None:
     """Return a file's text, or None after recording why it cannot be read."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        problems.add(rel, 1, f"the file is {size} bytes, more than the limit of {MAX_FILE_BYTES}; "
-                     "split it or move large material elsewhere and link to it")
+        problems.add(
+            rel,
+            1,
+            f"the file is {size} bytes, more than the limit of {MAX_FILE_BYTES}; "
+            "split it or move large material elsewhere and link to it",
+        )
         return None
     data = path.read_bytes()
     if b"\x00" in data:
-        problems.add(rel, data[: data.index(b"\x00")].count(b"\n") + 1,
-                     "the file contains a NUL byte; save it as plain UTF-8 text")
+        problems.add(
+            rel,
+            data[: data.index(b"\x00")].count(b"\n") + 1,
+            "the file contains a NUL byte; save it as plain UTF-8 text",
+        )
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         problems.add(rel, 1, "the file starts with a byte-order mark; save it as UTF-8 without BOM")
@@ -155,8 +182,12 @@ def _split(text: str, rel: str, folder: str, slug: str, problems: Collector) -> 
         return None
     end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
     if end is None:
-        problems.add(rel, 1, "the front matter opened with '---' is never closed; add a line "
-                     "with just '---' after the last field")
+        problems.add(
+            rel,
+            1,
+            "the front matter opened with '---' is never closed; add a line "
+            "with just '---' after the last field",
+        )
         return None
     front = _parse_yaml_mapping("\n".join(lines[1:end]), rel, 2, problems, what="front matter")
     if front is None:
@@ -169,10 +200,12 @@ def _missing_fence_hint(text: str) -> str:
     """Explain what a file without YAML front matter should look like."""
     if _TOML_FENCE.match(text):
         return "front matter must be YAML between '---' lines, not TOML; rewrite it as YAML"
-    if frontmatter.JSONHandler().detect(text):
+    if JSONHandler().detect(text):
         return "front matter must be YAML between '---' lines, not JSON; rewrite it as YAML"
-    return ("the file has no front matter: start it with a line '---', then fields such as "
-            "'title: ...', then a line '---' (run `openrecord new` for a template)")
+    return (
+        "the file has no front matter: start it with a line '---', then fields such as "
+        "'title: ...', then a line '---' (run `openrecord new` for a template)"
+    )
 
 
 def _parse_yaml_mapping(
@@ -181,22 +214,34 @@ def _parse_yaml_mapping(
     """Parse YAML strictly into nodes, refusing anchors, aliases, tags and duplicate keys."""
     try:
         for event in yaml.parse(text, Loader=yaml.BaseLoader):
-            line = first_line + event.start_mark.line
+            line = first_line + (event.start_mark.line if event.start_mark else 0)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                problems.add(rel, line, "YAML anchors and aliases (& and *) are not allowed; "
-                             "write each value out in full")
+                problems.add(
+                    rel,
+                    line,
+                    "YAML anchors and aliases (& and *) are not allowed; "
+                    "write each value out in full",
+                )
                 return None
             tag = getattr(event, "tag", None)
             if tag is not None and not isinstance(event, yaml.DocumentStartEvent):
-                problems.add(rel, line, f"YAML tags such as {tag} are not allowed; remove the tag "
-                             "and write the value as plain text")
+                problems.add(
+                    rel,
+                    line,
+                    f"YAML tags such as {tag} are not allowed; remove the tag "
+                    "and write the value as plain text",
+                )
                 return None
         node = yaml.compose(text, Loader=yaml.BaseLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)
-        problems.add(rel, line, f"{what} is not valid YAML ({error.problem}); check the "
-                     "indentation and quote values that contain ': ' or start with a symbol")
+        problems.add(
+            rel,
+            line,
+            f"{what} is not valid YAML ({error.problem}); check the "
+            "indentation and quote values that contain ': ' or start with a symbol",
+        )
         return None
     except yaml.YAMLError as error:
         problems.add(rel, first_line, f"{what} is not valid YAML ({error})")
@@ -205,8 +250,11 @@ def _parse_yaml_mapping(
         problems.add(rel, first_line, f"{what} is empty; add fields such as 'title: ...'")
         return None
     if not isinstance(node, yaml.MappingNode):
-        problems.add(rel, first_line + node.start_mark.line,
-                     f"{what} must be a list of 'key: value' lines, not a single value or list")
+        problems.add(
+            rel,
+            first_line + node.start_mark.line,
+            f"{what} must be a list of 'key: value' lines, not a single value or list",
+        )
         return None
     return node if _keys_are_unique(node, rel, first_line, problems) else None
 
@@ -222,8 +270,12 @@ def _keys_are_unique(node: yaml.Node, rel: str, first_line: int, problems: Colle
                 problems.add(rel, line, "keys must be plain words such as 'title'")
                 unique = False
             elif key.value in seen:
-                problems.add(rel, line, f"'{key.value}' is given twice (first on line "
-                             f"{seen[key.value]}); keep one of them")
+                problems.add(
+                    rel,
+                    line,
+                    f"'{key.value}' is given twice (first on line "
+                    f"{seen[key.value]}); keep one of them",
+                )
                 unique = False
             else:
                 seen[key.value] = line

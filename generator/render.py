@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+
 from generator.fragments import (
     block,
     bullet_list,
@@ -59,10 +60,17 @@ def render_site(site: Site, history: History) -> DocsTree:
         if page.meta.summary:
             front["description"] = e(page.meta.summary)
         edit = site.config.edit_url(page.path)
-        actions = block('<nav class="or-actions" aria-label="Page actions">',
-                        link(edit, "Propose a change", "md-button") if edit else "", "</nav>")
-        tree.add(page.url, front, f"{h1(page.meta.title)}\n\n{page.body}\n\n"
-                 f"{actions if edit else ''}", page.path)
+        actions = block(
+            '<nav class="or-actions" aria-label="Page actions">',
+            link(edit, "Propose a change", "md-button") if edit else "",
+            "</nav>",
+        )
+        tree.add(
+            page.url,
+            front,
+            f"{h1(page.meta.title)}\n\n{page.body}\n\n{actions if edit else ''}",
+            page.path,
+        )
     render_history_pages(tree, site, history)
     return tree
 
@@ -86,9 +94,11 @@ def _newest_first(records: Iterable[Record], history: History) -> list[Record]:
 def _record_item(record: Record, from_url: str) -> str:
     """Return one record as a list entry: title link, status, date and summary."""
     date = time_tag(record.meta.date) if record.meta.date else "date not recorded"
-    return (f'{link(relative(from_url, record.url), record.meta.title, "or-item__title")} '
-            f'{status_badge(record.status)} <span class="or-item__date">{date}</span>'
-            f'<br><span class="or-item__summary">{e(record.meta.summary)}</span>')
+    return (
+        f"{link(relative(from_url, record.url), record.meta.title, 'or-item__title')} "
+        f'{status_badge(record.status)} <span class="or-item__date">{date}</span>'
+        f'<br><span class="or-item__summary">{e(record.meta.summary)}</span>'
+    )
 
 
 def _record_list(records: Sequence[Record], from_url: str) -> str:
@@ -111,12 +121,15 @@ def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
             f"{link(relative('', t.folder + '/'), t.plural_label)} "
             f"({sum(1 for r in site.records if r.type is t)})"
             for t in RECORD_TYPES
-        ) + bullet_list([link("topics/", "Topics"), link("changes/", "All changes")]),
+        )
+        + bullet_list([link("topics/", "Topics"), link("changes/", "All changes")]),
     ]
     if any(page.slug == "how-to-contribute" for page in site.pages):
-        sections += ['<h2 id="contribute">Contribute</h2>',
-                     "<p>Anyone can propose a new record or a change to one. "
-                     f'{link("how-to-contribute/", "Read how to contribute")}.</p>']
+        sections += [
+            '<h2 id="contribute">Contribute</h2>',
+            "<p>Anyone can propose a new record or a change to one. "
+            f"{link('how-to-contribute/', 'Read how to contribute')}.</p>",
+        ]
     tree.add("", {"title": e(config.site_name), "hide": ["toc"]}, block(*sections), "home page")
 
 
@@ -125,8 +138,9 @@ def _render_type_index(
 ) -> None:
     """Write a type's index, grouped by status and paginated, and one page per status."""
     size = site.config.openrecord.page_size
-    grouped = [record for status in record_type.statuses
-               for record in records if record.status == status]
+    grouped = [
+        record for status in record_type.statuses for record in records if record.status == status
+    ]
     chunks = [grouped[i : i + size] for i in range(0, len(grouped), size)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
         url = f"{record_type.folder}/" if number == 1 else f"{record_type.folder}/page/{number}/"
@@ -134,8 +148,10 @@ def _render_type_index(
         for status in record_type.statuses:
             in_status = [record for record in chunk if record.status == status]
             if in_status:
-                parts += [f'<h2 id="{e(status)}">{e(status.capitalize())}</h2>',
-                          _record_list(in_status, url)]
+                parts += [
+                    f'<h2 id="{e(status)}">{e(status.capitalize())}</h2>',
+                    _record_list(in_status, url),
+                ]
         if not grouped:
             parts.append("<p>No records of this type yet.</p>")
         parts.append(_pager(record_type.folder, number, len(chunks), url))
@@ -145,15 +161,21 @@ def _render_type_index(
         url = f"{record_type.folder}/status/{status}/"
         in_status = [record for record in records if record.status == status]
         title = f"{record_type.plural_label}: {status}"
-        tree.add(url, {"title": e(title)}, block(h1(title), _record_list(in_status, url)),
-                 f"{record_type.folder} status index")
+        tree.add(
+            url,
+            {"title": e(title)},
+            block(h1(title), _record_list(in_status, url)),
+            f"{record_type.folder} status index",
+        )
 
 
 def _status_summary(record_type: RecordType, records: Sequence[Record], url: str) -> str:
     """Return a line counting records per status, each linking to its status page."""
     counts = [
-        link(relative(url, f"{record_type.folder}/status/{status}/"),
-             f"{status}: {sum(1 for r in records if r.status == status)}")
+        link(
+            relative(url, f"{record_type.folder}/status/{status}/"),
+            f"{status}: {sum(1 for r in records if r.status == status)}",
+        )
         for status in record_type.statuses
     ]
     return f'<p class="or-status-summary">{" · ".join(counts)}</p>'
@@ -182,14 +204,26 @@ def _render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> Non
     for topic in site.topics:
         url = f"topics/{topic.id}/"
         tagged = [record for record in ordered if topic.id in record.meta.topics]
-        items.append(f"{link(relative('topics/', url), topic.label)} ({len(tagged)}): "
-                     f"{e(topic.description)}")
-        body = block(h1(topic.label), f'<p class="or-lead">{e(topic.description)}</p>',
-                     _record_list(tagged, url))
-        tree.add(url, {"title": e(topic.label), "description": e(topic.description)}, body,
-                 f"content/topics.yml ({topic.id})")
-    tree.add("topics/", {"title": "Topics"},
-             block(h1("Topics"), bullet_list(items) or "<p>No topics yet.</p>"), "topic index")
+        items.append(
+            f"{link(relative('topics/', url), topic.label)} ({len(tagged)}): {e(topic.description)}"
+        )
+        body = block(
+            h1(topic.label),
+            f'<p class="or-lead">{e(topic.description)}</p>',
+            _record_list(tagged, url),
+        )
+        tree.add(
+            url,
+            {"title": e(topic.label), "description": e(topic.description)},
+            body,
+            f"content/topics.yml ({topic.id})",
+        )
+    tree.add(
+        "topics/",
+        {"title": "Topics"},
+        block(h1("Topics"), bullet_list(items) or "<p>No topics yet.</p>"),
+        "topic index",
+    )
 
 
 def _render_record(tree: DocsTree, site: Site, record: Record, history: History) -> None:
@@ -207,12 +241,16 @@ def _render_record(tree: DocsTree, site: Site, record: Record, history: History)
         "</div>",
     )
     themes = getattr(record.meta, "themes", [])
-    themes_html = block('<h2 id="themes">What was heard</h2>',
-                        bullet_list(e(theme) for theme in themes)) if themes else ""
+    themes_html = (
+        block('<h2 id="themes">What was heard</h2>', bullet_list(e(theme) for theme in themes))
+        if themes
+        else ""
+    )
     related = _relations(site, record, url)
     front = {"title": e(record.meta.title), "description": e(record.meta.summary)}
-    tree.add(url, front, f"{header}\n{themes_html}\n{record.body.strip()}\n\n{related}",
-             record.path)
+    tree.add(
+        url, front, f"{header}\n{themes_html}\n{record.body.strip()}\n\n{related}", record.path
+    )
 
 
 def _facts(site: Site, record: Record, url: str) -> str:
@@ -234,9 +272,15 @@ def _facts(site: Site, record: Record, url: str) -> str:
         rows.append((label_of(name), shown))
     if meta.topics:
         labels = {topic.id: topic.label for topic in site.topics}
-        rows.append(("Topics", ", ".join(
-            link(relative(url, f"topics/{topic}/"), labels.get(topic, topic))
-            for topic in meta.topics)))
+        rows.append(
+            (
+                "Topics",
+                ", ".join(
+                    link(relative(url, f"topics/{topic}/"), labels.get(topic, topic))
+                    for topic in meta.topics
+                ),
+            )
+        )
     cells = "".join(f"<dt>{e(label)}</dt><dd>{value}</dd>" for label, value in rows)
     return f'<dl class="or-facts">{cells}</dl>'
 
@@ -248,7 +292,6 @@ def _actions(site: Site, record: Record, history: History) -> str:
     if history.of(record.id):
         buttons.append(link("history/", "View history", "md-button"))
     return f'<nav class="or-actions" aria-label="Record actions">{"".join(buttons)}</nav>'
-
 
 
 def _relations(site: Site, record: Record, url: str) -> str:
@@ -265,8 +308,10 @@ def _relations(site: Site, record: Record, url: str) -> str:
         groups.append((_RELATION_LABELS[key][1], sources))
     if not groups:
         return ""
-    parts = ['<section class="or-related" aria-labelledby="related">',
-             '<h2 id="related">Related records</h2>']
+    parts = [
+        '<section class="or-related" aria-labelledby="related">',
+        '<h2 id="related">Related records</h2>',
+    ]
     for label, ids in groups:
         items = (_record_item(site.by_id[other], url) for other in ids)
         parts += [f"<h3>{e(label)}</h3>", bullet_list(items, "or-list")]

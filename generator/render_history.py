@@ -68,9 +68,12 @@ def pull_request_link(site: Site, revision: Revision, from_url: str) -> str:
 def history_summary(site: Site, record: Record, history: History) -> str:
     """Return the header lines a record gets from its history, with its status timeline."""
     url = record.url
-    local = ('<p class="or-unpublished" role="note"><strong>Unpublished changes:</strong> this '
-             "preview includes edits that are not committed yet.</p>"
-             if record.id in history.dirty else "")
+    local = (
+        '<p class="or-unpublished" role="note"><strong>Unpublished changes:</strong> this '
+        "preview includes edits that are not committed yet.</p>"
+        if record.id in history.dirty
+        else ""
+    )
     revisions = history.of(record.id)
     if not history.available or not revisions:
         note = "history not available" if not history.available else "not yet published"
@@ -79,23 +82,34 @@ def history_summary(site: Site, record: Record, history: History) -> str:
     count = len(revisions)
     steps = timeline(revisions)
     parts = [
-        link(relative(url, revision_url(record.id, step.revision.number)),
-             f"{step.status} {format_date(step.revision.date)}")
+        link(
+            relative(url, revision_url(record.id, step.revision.number)),
+            f"{step.status} {format_date(step.revision.date)}",
+        )
         for step in steps
     ]
     successor = site.links.superseded_by.get(record.id)
     if successor:
-        parts.append("superseded by " + link(relative(url, f"{successor}/"),
-                                             site.by_id[successor].meta.title))
+        parts.append(
+            "superseded by "
+            + link(relative(url, f"{successor}/"), site.by_id[successor].meta.title)
+        )
     return block(
         '<p class="or-versions">',
         f"First published {time_tag(first.date)} · last updated {time_tag(last.date)} · "
-        f"version {count} · {link(relative(url, f'{record.id}/history/'), f'See all {count} versions')}",
+        f"version {count} · {link(relative(url, f'{record.id}/history/'), _all_versions(count))}",
         "</p>",
         f'<p class="or-timeline"><span class="or-timeline__label">Status timeline:</span> '
-        f"{' → '.join(parts)}</p>" if parts else "",
+        f"{' → '.join(parts)}</p>"
+        if parts
+        else "",
         local,
     )
+
+
+def _all_versions(count: int) -> str:
+    """Return the label of the link to a record's history."""
+    return f"See all {count} versions" if count > 1 else "See its history"
 
 
 def render_history_pages(tree: DocsTree, site: Site, history: History) -> None:
@@ -115,11 +129,18 @@ def render_history_pages(tree: DocsTree, site: Site, history: History) -> None:
             redirects.setdefault(old_id, new_id)
     for old_id, new_id in sorted(redirects.items()):
         if old_id not in site.by_id:
-            tree.add(f"{old_id}/", {"title": e(site.by_id[new_id].meta.title),
-                                    "template": "redirect.html",
-                                    "location": relative(f"{old_id}/", f"{new_id}/"),
-                                    "search": {"exclude": True}, "robots": "noindex"},
-                     "", f"{site.by_id[new_id].path} (alias {old_id})")
+            tree.add(
+                f"{old_id}/",
+                {
+                    "title": e(site.by_id[new_id].meta.title),
+                    "template": "redirect.html",
+                    "location": relative(f"{old_id}/", f"{new_id}/"),
+                    "search": {"exclude": True},
+                    "robots": "noindex",
+                },
+                "",
+                f"{site.by_id[new_id].path} (alias {old_id})",
+            )
     _render_change_log(tree, site, history)
 
 
@@ -140,21 +161,32 @@ def _render_record_history(
         f"as it was. {link(relative(url, f'{record_id}/'), 'See the current version')}.</p>",
         *entries,
     )
-    tree.add(url, {"title": e(f"History: {title}"), "description": e(f"Every version of {title}")},
-             body, f"history of {record_id}")
+    tree.add(
+        url,
+        {"title": e(f"History: {title}"), "description": e(f"Every version of {title}")},
+        body,
+        f"history of {record_id}",
+    )
     for revision, version in zip(revisions, versions, strict=True):
         if not revision.deleted:
             _render_version(tree, site, record_id, revision, version, len(revisions))
 
 
 def _history_entry(
-    site: Site, record_id: str, revision: Revision, version: Version,
-    previous: Version | None, url: str,
+    site: Site,
+    record_id: str,
+    revision: Revision,
+    version: Version,
+    previous: Version | None,
+    url: str,
 ) -> str:
     """Return one revision on a history page: who, when, why, and what changed."""
     pull = pull_request_link(site, revision, url)
-    kind = ('<span class="or-kind or-kind--minor">minor change</span>' if revision.minor
-            else '<span class="or-kind or-kind--major">major change</span>')
+    kind = (
+        '<span class="or-kind or-kind--minor">minor change</span>'
+        if revision.minor
+        else '<span class="or-kind or-kind--major">major change</span>'
+    )
     status = status_badge(version.status) if version.status else ""
     if revision.deleted:
         changes = "<p>The record was withdrawn: its file was removed.</p>"
@@ -165,13 +197,20 @@ def _history_entry(
         if body_changed(previous, version):
             changes += render_body_diff(previous, version)
         changes = changes or "<p>No visible change to the text.</p>"
-    view = "" if revision.deleted else link(relative(url, revision_url(record_id, revision.number)),
-                                            f"View version {revision.number}")
+    view = (
+        ""
+        if revision.deleted
+        else link(
+            relative(url, revision_url(record_id, revision.number)),
+            f"View version {revision.number}",
+        )
+    )
     note_lines = revision.note.split("\n")
-    note = f"<p class=\"or-note\">{'<br>'.join(e(line) for line in note_lines if line)}</p>"
+    note = f'<p class="or-note">{"<br>".join(e(line) for line in note_lines if line)}</p>'
+    anchor = f"v{revision.number}"
     return block(
-        f'<section class="or-revision" id="v{revision.number}" aria-labelledby="v{revision.number}-title">',
-        f'<h2 id="v{revision.number}-title">Version {revision.number}</h2>',
+        f'<section class="or-revision" id="{anchor}" aria-labelledby="{anchor}-title">',
+        f'<h2 id="{anchor}-title">Version {revision.number}</h2>',
         f'<p class="or-revision__meta">{time_tag(revision.date)} · {e(revision.author)}'
         f"{' · pull request ' + pull if pull else ''} · {kind} {status} {view}</p>",
         note,
@@ -190,22 +229,40 @@ def _render_version(
         '<div class="admonition warning or-banner" role="note">',
         f'<p class="admonition-title">Version {revision.number} of {total}, '
         f"{format_date(revision.date)}</p>",
-        "<p>" + ("This is not the current version. " if revision.number < total or not current
-                 else "This is the current version. ")
-        + (link(relative(url, f"{record_id}/"), "See the current version") + " / " if current
-           else "")
-        + link(relative(url, f"{record_id}/history/"), "all versions") + "</p>",
+        "<p>"
+        + (
+            "This is not the current version. "
+            if revision.number < total or not current
+            else "This is the current version. "
+        )
+        + (
+            link(relative(url, f"{record_id}/"), "See the current version") + " / "
+            if current
+            else ""
+        )
+        + link(relative(url, f"{record_id}/history/"), "all versions")
+        + "</p>",
         "</div>",
     )
     safe = not find_unsafe_markup(version.body)
     body = version.body.strip() if safe else f"<pre>{e(version.body)}</pre>"
     status = status_badge(version.status) if version.status else ""
     summary = version.front.get("summary")
-    header = block(f'<p class="or-kicker">{status}</p>', h1(version.title or record_id),
-                   f'<p class="or-summary">{e(summary)}</p>' if isinstance(summary, str) else "")
-    tree.add(url, {"title": e(f"{version.title or record_id} (version {revision.number})"),
-                   "robots": "noindex", "search": {"exclude": True}},
-             f"{banner}\n{header}\n{body}\n", f"version {revision.number} of {record_id}")
+    header = block(
+        f'<p class="or-kicker">{status}</p>',
+        h1(version.title or record_id),
+        f'<p class="or-summary">{e(summary)}</p>' if isinstance(summary, str) else "",
+    )
+    tree.add(
+        url,
+        {
+            "title": e(f"{version.title or record_id} (version {revision.number})"),
+            "robots": "noindex",
+            "search": {"exclude": True},
+        },
+        f"{banner}\n{header}\n{body}\n",
+        f"version {revision.number} of {record_id}",
+    )
 
 
 def _render_withdrawn(
@@ -247,8 +304,9 @@ def _render_change_log(tree: DocsTree, site: Site, history: History) -> None:
             previous = "changes/" if number == 2 else f"changes/page/{number - 1}/"
             nav.append(link(relative(url, previous), "Newer changes", rel="prev"))
         if number < len(pages):
-            nav.append(link(relative(url, f"changes/page/{number + 1}/"), "Older changes",
-                            rel="next"))
+            nav.append(
+                link(relative(url, f"changes/page/{number + 1}/"), "Older changes", rel="next")
+            )
         body = block(
             h1("Changes"),
             '<p class="or-lead">Every published change to the record, newest first, grouped by '

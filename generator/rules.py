@@ -23,14 +23,21 @@ def accepted_decision_rewrites(site: Site, history: History) -> list[Problem]:
         for index, (revision, version) in enumerate(zip(revisions, versions, strict=True)):
             previous = versions[index - 1] if index else None
             rewritten = previous is not None and body_changed(previous, version)
-            if accepted and rewritten and not revision.minor \
-                    and version.status not in RELEASING_STATUSES:
+            if (
+                accepted
+                and rewritten
+                and not revision.minor
+                and version.status not in RELEASING_STATUSES
+            ):
                 pull = f", pull request #{revision.pull_request}" if revision.pull_request else ""
-                problems.append(Problem(record.path, record.body_line, (
-                    f"version {revision.number} (commit {revision.commit[:7]}{pull}) changed the "
-                    "text of this decision after it was accepted; an accepted decision is not "
-                    f"rewritten: write a new decision with 'supersedes: [{record.id}]' and set "
-                    "this one to 'status: superseded', or, for a correction that does not change "
-                    "its meaning, end the commit message with the line 'Change-Type: minor'")))
+                message = (
+                    f"version {revision.number} (commit {revision.commit[:7]}{pull}) changed "
+                    "the text of this decision after it was accepted; an accepted decision is "
+                    f"not rewritten: write a new decision with 'supersedes: [{record.id}]' and "
+                    "set this one to 'status: superseded', or, for a correction that does not "
+                    "change its meaning, end the commit message with the line "
+                    "'Change-Type: minor'"
+                )
+                problems.append(Problem(record.path, record.body_line, message))
             accepted = accepted or version.status == "accepted"
     return problems

@@ -47,14 +47,24 @@ def find_unsafe_markup(body: str) -> list[tuple[int, str]]:
         text = _CODE_SPAN.sub("", line)
         tag = _TAG.search(text)
         if tag:
-            found.append((offset, f"raw HTML ({tag.group(0).strip()}...) is not allowed in a "
-                          "record; use Markdown instead (for example **bold**, [link](https://...)), "
-                          "or put the text in `backticks` to show it as code"))
+            found.append(
+                (
+                    offset,
+                    f"raw HTML ({tag.group(0).strip()}...) is not allowed in a "
+                    "record; use Markdown instead (for example **bold**, [link](https://...)), "
+                    "or put the text in `backticks` to show it as code",
+                )
+            )
         for url in _link_targets(text):
             scheme = unsafe_scheme(url)
             if scheme is not None:
-                found.append((offset, f"links to '{scheme}:' addresses are not allowed; link "
-                              "to an https:// address or to another page of this site"))
+                found.append(
+                    (
+                        offset,
+                        f"links to '{scheme}:' addresses are not allowed; link "
+                        "to an https:// address or to another page of this site",
+                    )
+                )
     return found
 
 
@@ -79,15 +89,77 @@ def unsafe_scheme(url: str) -> str | None:
 
 
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "ins", "kbd", "li", "mark", "nav", "ol", "p", "pre", "q", "s", "section", "small",
-    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
-    "time", "tr", "u", "ul", "aside", "header", "footer",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "aside",
+    "header",
+    "footer",
 }
 _ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-labelledby",
-          "aria-describedby", "aria-hidden", "aria-current", "hidden"},
+    "*": {
+        "class",
+        "id",
+        "title",
+        "lang",
+        "dir",
+        "role",
+        "aria-label",
+        "aria-labelledby",
+        "aria-describedby",
+        "aria-hidden",
+        "aria-current",
+        "hidden",
+    },
     "a": {"href", "hreflang", "type"},
     "img": {"src", "alt", "width", "height", "loading"},
     "td": {"colspan", "rowspan", "align", "style"},
@@ -122,10 +194,10 @@ class _SanitizePostprocessor(Postprocessor):
 class SanitizeExtension(Extension):
     """Python-Markdown extension: sanitise each page's rendered HTML with nh3."""
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:
         md.postprocessors.register(_SanitizePostprocessor(md), "openrecord_sanitize", 1)
 
 
-def makeExtension(**kwargs: Any) -> SanitizeExtension:  # noqa: N802 - Python-Markdown's API
+def makeExtension(**kwargs: Any) -> SanitizeExtension:
     """Return the extension, as Python-Markdown expects of a module named in mkdocs.yml."""
     return SanitizeExtension(**kwargs)

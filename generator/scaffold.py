@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 from generator.errors import OpenRecordError
@@ -52,7 +53,7 @@ def _yaml_value(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _placeholder(key: str, extra: dict[str, object]) -> str:
+def _placeholder(key: str, extra: Mapping[str, object]) -> str:
     """Return an example value for an optional field left commented out."""
     if "references" in extra:
         return f"[{extra['references']}s/example-slug]"
@@ -69,14 +70,17 @@ def new_record(root: Path, record_type: RecordType, title: str) -> Path:
     """Write a new record file for a title and return its path; never overwrite."""
     slug = slugify(title)
     if not slug:
-        raise OpenRecordError("the title has no letters or digits to name the file after; "
-                              "give a title such as \"Pilot areas\"")
+        raise OpenRecordError(
+            "the title has no letters or digits to name the file after; "
+            'give a title such as "Pilot areas"'
+        )
     if slug in RESERVED_SLUGS:
         raise OpenRecordError(f"'{slug}' is a reserved name; choose another title")
     path = root / "content" / record_type.folder / f"{slug}.md"
     if path.exists():
-        raise OpenRecordError(f"{path.relative_to(root)} already exists; edit it, or choose "
-                              "another title")
+        raise OpenRecordError(
+            f"{path.relative_to(root)} already exists; edit it, or choose another title"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(template(record_type, title), encoding="utf-8")
     return path

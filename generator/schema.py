@@ -16,9 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
-RecordId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z]+/[a-z0-9][a-z0-9-]*$", max_length=150)
-]
+RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z]+/[a-z0-9][a-z0-9-]*$", max_length=150)]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
@@ -83,7 +81,9 @@ class Workshop(Record):
     )
     facilitators: list[Text] = _field("People who facilitated it.", None, default_factory=list)
     themes: list[Text] = _field(
-        "What was heard: one short line per theme.", ["A theme that was heard"], default_factory=list
+        "What was heard: one short line per theme.",
+        ["A theme that was heard"],
+        default_factory=list,
     )
     produced: list[RecordId] = _field(
         "Intentions that came out of the workshop (intentions/<slug>).",
@@ -173,15 +173,24 @@ class RecordType(BaseModel):
 
 RECORD_TYPES: tuple[RecordType, ...] = (
     RecordType(
-        name="workshop", folder="workshops", label="Workshop", plural_label="Workshops",
+        name="workshop",
+        folder="workshops",
+        label="Workshop",
+        plural_label="Workshops",
         model=Workshop,
     ),
     RecordType(
-        name="intention", folder="intentions", label="Intention", plural_label="Intentions",
+        name="intention",
+        folder="intentions",
+        label="Intention",
+        plural_label="Intentions",
         model=Intention,
     ),
     RecordType(
-        name="decision", folder="decisions", label="Decision", plural_label="Decisions",
+        name="decision",
+        folder="decisions",
+        label="Decision",
+        plural_label="Decisions",
         model=Decision,
     ),
 )
@@ -219,4 +228,6 @@ class Topic(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     label: Text = _field("The topic's name as shown to readers.", "Collaborative government")
-    description: Text = _field("One or two sentences saying what the topic covers.", "What it covers.")
+    description: Text = _field(
+        "One or two sentences saying what the topic covers.", "What it covers."
+    )

@@ -23,8 +23,12 @@ class DocsTree:
     def add(self, url: str, front: Mapping[str, Any], body: str, owner: str) -> None:
         """Add the page published at a site-relative directory URL ('' is the home page)."""
         if url in self.owners:
-            self.problems.add(owner.split(":")[0], 1, f"this would publish at /{url}, where "
-                              f"{self.owners[url]} already publishes; rename one of them")
+            self.problems.add(
+                owner.split(":")[0],
+                1,
+                f"this would publish at /{url}, where "
+                f"{self.owners[url]} already publishes; rename one of them",
+            )
             return
         self.owners[url] = owner
         path = f"{url}index.md" if url else "index.md"

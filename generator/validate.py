@@ -52,19 +52,29 @@ def validate_content(loaded: Loaded) -> tuple[list[Record], list[Page], list[Top
     for source in loaded.records:
         record_type = schema.TYPES_BY_FOLDER[source.folder]
         if source.slug in schema.RESERVED_SLUGS:
-            problems.add(source.path, 1, f"'{source.slug}' is a reserved name under "
-                         f"{source.folder}/; rename the file")
+            problems.add(
+                source.path,
+                1,
+                f"'{source.slug}' is a reserved name under {source.folder}/; rename the file",
+            )
             continue
         converted = _validate_front(source, record_type.model, record_type.label.lower(), problems)
         _check_body(source, problems)
         if converted is not None:
             meta, lines = converted
             assert isinstance(meta, schema.Record)
-            records.append(Record(
-                id=f"{source.folder}/{source.slug}", type=record_type, slug=source.slug,
-                path=source.path, meta=meta, body=source.body, body_line=source.body_line,
-                lines=lines,
-            ))
+            records.append(
+                Record(
+                    id=f"{source.folder}/{source.slug}",
+                    type=record_type,
+                    slug=source.slug,
+                    path=source.path,
+                    meta=meta,
+                    body=source.body,
+                    body_line=source.body_line,
+                    lines=lines,
+                )
+            )
     pages: list[Page] = []
     for source in loaded.pages:
         converted = _validate_front(source, schema.Page, "page", problems)
@@ -103,8 +113,12 @@ def _validate_front(
     for name, info in fields.items():
         if info.is_required() and name not in lines:
             example = (info.json_schema_extra or {}).get("example", "...")  # type: ignore[union-attr]
-            problems.add(source.path, _line(source, source.front) - 1, f"{name} is required for a {noun}: add a line "
-                         f"'{name}: {example}' to the front matter")
+            problems.add(
+                source.path,
+                _line(source, source.front) - 1,
+                f"{name} is required for a {noun}: add a line "
+                f"'{name}: {example}' to the front matter",
+            )
             ok = False
     if not ok:
         return None
@@ -135,8 +149,10 @@ def _explain(detail: Any) -> str:
     if kind == "string_pattern_mismatch" and detail["loc"][0] == "lang":
         return f"'{detail['input']}' is not a language tag; use a BCP 47 tag such as en or gd"
     if kind == "string_pattern_mismatch":
-        return (f"'{detail['input']}' is not a valid id; use lowercase letters, digits and "
-                "hyphens (a reference is type/slug, such as decisions/pilot-areas)")
+        return (
+            f"'{detail['input']}' is not a valid id; use lowercase letters, digits and "
+            "hyphens (a reference is type/slug, such as decisions/pilot-areas)"
+        )
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":
@@ -150,8 +166,11 @@ def _convert(source: Source, key: str, node: yaml.Node, annotation: Any) -> Any:
     line = _line(source, node)
     if kind == "list":
         if not isinstance(node, yaml.SequenceNode):
-            raise _Invalid(line, f"{key} must be a list: write each item on its own line "
-                           f"starting with '- ', or as [first, second]")
+            raise _Invalid(
+                line,
+                f"{key} must be a list: write each item on its own line "
+                f"starting with '- ', or as [first, second]",
+            )
         return [_convert(source, f"{key} item", item, inner) for item in node.value]
     if not isinstance(node, yaml.ScalarNode):
         raise _Invalid(line, f"{key} must be a single value, not a list or mapping")
@@ -165,33 +184,41 @@ def _convert(source: Source, key: str, node: yaml.Node, annotation: Any) -> Any:
     if kind == "int":
         if plain and _WHOLE_NUMBER.match(value):
             return int(value)
-        raise _Invalid(line, f"{key} must be a whole number such as 70 (without quotes), "
-                       f"not '{value}'")
+        raise _Invalid(
+            line, f"{key} must be a whole number such as 70 (without quotes), not '{value}'"
+        )
     if kind == "date":
         return _convert_date(key, value, line)
     if kind == "choice":
         if value not in inner:
-            raise _Invalid(line, f"{key}: '{value}' is not allowed here; use one of: "
-                           f"{', '.join(inner)}")
+            raise _Invalid(
+                line, f"{key}: '{value}' is not allowed here; use one of: {', '.join(inner)}"
+            )
         return value
     if plain:
-        reading = _YAML_READINGS.get(_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)))
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        reading = _YAML_READINGS.get(tag)
         if reading is not None:
-            raise _Invalid(line, f"{key}: {value} would be read by YAML tools as {reading}, not "
-                           f"text; if you mean the text, put it in quotes: \"{value}\"")
+            raise _Invalid(
+                line,
+                f"{key}: {value} would be read by YAML tools as {reading}, not "
+                f'text; if you mean the text, put it in quotes: "{value}"',
+            )
     return value
 
 
 def _convert_date(key: str, value: str, line: int) -> datetime.date:
     """Convert YYYY-MM-DD text to a date, refusing impossible dates and times."""
     if not _ISO_DATE.match(value):
-        raise _Invalid(line, f"{key} must be a date written YYYY-MM-DD (such as 2014-03-03), "
-                       f"not '{value}'")
+        raise _Invalid(
+            line, f"{key} must be a date written YYYY-MM-DD (such as 2014-03-03), not '{value}'"
+        )
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise _Invalid(line, f"{key}: {value} is not a real date; check the day and month "
-                       "(YYYY-MM-DD)") from None
+        raise _Invalid(
+            line, f"{key}: {value} is not a real date; check the day and month (YYYY-MM-DD)"
+        ) from None
 
 
 def _kind(annotation: Any) -> tuple[str, Any]:
@@ -232,12 +259,18 @@ def _validate_topics(loaded: Loaded, problems: Collector) -> list[Topic]:
         line = 1 + key_node.start_mark.line
         topic_id = key_node.value
         if not re.match(r"^[a-z0-9][a-z0-9-]*$", topic_id):
-            problems.add(source.path, line, f"topic id '{topic_id}' must be lowercase letters, "
-                         "digits and hyphens")
+            problems.add(
+                source.path,
+                line,
+                f"topic id '{topic_id}' must be lowercase letters, digits and hyphens",
+            )
             continue
         if not isinstance(value_node, yaml.MappingNode):
-            problems.add(source.path, line, f"topic '{topic_id}' needs 'label:' and "
-                         "'description:' lines indented under it")
+            problems.add(
+                source.path,
+                line,
+                f"topic '{topic_id}' needs 'label:' and 'description:' lines indented under it",
+            )
             continue
         inner = Source(source.path, "", "", value_node, "", 1, front_line=1)
         converted = _validate_front(inner, schema.Topic, "topic", problems)

@@ -71,12 +71,14 @@ def _record(fields: dict[str, str], body: str = "Body text.\n") -> str:
 def site_root(tmp_path: Path) -> Path:
     """Return a minimal valid site: config, topics, one workshop, intention and decision."""
     root = tmp_path / "site-src"
+    shutil.copytree(ROOT / "theme", root / "theme")
     write(root, "mkdocs.yml", MKDOCS_YML)
     write(root, "content/topics.yml", TOPICS_YML)
     write(root, "content/workshops/w.md", workshop(topics="[pilots]"))
     write(root, "content/intentions/i.md", intention(**{"from": "[workshops/w]"}))
-    write(root, "content/decisions/d.md", decision(serves="[intentions/i]",
-                                                    evidence="[workshops/w]"))
+    write(
+        root, "content/decisions/d.md", decision(serves="[intentions/i]", evidence="[workshops/w]")
+    )
     return root
 
 
@@ -93,27 +95,45 @@ class Git:
         self.run("config", "commit.gpgsign", "false")
 
     def env(self, author: str = "Ada Author") -> dict[str, str]:
-        """Return the environment for one git command with the next fixed date."""
-        self.tick += 1
-        date = f"2024-01-{self.tick:02d}T12:00:00+00:00" if self.tick <= 28 else \
-            f"2024-02-{self.tick - 28:02d}T12:00:00+00:00"
+        """Return the environment for git commands at the current fixed date."""
+        date = (
+            f"2024-01-{self.tick:02d}T12:00:00+00:00"
+            if self.tick <= 28
+            else f"2024-02-{self.tick - 28:02d}T12:00:00+00:00"
+        )
         return {
             **os.environ,
-            "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
-            "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": f"{author.split()[0].lower()}@example.org",
-            "GIT_COMMITTER_NAME": "Maintainer", "GIT_COMMITTER_EMAIL": "maint@example.org",
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_DATE": date,
+            "GIT_AUTHOR_NAME": author,
+            "GIT_AUTHOR_EMAIL": f"{author.split()[0].lower()}@example.org",
+            "GIT_COMMITTER_NAME": "Maintainer",
+            "GIT_COMMITTER_EMAIL": "maint@example.org",
         }
 
     def run(self, *args: str, author: str = "Ada Author") -> str:
         """Run git in the repository and return its output."""
-        result = subprocess.run(["git", *args], cwd=self.root, env=self.env(author),
-                                capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            ["git", *args],
+            cwd=self.root,
+            env=self.env(author),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return result.stdout
 
     def commit(self, message: str, author: str = "Ada Author") -> str:
-        """Stage everything and commit it; return the commit id."""
+        """Stage everything and commit it a day after the previous commit; return its id."""
         self.run("add", "-A")
+        self.tick += 1
         self.run("commit", "-q", "--allow-empty", "-m", message, author=author)
+        return self.run("rev-parse", "HEAD").strip()
+
+    def merge(self, branch: str, message: str) -> str:
+        """Merge a branch with a merge commit a day after the previous commit; return its id."""
+        self.tick += 1
+        self.run("merge", "-q", "--no-ff", branch, "-m", message)
         return self.run("rev-parse", "HEAD").strip()
 
     def write(self, rel: str, text: str) -> Path:

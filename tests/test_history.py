@@ -1,0 +1,223 @@
+"""History: revisions from real git repositories with fixed dates, and the pages made of them."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.build import build, check, gather
+from generator.errors import ContentError, HistoryError
+from generator.history import describe, read_history
+from generator.render import render_site
+from tests.conftest import Git, decision
+
+PROPOSED = decision(title="Pilot areas", summary="Start with pilots.")
+ACCEPTED = decision(title="Pilot areas", summary="Start with pilots.", status="accepted")
+
+
+def pages(root: Path) -> dict[str, str]:
+    """Return the docs tree the render stage makes for a site, by path."""
+    site, history = gather(root)
+    return render_site(site, history).pages
+
+
+@pytest.fixture
+def pilot(git_site: Git) -> Git:
+    """Return a repository where a decision went proposed → accepted (#12) → minor fix."""
+    git_site.write("content/decisions/pilot.md", PROPOSED + "We will start in two areas.\n")
+    git_site.commit("Propose pilot areas", author="Bea Proposer")
+    git_site.write("content/decisions/pilot.md", ACCEPTED + "We will start in two areas.\n")
+    git_site.commit("Accept pilot areas (#12)\n\nThe board agreed on 12 April.", author="Cy Chair")
+    git_site.write("content/decisions/pilot.md", ACCEPTED + "We will start in two areas.\n")
+    git_site.write("content/decisions/pilot.md", ACCEPTED + "We will start in two areas!\n")
+    git_site.commit("Fix punctuation\n\nChange-Type: minor", author="Dee Editor")
+    return git_site
+
+
+def test_describe_reads_pull_requests_trailers_and_notes() -> None:
+    assert describe("Merge pull request #7 from ann/pilots\n\nAdd pilot areas\n\nAs asked.") == (
+        7,
+        "Add pilot areas",
+        "Add pilot areas\n\nAs asked.",
+        False,
+    )
+    assert describe(
+        "Accept pilot areas (#12)\n\nAgreed.\n\nChange-Type: minor\nSigned-off-by: A"
+    ) == (12, "Accept pilot areas", "Accept pilot areas\n\nAgreed.", True)
+    assert describe("Fix typo") == (None, "Fix typo", "Fix typo", False)
+
+
+def test_revisions_of_the_pilot_decision(pilot: Git) -> None:
+    history = read_history(pilot.root)
+    revisions = history.of("decisions/pilot")
+    assert [
+        (r.number, r.author, r.pull_request, r.subject, r.note, r.kind, r.date.isoformat())
+        for r in revisions
+    ] == [
+        (
+            1,
+            "Bea Proposer",
+            None,
+            "Propose pilot areas",
+            "Propose pilot areas",
+            "major",
+            "2024-01-02T12:00:00+00:00",
+        ),
+        (
+            2,
+            "Cy Chair",
+            12,
+            "Accept pilot areas",
+            "Accept pilot areas\n\nThe board agreed on 12 April.",
+            "major",
+            "2024-01-03T12:00:00+00:00",
+        ),
+        (
+            3,
+            "Dee Editor",
+            None,
+            "Fix punctuation",
+            "Fix punctuation",
+            "minor",
+            "2024-01-04T12:00:00+00:00",
+        ),
+    ]
+    assert history.of("workshops/w")[0].subject == "Add the first records"
+
+
+def test_pilot_pages_show_versions_timeline_and_diff(pilot: Git) -> None:
+    docs = pages(pilot.root)
+    record = docs["decisions/pilot/index.md"]
+    assert "version 3 · " in record
+    assert "See all 3 versions</a>" in record
+    assert (
+        'Status timeline:</span> <a href="v1/">proposed 2 Jan 2024</a> → '
+        '<a href="v2/">accepted 3 Jan 2024</a></p>'
+    ) in record
+    assert '<a href="history/" class="md-button">View history</a>' in record
+    history = docs["decisions/pilot/history/index.md"]
+    assert history.index('id="v3"') < history.index('id="v2"') < history.index('id="v1"')
+    assert (
+        '· pull request <a href="https://github.com/example/records/pull/12">#12</a> · '
+        '<span class="or-kind or-kind--major">major change</span>'
+    ) in history
+    assert "<code>status</code>: <del>proposed</del> → <ins>accepted</ins>" in history
+    assert '<span class="or-kind or-kind--minor">minor change</span>' in history
+    assert "areas<del>.</del>" in history and "areas<ins>!</ins>" in history
+    for number in (1, 2, 3):
+        version = docs[f"decisions/pilot/v{number}/index.md"]
+        assert f"Version {number} of 3, " in version
+        assert "robots: noindex" in version and "exclude: true" in version
+    assert "This is not the current version." in docs["decisions/pilot/v1/index.md"]
+    changes = docs["changes/index.md"]
+    assert changes.index("Fix punctuation") < changes.index("Accept pilot areas (<a")
+
+
+def test_pilot_site_builds_with_the_engine(pilot: Git, tmp_path: Path) -> None:
+    result = build(pilot.root, tmp_path / "out")
+    for page in (
+        "decisions/pilot/",
+        "decisions/pilot/history/",
+        "decisions/pilot/v1/",
+        "decisions/pilot/v2/",
+        "decisions/pilot/v3/",
+        "changes/",
+    ):
+        assert (result.site_dir / page / "index.html").is_file(), page
+    html = (result.site_dir / "decisions/pilot/v1/index.html").read_text()
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_merged_pull_request_is_one_revision_by_its_author(git_site: Git) -> None:
+    git_site.run("checkout", "-q", "-b", "feature")
+    git_site.write("content/decisions/d.md", PROPOSED + "First draft.\n")
+    git_site.commit("Draft", author="Fay Fork")
+    git_site.write("content/decisions/d.md", PROPOSED + "Second draft.\n")
+    git_site.commit("Redraft", author="Fay Fork")
+    git_site.run("checkout", "-q", "main")
+    git_site.merge("feature", "Merge pull request #3 from fay/feature\n\nRewrite the decision")
+    revisions = read_history(git_site.root).of("decisions/d")
+    assert [(r.number, r.pull_request, r.subject, r.author) for r in revisions] == [
+        (1, None, "Add the first records", "Ada Author"),
+        (2, 3, "Rewrite the decision", "Fay Fork"),
+    ]
+
+
+def test_rename_with_alias_keeps_history_and_redirects(git_site: Git) -> None:
+    git_site.run("mv", "content/decisions/d.md", "content/decisions/renamed.md")
+    text = (git_site.root / "content/decisions/renamed.md").read_text()
+    git_site.write(
+        "content/decisions/renamed.md",
+        text.replace("status: proposed", "status: proposed\naliases: [decisions/d]"),
+    )
+    git_site.commit("Rename the decision (#4)")
+    history = read_history(git_site.root)
+    assert [r.path for r in history.of("decisions/renamed")] == [
+        "decisions/d.md",
+        "decisions/renamed.md",
+    ]
+    assert history.former_ids == {"decisions/d": "decisions/renamed"}
+    redirect = pages(git_site.root)["decisions/d/index.md"]
+    assert "location: ../renamed/" in redirect and "template: redirect.html" in redirect
+
+
+def test_deleted_record_keeps_a_withdrawn_page(git_site: Git) -> None:
+    git_site.write("content/decisions/gone.md", PROPOSED)
+    git_site.commit("Propose a decision that will go")
+    (git_site.root / "content/decisions/gone.md").unlink()
+    git_site.commit("Withdraw the decision (#9)")
+    docs = pages(git_site.root)
+    assert (
+        'This record was withdrawn on <time datetime="2024-01-03">3 Jan 2024</time> by '
+        'pull request <a href="https://github.com/example/records/pull/9">#9</a>: Withdraw '
+        "the decision" in docs["decisions/gone/index.md"]
+    )
+    assert (
+        "The record was withdrawn: its file was removed." in docs["decisions/gone/history/index.md"]
+    )
+    assert "decisions/gone/v1/index.md" in docs
+
+
+def test_shallow_clone_is_refused(pilot: Git, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{pilot.root}", str(clone)], check=True
+    )
+    with pytest.raises(HistoryError, match="fetch-depth: 0"):
+        read_history(clone)
+
+
+def test_no_repository_builds_without_history(site_root: Path) -> None:
+    _site, warnings = check(site_root)
+    assert warnings == (
+        f"{site_root.name} is not a git repository: pages say 'history not "
+        "available'. Run `git init` and commit to publish a history.",
+    )
+    assert "Version history: history not available." in pages(site_root)["decisions/d/index.md"]
+
+
+def test_uncommitted_edit_is_marked_and_not_a_revision(git_site: Git) -> None:
+    git_site.write("content/decisions/d.md", PROPOSED + "Edited locally.\n")
+    history = read_history(git_site.root)
+    assert history.dirty == frozenset({"decisions/d"})
+    assert len(history.of("decisions/d")) == 1
+    assert "<strong>Unpublished changes:</strong>" in pages(git_site.root)["decisions/d/index.md"]
+
+
+def test_rewriting_an_accepted_decision_warns_and_fails_strict(pilot: Git) -> None:
+    pilot.write("content/decisions/pilot.md", ACCEPTED + "We will start everywhere.\n")
+    pilot.commit("Change the plan (#13)")
+    expected = (
+        "content/decisions/pilot.md:6: version 4 (commit {sha}, pull request #13) changed the "
+        "text of this decision after it was accepted; an accepted decision is not rewritten: "
+        "write a new decision with 'supersedes: [decisions/pilot]' and set this one to 'status: "
+        "superseded', or, for a correction that does not change its meaning, end the commit "
+        "message with the line 'Change-Type: minor'"
+    ).format(sha=pilot.run("rev-parse", "--short=7", "HEAD").strip())
+    _site, warnings = check(pilot.root)
+    assert warnings == (expected,)
+    with pytest.raises(ContentError) as raised:
+        check(pilot.root, strict=True)
+    assert [str(problem) for problem in raised.value.problems] == [expected]
