@@ -236,7 +236,7 @@ def _render_record(tree: DocsTree, site: Site, record: Record, history: History)
         h1(record.meta.title),
         f'<p class="or-summary">{e(record.meta.summary)}</p>',
         _facts(site, record, url),
-        history_summary(site, record, history),
+        history_summary(site, record, history).rstrip("\n"),
         _actions(site, record, history),
         "</div>",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -41,7 +42,8 @@ def template(record_type: RecordType, title: str) -> str:
         elif "example" in extra:
             lines.append(f"{key}: {_yaml_value(extra['example'])}")
         else:
-            lines.append(f"# {key}: {_placeholder(key, extra)}")
+            is_list = typing.get_origin(info.annotation) is list
+            lines.append(f"# {key}: {_placeholder(key, extra, is_list)}")
     lines += ["---", "", "Write what happened, why, and what it means, in plain Markdown.", ""]
     return "\n".join(lines)
 
@@ -53,10 +55,12 @@ def _yaml_value(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _placeholder(key: str, extra: Mapping[str, object]) -> str:
+def _placeholder(key: str, extra: Mapping[str, object], is_list: bool) -> str:
     """Return an example value for an optional field left commented out."""
     if "references" in extra:
         return f"[{extra['references']}s/example-slug]"
+    if is_list:
+        return "[]"
     if key in ("date", "review_date"):
         return "2026-01-31"
     if key in ("draft", "participants_approximate"):

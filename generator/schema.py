@@ -47,7 +47,7 @@ class Record(BaseModel):
         default=None,
     )
     topics: list[Slug] = _field(
-        "Topic ids from content/topics.yml.", ["collaborative-government"], default_factory=list
+        "Topic ids from content/topics.yml, such as [sharing-power].", default_factory=list
     )
     draft: bool = _field("true keeps the record off the site and out of every feed.", default=False)
     lang: LanguageTag | None = _field(

@@ -1,0 +1,206 @@
+"""End to end: the bundled content builds into a complete, cross-linked site."""
+
+from __future__ import annotations
+
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build, check
+from generator.cli import cli
+from generator.errors import ContentError
+from tests.conftest import Git, write
+
+WORKSHOP = "workshops/starting-to-build-collaborative-government"
+INTENTIONS = [
+    "intentions/power-with-not-power-over",
+    "intentions/people-choose-the-parameters",
+    "intentions/safe-places-and-processes",
+    "intentions/value-experimentation-and-learning",
+    "intentions/take-democracy-to-where-people-are",
+    "intentions/resource-and-empower-communities",
+]
+DECISION = "decisions/start-with-pilot-areas"
+
+
+class Links(HTMLParser):
+    """Collect the href of every <a> in a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+
+def links_from(site: Path, page: str) -> set[str]:
+    """Return the site pages a page links to, resolved to site-relative directory URLs."""
+    parser = Links()
+    parser.feed((site / page / "index.html").read_text(encoding="utf-8"))
+    found = set()
+    for href in parser.hrefs:
+        if "://" in href or href.startswith(("#", "mailto:")):
+            continue
+        target = os.path.normpath(os.path.join(page, href.split("#")[0]))
+        found.add(target.strip("/"))
+    return found
+
+
+@pytest.fixture(scope="module")
+def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the bundled content once, from a copy in its own git repository."""
+    import shutil
+
+    from tests.conftest import ROOT
+
+    root = tmp_path_factory.mktemp("bundled")
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    Git(root).commit("Publish the first records from the workshop report")
+    return build(root).site_dir
+
+
+def test_bundled_site_has_every_page(bundled_site: Path) -> None:
+    for page in [
+        "",
+        "workshops",
+        "intentions",
+        "decisions",
+        "topics",
+        "changes",
+        "about",
+        "how-to-contribute",
+        "accessibility",
+        WORKSHOP,
+        DECISION,
+        *INTENTIONS,
+        "topics/sharing-power",
+        f"{DECISION}/history",
+        f"{DECISION}/v1",
+    ]:
+        assert (bundled_site / page / "index.html").is_file(), page
+
+
+def test_workshop_page_says_what_the_report_says(bundled_site: Path) -> None:
+    html = (bundled_site / WORKSHOP / "index.html").read_text(encoding="utf-8")
+    assert "University of Edinburgh" in html
+    assert "power with" in html
+    assert "about 70" in html
+    assert "date not recorded" in html
+
+
+def test_records_are_cross_linked_both_ways(bundled_site: Path) -> None:
+    workshop_links = links_from(bundled_site, WORKSHOP)
+    decision_links = links_from(bundled_site, DECISION)
+    for intention in INTENTIONS:
+        assert intention in workshop_links, intention
+        assert intention in decision_links, intention
+        assert {WORKSHOP, DECISION} <= links_from(bundled_site, intention), intention
+    assert DECISION in workshop_links
+    assert WORKSHOP in decision_links
+
+
+def test_type_index_groups_by_status(bundled_site: Path) -> None:
+    html = (bundled_site / "intentions" / "index.html").read_text(encoding="utf-8")
+    assert '<h2 id="proposed">Proposed</h2>' in html
+    assert set(INTENTIONS) <= links_from(bundled_site, "intentions")
+    assert DECISION in links_from(bundled_site, "decisions/status/proposed")
+
+
+def test_records_are_not_in_the_sidebar(bundled_site: Path) -> None:
+    html = (bundled_site / "index.html").read_text(encoding="utf-8")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert "start-with-pilot-areas" not in nav
+    assert "Decisions" in nav
+
+
+def test_index_pages_paginate_at_the_configured_size(git_site: Git) -> None:
+    config = (git_site.root / "mkdocs.yml").read_text()
+    write(git_site.root, "mkdocs.yml", config + "extra:\n  openrecord:\n    page_size: 5\n")
+    for number in range(12):
+        write(
+            git_site.root,
+            f"content/intentions/n{number:02d}.md",
+            f"---\ntitle: N{number}\nsummary: S.\nstatus: proposed\n---\n",
+        )
+    from generator.build import gather
+    from generator.render import render_site
+
+    site, history = gather(git_site.root)
+    docs = render_site(site, history).pages
+    assert "intentions/page/3/index.md" in docs and "intentions/page/4/index.md" not in docs
+    assert 'rel="next"' in docs["intentions/index.md"]
+    assert "Page 3 of 3" in docs["intentions/page/3/index.md"]
+
+
+def test_broken_record_fails_check_with_a_line(tmp_path: Path) -> None:
+    root = tmp_path / "broken"
+    import shutil
+
+    from tests.conftest import ROOT
+
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    path = root / "content/decisions/start-with-pilot-areas.md"
+    path.write_text(path.read_text().replace("status: proposed", "status: maybe"))
+    result = CliRunner().invoke(cli, ["check", "--root", str(root)])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "content/decisions/start-with-pilot-areas.md:4: status: 'maybe' is not allowed here"
+    )
+
+
+def test_failed_build_leaves_the_old_site(git_site: Git, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(git_site.root, out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    write(git_site.root, "content/decisions/d.md", "---\ntitle: broken\n---\n")
+    with pytest.raises(ContentError):
+        build(git_site.root, out)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_new_writes_a_valid_commented_template(site_root: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["new", "decision", "Pilot areas: phase 2", "--root", str(site_root)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == "content/decisions/pilot-areas-phase-2.md\n"
+    text = (site_root / "content/decisions/pilot-areas-phase-2.md").read_text()
+    assert 'title: "Pilot areas: phase 2"' in text
+    assert "# Decisions this one replaces" in text
+    site, _warnings = check(site_root)
+    assert site.by_id["decisions/pilot-areas-phase-2"].status == "proposed"
+    again = runner.invoke(
+        cli, ["new", "decision", "Pilot areas: phase 2", "--root", str(site_root)]
+    )
+    assert again.exit_code == 1
+    assert again.output == (
+        "error: content/decisions/pilot-areas-phase-2.md already exists; "
+        "edit it, or choose another title\n"
+    )
+
+
+@pytest.mark.parametrize("kind", ["workshop", "intention", "decision"])
+def test_every_type_template_validates(site_root: Path, kind: str) -> None:
+    result = CliRunner().invoke(cli, ["new", kind, "Fresh record", "--root", str(site_root)])
+    assert result.exit_code == 0, result.output
+    check(site_root)
+
+
+def test_build_command_reports_pages(git_site: Git, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", "--root", str(git_site.root), "--site-dir", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"pages into {tmp_path / 'o'}" in result.output
+    assert (tmp_path / "o/decisions/d/index.html").is_file()
