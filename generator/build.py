@@ -20,6 +20,7 @@ from pathlib import Path
 from generator import engine as engines
 from generator.config import load_config
 from generator.errors import ContentError, Problem
+from generator.feeds import plan_feeds, write_feeds
 from generator.history import History, read_history
 from generator.link import link_records
 from generator.load import load_content
@@ -103,9 +104,10 @@ def build(
     # 1-4. load, validate, link, history: all data is gathered before anything is written.
     site, history = gather(root, stages)
     warnings = _warnings(site, history, strict)
-    # 5. render: the complete docs tree, refusing two pages at one address.
+    # 5. render: the feeds' items, then the complete docs tree, one page per address.
     with stages.stage("render"):
-        tree = render_site(site, history)
+        feeds = plan_feeds(site, history)
+        tree = render_site(site, history, feeds)
         docs_dir = root / "build" / "docs"
         shutil.rmtree(docs_dir, ignore_errors=True)
         docs_dir.mkdir(parents=True)
@@ -119,7 +121,9 @@ def build(
             raw = engines.engine_config(site.config, root, docs_dir, staged, extra_nav)
             engines.write_engine_config(raw, config_path)
             engines.run_engine(engine, config_path)
-        # 7. publish: swap the finished site into place in one step.
+        # 7. publish: feeds beside the engine's pages, then the whole site into place at once.
+        with stages.stage("feeds"):
+            write_feeds(site, feeds, staged)
         with stages.stage("publish"):
             swap_into_place(staged, site_dir)
     except BaseException:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from generator.feeds import FORMATS, Feed, feeds_for_page, plan_feeds
 from generator.fragments import (
     block,
     bullet_list,
@@ -44,9 +45,19 @@ _RELATION_LABELS = {
 }
 
 
-def render_site(site: Site, history: History) -> DocsTree:
-    """Return the docs tree of the whole site."""
-    tree = DocsTree()
+_MIME = {
+    "atom.xml": "application/atom+xml",
+    "rss.xml": "application/rss+xml",
+    "feed.json": "application/feed+json",
+}
+
+
+def render_site(site: Site, history: History, feeds: list[Feed] | None = None) -> DocsTree:
+    """Return the docs tree of the whole site (planning its feeds when not given)."""
+    feeds = plan_feeds(site, history) if feeds is None else feeds
+    tree = DocsTree(
+        announce=lambda url, record: _feed_meta(site, feeds_for_page(feeds, url, record))
+    )
     ordered = _newest_first(site.records, history)
     _render_home(tree, site, ordered)
     for record_type in RECORD_TYPES:
@@ -54,7 +65,7 @@ def render_site(site: Site, history: History) -> DocsTree:
         _render_type_index(tree, site, record_type, records)
     _render_topics(tree, site, ordered)
     for record in site.records:
-        _render_record(tree, site, record, history)
+        _render_record(tree, site, record, history, feeds)
     for page in site.pages:
         front = {"title": e(page.meta.title)}
         if page.meta.summary:
@@ -72,7 +83,87 @@ def render_site(site: Site, history: History) -> DocsTree:
             page.path,
         )
     render_history_pages(tree, site, history)
+    _render_feeds_page(tree, site, feeds)
     return tree
+
+
+def _feed_meta(site: Site, feeds: list[Feed]) -> list[dict[str, str]]:
+    """Return the <link rel="alternate"> entries a page's head carries for its feeds."""
+    return [
+        {
+            "title": e(f"{feed.title} ({label})"),
+            "type": _MIME[name],
+            "href": e(site.config.absolute(feed.url + name)),
+        }
+        for feed in feeds
+        for name, label in FORMATS
+    ]
+
+
+def _follow_box(site: Site, feeds: list[Feed], url: str, what: str) -> str:
+    """Return the "Follow" box: feed links and one line on what a feed is."""
+    if not feeds:
+        return ""
+    rows = []
+    for feed in feeds:
+        formats = " · ".join(link(relative(url, feed.url + name), label) for name, label in FORMATS)
+        rows.append(f"{e(feed.title.split(': ', 1)[-1])}: {formats}")
+    return block(
+        '<aside class="or-follow" aria-labelledby="follow">',
+        f'<h2 id="follow">Follow {e(what)}</h2>',
+        "<p>A feed tells your feed reader (or email service) each time this changes, so you "
+        "do not have to check. "
+        f"{link(relative(url, 'feeds/'), 'What feeds are and how to use them')}.</p>",
+        bullet_list(rows),
+        "</aside>",
+    )
+
+
+def _render_feeds_page(tree: DocsTree, site: Site, feeds: list[Feed]) -> None:
+    """Write /feeds/: every feed, explained plainly, and the OPML file to subscribe to all."""
+    url = "feeds/"
+    groups: dict[str, list[Feed]] = {
+        "Everything": [],
+        "By type": [],
+        "By status": [],
+        "By topic": [],
+        "By record": [],
+    }
+    for feed in feeds:
+        kind = feed.scope.split("/")[0]
+        group = {
+            "all": "Everything",
+            "status": "By status",
+            "topics": "By topic",
+            "records": "By record",
+        }.get(kind, "By type")
+        groups[group].append(feed)
+    parts = [
+        h1("Feeds"),
+        '<p class="or-lead">A feed is a web address that a feed reader checks for you: add one '
+        "to your reader and you are told each time a record is published, changed or moves to "
+        "a new status. Small corrections marked as minor are not sent.</p>",
+        "<p>Every feed comes in three formats with the same items: Atom and RSS (for almost "
+        "every feed reader) and JSON Feed. "
+        f"{link('index.opml', 'Subscribe to every feed at once (OPML)')}: most readers can "
+        "import this file.</p>",
+    ]
+    for group, members in groups.items():
+        if not members:
+            continue
+        rows = [
+            f"{e(feed.title.split(': ', 1)[-1])} ({len(feed.items)} recent items): "
+            + " · ".join(link(relative(url, feed.url + name), label) for name, label in FORMATS)
+            for feed in members
+        ]
+        anchor = group.lower().replace(" ", "-")
+        parts += [f'<h2 id="{anchor}">{e(group)}</h2>', bullet_list(rows)]
+    tree.add(
+        url,
+        {"title": "Feeds", "description": "Follow the record in a feed reader."},
+        block(*parts),
+        "feeds page",
+    )
 
 
 def sort_date(record: Record, history: History) -> datetime.date:
@@ -226,7 +317,9 @@ def _render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> Non
     )
 
 
-def _render_record(tree: DocsTree, site: Site, record: Record, history: History) -> None:
+def _render_record(
+    tree: DocsTree, site: Site, record: Record, history: History, feeds: list[Feed]
+) -> None:
     """Write one record's page: header, body, and the records around it."""
     url = record.url
     header = block(
@@ -247,10 +340,12 @@ def _render_record(tree: DocsTree, site: Site, record: Record, history: History)
         else ""
     )
     related = _relations(site, record, url)
-    front = {"title": e(record.meta.title), "description": e(record.meta.summary)}
-    tree.add(
-        url, front, f"{header}\n{themes_html}\n{record.body.strip()}\n\n{related}", record.path
+    follow = _follow_box(
+        site, feeds_for_page(feeds, url, record), url, f"this {record.type.label.lower()}"
     )
+    front = {"title": e(record.meta.title), "description": e(record.meta.summary)}
+    body = f"{header}\n{themes_html}\n{record.body.strip()}\n\n{related}\n{follow}"
+    tree.add(url, front, body, record.path, record)
 
 
 def _facts(site: Site, record: Record, url: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,17 +10,26 @@ from typing import Any
 import yaml
 
 from generator.errors import Collector
+from generator.model import Record
 
 
 @dataclass
 class DocsTree:
     """The pages to write, by docs path; refuses two pages at one address."""
 
+    announce: Callable[[str, Record | None], list[dict[str, str]]] | None = None
     pages: dict[str, str] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     problems: Collector = field(default_factory=Collector)
 
-    def add(self, url: str, front: Mapping[str, Any], body: str, owner: str) -> None:
+    def add(
+        self,
+        url: str,
+        front: Mapping[str, Any],
+        body: str,
+        owner: str,
+        record: Record | None = None,
+    ) -> None:
         """Add the page published at a site-relative directory URL ('' is the home page)."""
         if url in self.owners:
             self.problems.add(
@@ -32,7 +41,11 @@ class DocsTree:
             return
         self.owners[url] = owner
         path = f"{url}index.md" if url else "index.md"
-        header = yaml.safe_dump(dict(front), allow_unicode=True, sort_keys=True, width=10_000)
+        front = dict(front)
+        feeds = self.announce(url, record) if self.announce else []
+        if feeds:
+            front["feeds"] = feeds
+        header = yaml.safe_dump(front, allow_unicode=True, sort_keys=True, width=10_000)
         self.pages[path] = f"---\n{header}---\n\n{body}"
 
     def write(self, docs_dir: Path) -> int:

@@ -204,3 +204,29 @@ def test_build_command_reports_pages(git_site: Git, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"pages into {tmp_path / 'o'}" in result.output
     assert (tmp_path / "o/decisions/d/index.html").is_file()
+
+
+def test_every_bundled_feed_parses(bundled_site: Path) -> None:
+    import feedparser
+
+    files = sorted((bundled_site / "feeds").rglob("*.xml"))
+    scopes = {p.parent.relative_to(bundled_site / "feeds").as_posix() for p in files}
+    assert {
+        "all",
+        "workshops",
+        "intentions",
+        "decisions",
+        "topics/sharing-power",
+        "status/decisions-proposed",
+        f"records/{DECISION}",
+        f"records/{WORKSHOP}",
+    } <= scopes
+    for path in files:
+        parsed = feedparser.parse(path.read_bytes())
+        assert parsed.bozo == 0, path
+    home = (bundled_site / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Collaborative government '
+        'in Scotland — the open record: everything (Atom)" '
+        'href="https://example.github.io/openrecord/feeds/all/atom.xml">'
+    ) in home

@@ -1,0 +1,179 @@
+"""Feeds: parsed with feedparser, checked against the feed validators' rules that apply."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from generator.build import gather
+from generator.feeds import plan_feeds, write_feeds
+from generator.render import render_site
+from tests.conftest import Git, decision
+from tests.test_history import ACCEPTED, PROPOSED
+
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def write_site_feeds(root: Path, out: Path) -> Path:
+    """Write every feed of a repository's site into out; return out."""
+    site, history = gather(root)
+    write_feeds(site, plan_feeds(site, history), out)
+    return out
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    """Return the SHA-256 of every file under a folder."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def pilot_feeds(git_site: Git, tmp_path: Path) -> Path:
+    """Return the feeds of a decision proposed → accepted (#12) → minor fix."""
+    git_site.write("content/decisions/pilot.md", PROPOSED + "Two areas.\n")
+    git_site.commit("Propose pilot areas")
+    git_site.write("content/decisions/pilot.md", ACCEPTED + "Two areas.\n")
+    git_site.commit("Accept pilot areas (#12)")
+    git_site.write("content/decisions/pilot.md", ACCEPTED + "Two areas!\n")
+    git_site.commit("Fix punctuation\n\nChange-Type: minor")
+    return write_site_feeds(git_site.root, tmp_path / "feeds-out")
+
+
+def test_status_feed_has_one_accepted_item(pilot_feeds: Path) -> None:
+    parsed = feedparser.parse(
+        (pilot_feeds / "feeds/status/decisions-accepted/atom.xml").read_bytes()
+    )
+    assert parsed.bozo == 0
+    assert [entry.title for entry in parsed.entries] == ["Decision accepted: Pilot areas"]
+    assert parsed.entries[0].id == "tag:records.example.org,2024-01-02:decisions/pilot/v2"
+
+
+def test_record_feed_has_two_items_not_three(pilot_feeds: Path) -> None:
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse(
+            (pilot_feeds / "feeds/records/decisions/pilot" / name).read_bytes()
+        )
+        assert parsed.bozo == 0, name
+        assert [entry.title for entry in parsed.entries] == [
+            "Decision accepted: Pilot areas",
+            "Decision published: Pilot areas",
+        ], name
+    document = json.loads((pilot_feeds / "feeds/records/decisions/pilot/feed.json").read_text())
+    assert document["version"] == "https://jsonfeed.org/version/1.1"
+    assert [item["title"] for item in document["items"]] == [
+        "Decision accepted: Pilot areas",
+        "Decision published: Pilot areas",
+    ]
+
+
+def test_every_feed_follows_the_validators_rules(pilot_feeds: Path) -> None:
+    feeds = sorted((pilot_feeds / "feeds").rglob("atom.xml"))
+    assert len(feeds) >= 10
+    for atom in feeds:
+        folder = atom.parent
+        url = "https://records.example.org/" + folder.relative_to(pilot_feeds).as_posix() + "/"
+        parsed = feedparser.parse(atom.read_bytes())
+        assert parsed.bozo == 0, atom
+        self_links = [link.href for link in parsed.feed.links if link.rel == "self"]
+        assert self_links == [url + "atom.xml"], atom
+        ids = [entry.id for entry in parsed.entries]
+        assert len(ids) == len(set(ids)), atom
+        root = ET.parse(atom).getroot()
+        for element in root.iter():
+            if element.tag.endswith(("updated", "published")):
+                assert RFC3339.match(element.text or ""), (atom, element.text)
+            if element.tag.endswith("link"):
+                assert element.get("href", "").startswith("https://records.example.org/")
+        rss = feedparser.parse((folder / "rss.xml").read_bytes())
+        assert rss.bozo == 0
+        assert [link.href for link in rss.feed.links if link.rel == "self"] == [url + "rss.xml"]
+        rss_root = ET.parse(folder / "rss.xml").getroot()
+        for element in rss_root.iter():
+            if element.tag in ("pubDate", "lastBuildDate"):
+                assert email.utils.parsedate_to_datetime(element.text or "").tzinfo is not None
+            if element.tag == "guid":
+                assert element.get("isPermaLink") == "false"
+        document = json.loads((folder / "feed.json").read_text())
+        assert document["feed_url"] == url + "feed.json"
+        for item in document["items"]:
+            assert RFC3339.match(item["date_published"])
+            assert item["url"].startswith("https://records.example.org/")
+
+
+def test_opml_lists_every_feed(pilot_feeds: Path) -> None:
+    outlines = ET.parse(pilot_feeds / "feeds/index.opml").getroot().iter("outline")
+    listed = {outline.get("xmlUrl") for outline in outlines}
+    on_disk = {
+        "https://records.example.org/" + p.relative_to(pilot_feeds).as_posix()
+        for p in (pilot_feeds / "feeds").rglob("atom.xml")
+    }
+    assert listed == on_disk
+
+
+def test_feeds_are_byte_identical_across_builds(git_site: Git, tmp_path: Path) -> None:
+    first = hashes(write_site_feeds(git_site.root, tmp_path / "one"))
+    second = hashes(write_site_feeds(git_site.root, tmp_path / "two"))
+    assert first == second
+
+
+def test_ids_survive_a_rename_with_alias(git_site: Git, tmp_path: Path) -> None:
+    before = feedparser.parse(
+        (write_site_feeds(git_site.root, tmp_path / "a") / "feeds/all/atom.xml").read_bytes()
+    )
+    git_site.run("mv", "content/decisions/d.md", "content/decisions/renamed.md")
+    path = git_site.root / "content/decisions/renamed.md"
+    path.write_text(
+        path.read_text().replace(
+            "title: A decision", "title: A renamed decision\naliases: [decisions/d]"
+        )
+    )
+    git_site.commit("Rename the decision (#5)")
+    after = feedparser.parse(
+        (write_site_feeds(git_site.root, tmp_path / "b") / "feeds/all/atom.xml").read_bytes()
+    )
+    old_ids = {entry.id for entry in before.entries}
+    assert old_ids <= {entry.id for entry in after.entries}
+    assert "tag:records.example.org,2024-01-01:decisions/d/v2" in {e.id for e in after.entries}
+
+
+def test_drafts_never_appear_and_markup_is_escaped(git_site: Git, tmp_path: Path) -> None:
+    git_site.write("content/decisions/secret.md", decision(title="Secret", draft="true"))
+    git_site.write(
+        "content/decisions/x.md",
+        decision(title='"<script>alert(1)</script>"', summary='"<img src=x onerror=y>"'),
+    )
+    git_site.commit("Add <b>two</b> decisions")
+    out = write_site_feeds(git_site.root, tmp_path / "out")
+    text = "".join(p.read_text() for p in (out / "feeds").rglob("*.*"))
+    assert "Secret" not in text
+    parsed = feedparser.parse((out / "feeds/all/atom.xml").read_bytes())
+    entry = next(e for e in parsed.entries if "alert" in e.title)
+    assert entry.title == "Decision published: <script>alert(1)</script>"
+    assert "<script" not in entry.content[0].value
+    assert "&lt;img src=x onerror=y&gt;" in entry.content[0].value
+    assert "&lt;b&gt;two&lt;/b&gt;" in entry.content[0].value
+
+
+def test_pages_announce_their_feeds(pilot_feeds: Path, git_site: Git) -> None:
+    site, history = gather(git_site.root)
+    docs = render_site(site, history).pages
+    record = docs["decisions/pilot/index.md"]
+    assert "href: https://records.example.org/feeds/records/decisions/pilot/atom.xml" in record
+    assert "href: https://records.example.org/feeds/decisions/rss.xml" in record
+    assert '<h2 id="follow">Follow this decision</h2>' in record
+    assert "href: https://records.example.org/feeds/all/feed.json" in docs["index.md"]
+    assert (
+        "href: https://records.example.org/feeds/topics/pilots/atom.xml"
+        in docs["topics/pilots/index.md"]
+    )
+    assert 'href="index.opml"' in docs["feeds/index.md"]
