@@ -12,15 +12,16 @@ import datetime
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import engine as engines
 from generator.config import load_config
+from generator.data import data_paths, write_data, write_manifest
 from generator.errors import ContentError, Problem
-from generator.feeds import plan_feeds, write_feeds
+from generator.feeds import FORMATS, Feed, plan_feeds, write_feeds
 from generator.history import History, read_history
 from generator.link import link_records
 from generator.load import load_content
@@ -75,18 +76,18 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
     # 3. link: resolve references, compute backlinks, check supersession.
     with stages.stage("link"):
         links = link_records(published, drafts, topics)
+    # 4. history: the revisions of every record, from one pass over git.
+    with stages.stage("history"):
+        history = read_history(root)
     site = Site(
         config=config,
         records=tuple(sorted(published, key=lambda record: record.id)),
         pages=tuple(page for page in pages if not page.meta.draft),
         topics=tuple(sorted(topics, key=lambda topic: topic.id)),
         links=links,
-        build_date=build_date(),
+        build_date=build_date(history),
         by_id={record.id: record for record in published},
     )
-    # 4. history: the revisions of every record, from one pass over git.
-    with stages.stage("history"):
-        history = read_history(root)
     return site, history
 
 
@@ -124,12 +125,23 @@ def build(
         # 7. publish: feeds beside the engine's pages, then the whole site into place at once.
         with stages.stage("feeds"):
             write_feeds(site, feeds, staged)
+        with stages.stage("data"):
+            write_data(site, history, staged)
+            write_manifest(staged, published_urls(site, tree.owners, feeds))
         with stages.stage("publish"):
             swap_into_place(staged, site_dir)
     except BaseException:
         discard(staged)
         raise
     return BuildResult(site_dir, pages, warnings)
+
+
+def published_urls(site: Site, pages: Iterable[str], feeds: list[Feed]) -> list[str]:
+    """Return every address a build publishes: pages, feeds and data files."""
+    urls = [f"/{url}" for url in pages]
+    urls += [f"/{feed.url}{name}" for feed in feeds for name, _label in FORMATS]
+    urls += ["/feeds/index.opml", *(f"/{path}" for path in data_paths(site))]
+    return sorted(urls)
 
 
 def check(root: Path, strict: bool = False) -> tuple[Site, tuple[str, ...]]:
@@ -146,9 +158,15 @@ def _warnings(site: Site, history: History, strict: bool) -> tuple[str, ...]:
     return (*history.warnings, *(str(problem) for problem in problems))
 
 
-def build_date() -> datetime.date:
-    """Return the build's date: SOURCE_DATE_EPOCH when set, so builds are reproducible."""
+def build_date(history: History) -> datetime.date:
+    """Return the build's date: SOURCE_DATE_EPOCH, else the newest commit, else today.
+
+    Taking it from the repository (not the clock) makes the same commit build the same site.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+    dates = [revisions[-1].date for revisions in history.revisions.values() if revisions]
+    if dates:
+        return max(dates).astimezone(datetime.UTC).date()
     return datetime.datetime.now(datetime.UTC).date()

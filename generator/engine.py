@@ -44,7 +44,13 @@ def engine_config(
     nav += [
         {record_type.plural_label: f"{record_type.folder}/index.md"} for record_type in RECORD_TYPES
     ]
-    nav += [{"Topics": "topics/index.md"}]
+    nav += [
+        {"Topics": "topics/index.md"},
+        {"Map": "map/index.md"},
+        {"Changes": "changes/index.md"},
+        {"Feeds": "feeds/index.md"},
+        {"Open data": "data/index.md"},
+    ]
     nav += extra_pages
     raw["nav"] = nav
     raw["not_in_nav"] = "/**"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from generator.data import render_data_page
 from generator.feeds import FORMATS, Feed, feeds_for_page, plan_feeds
 from generator.fragments import (
     block,
@@ -25,8 +26,9 @@ from generator.fragments import (
 )
 from generator.history import History
 from generator.model import Record, Site
+from generator.provenance import Edge, edges, provenance_section, render_map
 from generator.render_history import history_summary, render_history_pages
-from generator.schema import RECORD_TYPES, RecordType, reference_fields
+from generator.schema import RECORD_TYPES, RecordType
 from generator.tree import DocsTree
 
 #: Fields shown in the record header, in order, per type (references are shown apart).
@@ -35,10 +37,17 @@ _FACT_FIELDS = {
     "intention": ("owner", "progress", "review_date"),
     "decision": ("decided_by", "consulted", "informed", "review_date"),
 }
+#: The Open Government Partnership's completion scale, as readers see it.
+PROGRESS_LABELS = {
+    "not-started": "not started",
+    "limited": "limited",
+    "substantial": "substantial",
+    "complete": "complete",
+}
 #: How a reference reads from each end: (field) -> (label at the source, label at the target).
 _RELATION_LABELS = {
-    "produced": ("Intentions it produced", "Produced by workshop"),
-    "from": ("Came from workshop", "Intentions that came from it"),
+    "produced": ("Intentions it produced", "Came from workshop"),
+    "from": ("Came from workshop", "Intentions it produced"),
     "serves": ("Intentions it serves", "Decisions that serve it"),
     "evidence": ("Evidence from workshop", "Decisions drawing on it"),
     "supersedes": ("Supersedes", "Superseded by"),
@@ -64,8 +73,9 @@ def render_site(site: Site, history: History, feeds: list[Feed] | None = None) -
         records = [record for record in ordered if record.type is record_type]
         _render_type_index(tree, site, record_type, records)
     _render_topics(tree, site, ordered)
+    graph = edges(site)
     for record in site.records:
-        _render_record(tree, site, record, history, feeds)
+        _render_record(tree, site, record, history, feeds, graph)
     for page in site.pages:
         front = {"title": e(page.meta.title)}
         if page.meta.summary:
@@ -84,6 +94,8 @@ def render_site(site: Site, history: History, feeds: list[Feed] | None = None) -
         )
     render_history_pages(tree, site, history)
     _render_feeds_page(tree, site, feeds)
+    render_map(tree, site, graph)
+    render_data_page(tree, site, history)
     return tree
 
 
@@ -182,21 +194,37 @@ def _newest_first(records: Iterable[Record], history: History) -> list[Record]:
     return sorted(by_id, key=lambda record: sort_date(record, history), reverse=True)
 
 
-def _record_item(record: Record, from_url: str) -> str:
-    """Return one record as a list entry: title link, status, date and summary."""
+def _record_item(record: Record, from_url: str, today: datetime.date) -> str:
+    """Return one record as a list entry: title link, status, date, progress and summary."""
     date = time_tag(record.meta.date) if record.meta.date else "date not recorded"
+    progress = _progress(record, today)
     return (
         f"{link(relative(from_url, record.url), record.meta.title, 'or-item__title')} "
         f'{status_badge(record.status)} <span class="or-item__date">{date}</span>'
-        f'<br><span class="or-item__summary">{e(record.meta.summary)}</span>'
+        + (f' <span class="or-item__progress">{progress}</span>' if progress else "")
+        + f'<br><span class="or-item__summary">{e(record.meta.summary)}</span>'
     )
 
 
-def _record_list(records: Sequence[Record], from_url: str) -> str:
+def _progress(record: Record, today: datetime.date) -> str:
+    """Return an intention's progress and review date, flagging a review that is overdue."""
+    progress = getattr(record.meta, "progress", None)
+    review = getattr(record.meta, "review_date", None)
+    parts = []
+    if record.type.name == "intention" and progress:
+        parts.append(f"Progress: {e(PROGRESS_LABELS[progress])}")
+    if record.type.name == "intention" and review:
+        parts.append(f"review {time_tag(review)}")
+        if review < today and record.status not in ("achieved", "retired"):
+            parts.append('<strong class="or-overdue">review overdue</strong>')
+    return " · ".join(parts)
+
+
+def _record_list(records: Sequence[Record], from_url: str, today: datetime.date) -> str:
     """Return a list of records, or a sentence saying there are none."""
     if not records:
         return "<p>None yet.</p>"
-    return bullet_list((_record_item(record, from_url) for record in records), "or-list")
+    return bullet_list((_record_item(record, from_url, today) for record in records), "or-list")
 
 
 def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
@@ -206,7 +234,7 @@ def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
         h1(config.site_name),
         f'<p class="or-lead">{e(config.site_description)}</p>' if config.site_description else "",
         '<h2 id="latest">Latest records</h2>',
-        _record_list(ordered[:10], ""),
+        _record_list(ordered[:10], "", site.build_date),
         '<h2 id="browse">Browse</h2>',
         bullet_list(
             f"{link(relative('', t.folder + '/'), t.plural_label)} "
@@ -241,7 +269,7 @@ def _render_type_index(
             if in_status:
                 parts += [
                     f'<h2 id="{e(status)}">{e(status.capitalize())}</h2>',
-                    _record_list(in_status, url),
+                    _record_list(in_status, url, site.build_date),
                 ]
         if not grouped:
             parts.append("<p>No records of this type yet.</p>")
@@ -255,7 +283,7 @@ def _render_type_index(
         tree.add(
             url,
             {"title": e(title)},
-            block(h1(title), _record_list(in_status, url)),
+            block(h1(title), _record_list(in_status, url, site.build_date)),
             f"{record_type.folder} status index",
         )
 
@@ -301,7 +329,7 @@ def _render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> Non
         body = block(
             h1(topic.label),
             f'<p class="or-lead">{e(topic.description)}</p>',
-            _record_list(tagged, url),
+            _record_list(tagged, url, site.build_date),
         )
         tree.add(
             url,
@@ -318,7 +346,12 @@ def _render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> Non
 
 
 def _render_record(
-    tree: DocsTree, site: Site, record: Record, history: History, feeds: list[Feed]
+    tree: DocsTree,
+    site: Site,
+    record: Record,
+    history: History,
+    feeds: list[Feed],
+    graph: list[Edge],
 ) -> None:
     """Write one record's page: header, body, and the records around it."""
     url = record.url
@@ -344,7 +377,8 @@ def _render_record(
         site, feeds_for_page(feeds, url, record), url, f"this {record.type.label.lower()}"
     )
     front = {"title": e(record.meta.title), "description": e(record.meta.summary)}
-    body = f"{header}\n{themes_html}\n{record.body.strip()}\n\n{related}\n{follow}"
+    provenance = provenance_section(site, record, graph)
+    body = f"{header}\n{themes_html}\n{record.body.strip()}\n\n{provenance}\n{related}\n{follow}"
     tree.add(url, front, body, record.path, record)
 
 
@@ -360,6 +394,11 @@ def _facts(site: Site, record: Record, url: str) -> str:
             shown = ", ".join(e(item) for item in value)
         elif isinstance(value, datetime.date):
             shown = time_tag(value)
+            if name == "review_date" and record.type.name == "intention":
+                overdue = "review overdue" in _progress(record, site.build_date)
+                shown += ' <strong class="or-overdue">review overdue</strong>' if overdue else ""
+        elif name == "progress":
+            shown = e(PROGRESS_LABELS[value])
         elif name == "participants" and getattr(meta, "participants_approximate", False):
             shown = f"about {e(value)}"
         else:
@@ -391,24 +430,20 @@ def _actions(site: Site, record: Record, history: History) -> str:
 
 def _relations(site: Site, record: Record, url: str) -> str:
     """Return the records this one refers to and those that refer to it, by relation."""
-    groups: list[tuple[str, list[str]]] = []
-    for key in reference_fields(type(record.meta)):
-        targets = [ref.target for ref in site.links.outgoing.get(record.id, ()) if ref.field == key]
-        if targets:
-            groups.append((_RELATION_LABELS[key][0], targets))
-    incoming: dict[str, list[str]] = {}
+    groups: dict[str, list[str]] = {}
+    for ref in site.links.outgoing.get(record.id, ()):
+        groups.setdefault(_RELATION_LABELS[ref.field][0], []).append(ref.target)
     for ref in site.links.incoming.get(record.id, ()):
-        incoming.setdefault(ref.field, []).append(ref.source)
-    for key, sources in incoming.items():
-        groups.append((_RELATION_LABELS[key][1], sources))
+        groups.setdefault(_RELATION_LABELS[ref.field][1], []).append(ref.source)
     if not groups:
         return ""
     parts = [
         '<section class="or-related" aria-labelledby="related">',
         '<h2 id="related">Related records</h2>',
     ]
-    for label, ids in groups:
-        items = (_record_item(site.by_id[other], url) for other in ids)
+    for label, ids in groups.items():
+        unique = sorted(set(ids), key=ids.index)
+        items = (_record_item(site.by_id[other], url, site.build_date) for other in unique)
         parts += [f"<h3>{e(label)}</h3>", bullet_list(items, "or-list")]
     parts.append("</section>")
     return block(*parts)
