@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import engine as engines
+from generator.changes import check_changes
 from generator.config import load_config
 from generator.data import data_paths, write_data, write_manifest
 from generator.errors import ContentError, Problem
@@ -144,10 +145,21 @@ def published_urls(site: Site, pages: Iterable[str], feeds: list[Feed]) -> list[
     return sorted(urls)
 
 
-def check(root: Path, strict: bool = False) -> tuple[Site, tuple[str, ...]]:
-    """Validate the content, its links and its history rules without writing anything."""
+def check(
+    root: Path, strict: bool = False, changes: str | None = None
+) -> tuple[Site, tuple[str, ...]]:
+    """Validate the content, its links and its history rules without writing anything.
+
+    With changes (a base revision, such as origin/main), also apply the pull-request rules
+    to everything that changed since that base.
+    """
     site, history = gather(root)
-    return site, _warnings(site, history, strict)
+    warnings = _warnings(site, history, strict)
+    if changes is not None:
+        problems = check_changes(root, site, changes)
+        if problems:
+            raise ContentError(problems)
+    return site, warnings
 
 
 def _warnings(site: Site, history: History, strict: bool) -> tuple[str, ...]:

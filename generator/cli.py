@@ -89,10 +89,17 @@ def build(root: Path, site_dir: Path | None, strict: bool, engine: str) -> None:
 @cli.command()
 @_ROOT
 @click.option("--strict", is_flag=True, help="Treat history-rule warnings as errors.")
+@click.option(
+    "--changes",
+    "base",
+    metavar="BASE",
+    default=None,
+    help="Also check the pull-request rules for changes since BASE (origin/main).",
+)
 @_reports_errors
-def check(root: Path, strict: bool) -> None:
+def check(root: Path, strict: bool, base: str | None) -> None:
     """Check the content (schemas, references, history rules) without writing anything."""
-    site, warnings = pipeline.check(root.resolve(), strict=strict)
+    site, warnings = pipeline.check(root.resolve(), strict=strict, changes=base)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

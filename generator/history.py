@@ -92,7 +92,7 @@ def read_history(root: Path, content_dir: str = "content") -> History:
     if not repo.head.is_valid():
         return History(True, {}, {}, {}, _dirty(repo, prefix), ())
     commits = _read_log(repo, prefix)
-    blobs = _read_blobs(repo, {change[3] for commit in commits for change in commit.changes})
+    blobs = read_blobs(repo, {change[3] for commit in commits for change in commit.changes})
     authors = _merged_authors(repo, commits)
     lineages = _follow(commits, blobs, authors, prefix)
     revisions: dict[str, list[Revision]] = {}
@@ -156,8 +156,8 @@ def _parse_commit(chunk: str) -> Commit:
     )
 
 
-def _read_blobs(repo: git.Repo, shas: set[str]) -> dict[str, str]:
-    """Return the text of many blobs from one git cat-file --batch process."""
+def read_blobs(repo: git.Repo, shas: set[str]) -> dict[str, str]:
+    """Return the text of many objects (shas or rev:path) from one git cat-file --batch."""
     wanted = sorted(sha for sha in shas if sha != _ZERO)
     if not wanted:
         return {}
@@ -172,6 +172,9 @@ def _read_blobs(repo: git.Repo, shas: set[str]) -> dict[str, str]:
     for sha in wanted:
         end = data.index(b"\n", position)
         header = data[position:end].split(b" ")
+        if header[-1] == b"missing":
+            position = end + 1
+            continue
         size = int(header[2]) if len(header) == 3 else 0
         body = data[end + 1 : end + 1 + size]
         blobs[sha] = body.decode("utf-8", errors="replace").replace("\r\n", "\n")
