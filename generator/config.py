@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -78,6 +78,15 @@ class SiteConfig(BaseModel):
     def branch(self) -> str:
         """Return the published branch."""
         return self.openrecord.branch
+
+    def new_file_url(self, folder: str, filename: str, text: str) -> str | None:
+        """Return the web address that proposes a new file, prefilled, when the repo is known."""
+        if not self.repo_url or self.edit_uri is None:
+            return None
+        parts = self.edit_uri.strip("/").split("/")
+        branch = parts[1] if len(parts) >= 2 and parts[0] in ("edit", "blob") else self.branch
+        query = urlencode({"filename": filename, "value": text})
+        return f"{self.repo_url}/new/{branch}/{folder}?{query}"
 
     def edit_url(self, path: str) -> str | None:
         """Return the web address that proposes a change to a file, when the repo is known."""

@@ -28,6 +28,7 @@ from generator.history import History
 from generator.model import Record, Site
 from generator.provenance import Edge, edges, provenance_section, render_map
 from generator.render_history import history_summary, render_history_pages
+from generator.scaffold import template
 from generator.schema import RECORD_TYPES, RecordType
 from generator.tree import DocsTree
 
@@ -243,6 +244,14 @@ def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
         )
         + bullet_list([link("topics/", "Topics"), link("changes/", "All changes")]),
     ]
+    proposals = [_propose_new(site, record_type) for record_type in RECORD_TYPES]
+    if any(proposals):
+        sections += [
+            '<h2 id="propose">Propose a new record</h2>',
+            '<nav class="or-actions" aria-label="Propose a new record">'
+            + "".join(proposals)
+            + "</nav>",
+        ]
     if any(page.slug == "how-to-contribute" for page in site.pages):
         sections += [
             '<h2 id="contribute">Contribute</h2>',
@@ -264,6 +273,9 @@ def _render_type_index(
     for number, chunk in enumerate(chunks, start=1):
         url = f"{record_type.folder}/" if number == 1 else f"{record_type.folder}/page/{number}/"
         parts = [h1(record_type.plural_label), _status_summary(record_type, records, url)]
+        propose = _propose_new(site, record_type)
+        if propose:
+            parts.append(f'<nav class="or-actions" aria-label="Propose">{propose}</nav>')
         for status in record_type.statuses:
             in_status = [record for record in chunk if record.status == status]
             if in_status:
@@ -286,6 +298,17 @@ def _render_type_index(
             block(h1(title), _record_list(in_status, url, site.build_date)),
             f"{record_type.folder} status index",
         )
+
+
+def _propose_new(site: Site, record_type: RecordType) -> str:
+    """Return a "Propose a new record" button: GitHub's new-file page, prefilled."""
+    text = template(record_type, f"Title of the new {record_type.label.lower()}")
+    url = site.config.new_file_url(
+        f"content/{record_type.folder}", f"new-{record_type.name}.md", text
+    )
+    if url is None:
+        return ""
+    return link(url, f"Propose a new {record_type.label.lower()}", "md-button")
 
 
 def _status_summary(record_type: RecordType, records: Sequence[Record], url: str) -> str:

@@ -230,3 +230,33 @@ def test_every_bundled_feed_parses(bundled_site: Path) -> None:
         'in Scotland — the open record: everything (Atom)" '
         'href="https://example.github.io/openrecord/feeds/all/atom.xml">'
     ) in home
+
+
+def test_buttons_point_at_the_right_github_urls(bundled_site: Path) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from generator.scaffold import template
+    from generator.schema import TYPES_BY_NAME
+
+    record = (bundled_site / DECISION / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<a href="https://github.com/example/openrecord/edit/main/content/decisions/'
+        'start-with-pilot-areas.md" class="md-button">Propose a change</a>'
+    ) in record
+    assert '<a href="history/" class="md-button">View history</a>' in record
+    assert (
+        "https://github.com/example/openrecord/issues/new?title=Problem%20on%20decisions/"
+        "start-with-pilot-areas/&amp;body=Page%3A%20https%3A//example.github.io/openrecord/"
+        "decisions/start-with-pilot-areas/"
+    ) in record
+    index = Links()
+    index.feed((bundled_site / "decisions" / "index.html").read_text(encoding="utf-8"))
+    new = [href for href in index.hrefs if "/new/main/" in href]
+    assert len(new) == 1
+    parts = urlsplit(new[0])
+    assert parts.path == "/example/openrecord/new/main/content/decisions"
+    query = parse_qs(parts.query)
+    assert query["filename"] == ["new-decision.md"]
+    assert query["value"] == [template(TYPES_BY_NAME["decision"], "Title of the new decision")]
+    home = (bundled_site / "index.html").read_text(encoding="utf-8")
+    assert home.count("/new/main/content/") == 3
