@@ -20,9 +20,10 @@ from pathlib import Path
 from generator import engine as engines
 from generator.changes import check_changes
 from generator.config import load_config
-from generator.data import data_paths, write_data, write_manifest
+from generator.data import data_paths, vanished_urls, write_data, write_manifest
 from generator.errors import ContentError, Problem
 from generator.feeds import FORMATS, Feed, plan_feeds, write_feeds
+from generator.fragments import e
 from generator.history import History, read_history
 from generator.link import link_records
 from generator.load import load_content
@@ -119,10 +120,10 @@ def build(
     try:
         with stages.stage("engine"):
             config_path = root / "build" / "mkdocs.yml"
-            extra_nav = [{page.meta.title: f"{page.slug}/index.md"} for page in site.pages]
+            extra_nav = [{e(page.meta.title): f"{page.slug}/index.md"} for page in site.pages]
             raw = engines.engine_config(site.config, root, docs_dir, staged, extra_nav)
             engines.write_engine_config(raw, config_path)
-            engines.run_engine(engine, config_path)
+            engines.run_engine(engine, config_path, source_date_epoch(history))
         # 7. publish: feeds beside the engine's pages, then the whole site into place at once.
         with stages.stage("feeds"):
             write_feeds(site, feeds, staged)
@@ -146,19 +147,23 @@ def published_urls(site: Site, pages: Iterable[str], feeds: list[Feed]) -> list[
 
 
 def check(
-    root: Path, strict: bool = False, changes: str | None = None
+    root: Path, strict: bool = False, changes: str | None = None, against: Path | None = None
 ) -> tuple[Site, tuple[str, ...]]:
     """Validate the content, its links and its history rules without writing anything.
 
     With changes (a base revision, such as origin/main), also apply the pull-request rules
-    to everything that changed since that base.
+    to everything that changed since that base. With against (a published manifest.json),
+    refuse a build that would make a published address disappear.
     """
     site, history = gather(root)
     warnings = _warnings(site, history, strict)
-    if changes is not None:
-        problems = check_changes(root, site, changes)
-        if problems:
-            raise ContentError(problems)
+    problems = check_changes(root, site, changes) if changes is not None else []
+    if against is not None:
+        feeds = plan_feeds(site, history)
+        urls = published_urls(site, render_site(site, history, feeds).owners, feeds)
+        problems += vanished_urls(against, urls)
+    if problems:
+        raise ContentError(problems)
     return site, warnings
 
 
@@ -170,15 +175,21 @@ def _warnings(site: Site, history: History, strict: bool) -> tuple[str, ...]:
     return (*history.warnings, *(str(problem) for problem in problems))
 
 
+def source_date_epoch(history: History) -> int | None:
+    """Return SOURCE_DATE_EPOCH, defaulting to the newest commit's time, for the engine."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return int(epoch)
+    dates = [revisions[-1].date for revisions in history.revisions.values() if revisions]
+    return int(max(dates).timestamp()) if dates else None
+
+
 def build_date(history: History) -> datetime.date:
     """Return the build's date: SOURCE_DATE_EPOCH, else the newest commit, else today.
 
     Taking it from the repository (not the clock) makes the same commit build the same site.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
-    dates = [revisions[-1].date for revisions in history.revisions.values() if revisions]
-    if dates:
-        return max(dates).astimezone(datetime.UTC).date()
+    epoch = source_date_epoch(history)
+    if epoch is not None:
+        return datetime.datetime.fromtimestamp(epoch, datetime.UTC).date()
     return datetime.datetime.now(datetime.UTC).date()

@@ -96,10 +96,16 @@ def build(root: Path, site_dir: Path | None, strict: bool, engine: str) -> None:
     default=None,
     help="Also check the pull-request rules for changes since BASE (origin/main).",
 )
+@click.option(
+    "--against",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="A published data/manifest.json: refuse to drop its addresses.",
+)
 @_reports_errors
-def check(root: Path, strict: bool, base: str | None) -> None:
+def check(root: Path, strict: bool, base: str | None, against: Path | None) -> None:
     """Check the content (schemas, references, history rules) without writing anything."""
-    site, warnings = pipeline.check(root.resolve(), strict=strict, changes=base)
+    site, warnings = pipeline.check(root.resolve(), strict=strict, changes=base, against=against)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

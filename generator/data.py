@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator.diff import parse_version
+from generator.errors import OpenRecordError, Problem
 from generator.fragments import block, bullet_list, e, h1, link
 from generator.history import History
 from generator.model import Record, Site
@@ -278,6 +279,32 @@ def write_manifest(out: Path, urls: list[str]) -> None:
     target = out / "data" / "manifest.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_dump({"urls": sorted(set(urls))}), encoding="utf-8")
+
+
+def vanished_urls(manifest: Path, urls: list[str]) -> list[Problem]:
+    """Return a problem for each address in a published manifest that a build would drop."""
+    try:
+        lines = manifest.read_text(encoding="utf-8").split("\n")
+        published = json.loads("\n".join(lines))["urls"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise OpenRecordError(
+            f"{manifest}: not a manifest written by openrecord ({error})"
+        ) from None
+    now = set(urls)
+    line_of = {line.strip().strip('",'): number for number, line in enumerate(lines, start=1)}
+    return [
+        Problem(
+            str(manifest),
+            line_of.get(url, 1),
+            (
+                f"{url} was published and this build would remove it; keep the record (set its "
+                "status to withdrawn or retired), or add its old id to 'aliases:' of the record "
+                "that replaces it so the address redirects"
+            ),
+        )
+        for url in published
+        if url not in now
+    ]
 
 
 def data_paths(site: Site) -> list[str]:

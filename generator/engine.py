@@ -8,6 +8,7 @@ mkdocs-material today and Zensical tomorrow read the same files.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -59,7 +60,7 @@ def engine_config(
     return raw
 
 
-def run_engine(engine: str, config_path: Path) -> None:
+def run_engine(engine: str, config_path: Path, source_date_epoch: int | None = None) -> None:
     """Run the named engine's build on a configuration file; raise with its output on failure."""
     if engine == "mkdocs":
         command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_path)]
@@ -68,8 +69,11 @@ def run_engine(engine: str, config_path: Path) -> None:
         command = [binary, "build", "-f", str(config_path)]
     else:
         raise EngineError(f"unknown engine '{engine}'; use one of: {', '.join(ENGINES)}")
+    env = dict(os.environ)
+    if source_date_epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(source_date_epoch)  # dates in the sitemap, for one
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     except FileNotFoundError:
         raise EngineError(f"the {engine} engine is not installed; pip install {engine}") from None
     if result.returncode != 0:

@@ -196,8 +196,10 @@ def write_feeds(site: Site, feeds: list[Feed], out: Path) -> int:
         updated = feed.items[0].date if feed.items else newest
         generator = _feedgen(site, feed, updated)
         _set_links(generator, site, feed, "atom.xml", "application/atom+xml")
+        generator.subtitle(feed.description)  # Atom: plain text
         (folder / "atom.xml").write_bytes(_atom_bytes(generator))
         _set_links(generator, site, feed, "rss.xml", "application/rss+xml")
+        generator.description(escape(feed.description))  # RSS readers render it as HTML
         (folder / "rss.xml").write_bytes(generator.rss_str(pretty=True))
         (folder / "feed.json").write_text(_json_feed(site, feed), encoding="utf-8")
         written += 3
@@ -212,8 +214,6 @@ def _feedgen(site: Site, feed: Feed, updated: datetime.datetime) -> FeedGenerato
     generator.load_extension("dc", atom=False, rss=True)
     generator.id(config.absolute(feed.url + "atom.xml"))
     generator.title(feed.title)
-    generator.subtitle(feed.description)
-    generator.description(feed.description)
     generator.link(href=config.absolute(feed.page_url), rel="alternate", type="text/html")
     generator.link(
         href=config.absolute(feed.url + "atom.xml"), rel="self", type="application/atom+xml"
@@ -243,7 +243,7 @@ def _feedgen(site: Site, feed: Feed, updated: datetime.datetime) -> FeedGenerato
         entry.pubDate(item.date)
         entry.author({"name": item.revision.author})
         entry.dc.dc_creator(item.revision.author)
-        entry.summary(item.record.meta.summary)
+        entry.summary(escape(item.record.meta.summary), type="html")  # RSS reads it as HTML
         entry.content(_content_html(site, item), type="html")
         for term in _categories(item):
             entry.category(term=term)
