@@ -129,7 +129,7 @@ def build(
             write_feeds(site, feeds, staged)
         with stages.stage("data"):
             write_data(site, history, staged)
-            write_manifest(staged, published_urls(site, tree.owners, feeds))
+            write_manifest(staged, published_urls(site, history, tree.owners, feeds))
         with stages.stage("publish"):
             swap_into_place(staged, site_dir)
     except BaseException:
@@ -138,11 +138,13 @@ def build(
     return BuildResult(site_dir, pages, warnings)
 
 
-def published_urls(site: Site, pages: Iterable[str], feeds: list[Feed]) -> list[str]:
+def published_urls(
+    site: Site, history: History, pages: Iterable[str], feeds: list[Feed]
+) -> list[str]:
     """Return every address a build publishes: pages, feeds and data files."""
     urls = [f"/{url}" for url in pages]
     urls += [f"/{feed.url}{name}" for feed in feeds for name, _label in FORMATS]
-    urls += ["/feeds/index.opml", *(f"/{path}" for path in data_paths(site))]
+    urls += ["/feeds/index.opml", *(f"/{path}" for path in data_paths(site, history))]
     return sorted(urls)
 
 
@@ -160,7 +162,7 @@ def check(
     problems = check_changes(root, site, changes) if changes is not None else []
     if against is not None:
         feeds = plan_feeds(site, history)
-        urls = published_urls(site, render_site(site, history, feeds).owners, feeds)
+        urls = published_urls(site, history, render_site(site, history, feeds).owners, feeds)
         problems += vanished_urls(against, urls)
     if problems:
         raise ContentError(problems)

@@ -18,9 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from generator.diff import parse_version
 from generator.errors import OpenRecordError, Problem
+from generator.feeds import Subject, taken_ids, withdrawn_subjects
 from generator.fragments import block, bullet_list, e, h1, link
 from generator.history import History
-from generator.model import Record, Site
+from generator.model import Record, Revision, Site
 from generator.schema import RECORD_TYPES, RecordType
 from generator.tree import DocsTree
 
@@ -131,7 +132,37 @@ def data_record(site: Site, history: History, record: Record) -> DataRecord:
     )
 
 
-def data_revisions(site: Site, history: History, record: Record) -> list[DataRevision]:
+def _withdrawn_record(site: Site, subject: Subject, revisions: list[Revision]) -> DataRecord:
+    """Return a record deleted from content/ as open data: its last version, withdrawn."""
+    last = parse_version(revisions[-2].text)
+    feeds = f"feeds/records/{subject.id}/"
+    config = site.config
+    return DataRecord(
+        id=subject.id,
+        type=subject.type.name,
+        title=subject.title,
+        summary=subject.summary,
+        status="withdrawn",
+        date=None,
+        topics=list(subject.topics),
+        fields=last.front,
+        references={},
+        referenced_by={},
+        urls=DataUrls(
+            page=config.absolute(subject.url),
+            history=config.absolute(f"{subject.id}/history/"),
+            data=config.absolute(f"data/records/{subject.id}.json"),
+            atom=config.absolute(feeds + "atom.xml"),
+            rss=config.absolute(feeds + "rss.xml"),
+            json_feed=config.absolute(feeds + "feed.json"),
+        ),
+        first_published=revisions[0].date.isoformat(),
+        last_updated=revisions[-1].date.isoformat(),
+        versions=len(revisions),
+    )
+
+
+def data_revisions(site: Site, history: History, record_id: str) -> list[DataRevision]:
     """Return a record's revisions as open data, oldest first."""
     repo = site.config.repo_url
     return [
@@ -147,9 +178,9 @@ def data_revisions(site: Site, history: History, record: Record) -> list[DataRev
             kind="minor" if revision.minor else "major",
             status=parse_version(revision.text).status,
             commit=revision.commit,
-            url=site.config.absolute(f"{record.id}/v{revision.number}/"),
+            url=site.config.absolute(f"{record_id}/v{revision.number}/"),
         )
-        for revision in history.of(record.id)
+        for revision in history.of(record_id) or history.withdrawn.get(record_id, [])
     ]
 
 
@@ -264,9 +295,17 @@ def write_data(site: Site, history: History, out: Path) -> list[str]:
             licence=licence.licence_name,
             licence_url=licence.licence_url,
             record=data,
-            revisions=data_revisions(site, history, record),
+            revisions=data_revisions(site, history, record.id),
         )
         files[f"data/records/{record.id}.json"] = _dump(document.model_dump(mode="json"))
+    for subject, revisions in withdrawn_subjects(history, taken_ids(site)):
+        document = RecordFile(
+            licence=licence.licence_name,
+            licence_url=licence.licence_url,
+            record=_withdrawn_record(site, subject, revisions),
+            revisions=data_revisions(site, history, subject.id),
+        )
+        files[f"data/records/{subject.id}.json"] = _dump(document.model_dump(mode="json"))
     for path, text in files.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -307,7 +346,7 @@ def vanished_urls(manifest: Path, urls: list[str]) -> list[Problem]:
     ]
 
 
-def data_paths(site: Site) -> list[str]:
+def data_paths(site: Site, history: History) -> list[str]:
     """Return the site-relative paths of every data file a build writes."""
     names = [
         "data/records.json",
@@ -317,6 +356,10 @@ def data_paths(site: Site) -> list[str]:
     ]
     names += [f"data/schema/{t.name}.schema.json" for t in RECORD_TYPES]
     names += [f"data/records/{record.id}.json" for record in site.records]
+    names += [
+        f"data/records/{subject.id}.json"
+        for subject, _revisions in withdrawn_subjects(history, taken_ids(site))
+    ]
     return sorted([*names, "data/manifest.json"])
 
 

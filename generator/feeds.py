@@ -22,9 +22,63 @@ from lxml import etree
 from generator.diff import parse_version
 from generator.history import History
 from generator.model import Record, Revision, Site
+from generator.schema import RECORD_TYPES, TYPES_BY_FOLDER, RecordType
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 FORMATS = (("atom.xml", "Atom"), ("rss.xml", "RSS"), ("feed.json", "JSON Feed"))
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a feed item is about: a published record, or one withdrawn from the site."""
+
+    id: str
+    type: RecordType
+    title: str
+    summary: str
+    topics: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        """Return the record's address, which stays even after it is withdrawn."""
+        return f"{self.id}/"
+
+
+def subject_of(record: Record) -> Subject:
+    """Return the feed subject of a published record."""
+    meta = record.meta
+    return Subject(record.id, record.type, meta.title, meta.summary, tuple(meta.topics))
+
+
+def taken_ids(site: Site) -> set[str]:
+    """Return every id a published record holds: its own and its aliases."""
+    return set(site.by_id) | {alias for record in site.records for alias in record.meta.aliases}
+
+
+def withdrawn_subjects(history: History, taken: set[str]) -> list[tuple[Subject, list[Revision]]]:
+    """Return records deleted from content/ (whose addresses stay), with their revisions."""
+    found = []
+    for record_id, revisions in sorted(history.withdrawn.items()):
+        if record_id in taken or len(revisions) < 2:
+            continue
+        last = parse_version(revisions[-2].text)
+        topics = last.front.get("topics")
+        summary = last.front.get("summary")
+        found.append(
+            (
+                Subject(
+                    record_id,
+                    TYPES_BY_FOLDER[record_id.split("/")[0]],
+                    last.title or record_id,
+                    summary if isinstance(summary, str) else "",
+                    tuple(t for t in topics if isinstance(t, str))
+                    if isinstance(topics, list)
+                    else (),
+                ),
+                revisions,
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -32,7 +86,7 @@ class Item:
     """One event a subscriber is told about."""
 
     id: str
-    record: Record
+    record: Subject
     revision: Revision
     kind: str  # published, changed, or the status entered
     status: str
@@ -64,20 +118,22 @@ def collect_items(site: Site, history: History) -> list[Item]:
     """Return every feed item of the site, newest first, ties broken by id."""
     domain = urlsplit(site.config.absolute("")).hostname or "localhost"
     items: list[Item] = []
-    for record in site.records:
-        revisions = history.of(record.id)
+    subjects = [(subject_of(record), history.of(record.id)) for record in site.records]
+    for record, revisions in [*subjects, *withdrawn_subjects(history, taken_ids(site))]:
         if not revisions:
             continue
         first_id = _first_id(revisions[0].path)
         minted = revisions[0].date.date().isoformat()
         previous_status: str | None = None
         for revision in revisions:
-            status = parse_version(revision.text).status or record.status
+            status = parse_version(revision.text).status or previous_status or ""
             entered = status != previous_status
             previous_status = status
             if revision.minor:
                 continue
-            if revision.number == 1:
+            if revision.deleted:
+                kind, verb, status = "withdrawn", "withdrawn", "withdrawn"
+            elif revision.number == 1:
                 kind, verb = "published", "published"
             elif entered:
                 kind, verb = status, status
@@ -90,7 +146,7 @@ def collect_items(site: Site, history: History) -> list[Item]:
                     revision=revision,
                     kind=kind,
                     status=status,
-                    title=f"{record.type.label} {verb}: {record.meta.title}",
+                    title=f"{record.type.label} {verb}: {record.title}",
                 )
             )
     items.sort(key=lambda item: item.id)
@@ -117,8 +173,6 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
             tuple(items[:limit]),
         )
     ]
-    from generator.schema import RECORD_TYPES
-
     for record_type in RECORD_TYPES:
         of_type = [item for item in items if item.record.type is record_type]
         feeds.append(
@@ -146,7 +200,7 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
                 )
             )
     for topic in site.topics:
-        tagged = [item for item in items if topic.id in item.record.meta.topics]
+        tagged = [item for item in items if topic.id in item.record.topics]
         feeds.append(
             Feed(
                 f"topics/{topic.id}",
@@ -159,12 +213,13 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
     by_record: dict[str, list[Item]] = {}
     for item in items:
         by_record.setdefault(item.record.id, []).append(item)
-    for record in site.records:
+    withdrawn = [subject for subject, _r in withdrawn_subjects(history, taken_ids(site))]
+    for record in [*map(subject_of, site.records), *withdrawn]:
         feeds.append(
             Feed(
                 f"records/{record.id}",
-                f"{name}: {record.meta.title}",
-                f"Every change to the {record.type.label.lower()} “{record.meta.title}”.",
+                f"{name}: {record.title}",
+                f"Every change to the {record.type.label.lower()} “{record.title}”.",
                 record.url,
                 tuple(by_record.get(record.id, [])[:limit]),
             )
@@ -243,7 +298,7 @@ def _feedgen(site: Site, feed: Feed, updated: datetime.datetime) -> FeedGenerato
         entry.pubDate(item.date)
         entry.author({"name": item.revision.author})
         entry.dc.dc_creator(item.revision.author)
-        entry.summary(escape(item.record.meta.summary), type="html")  # RSS reads it as HTML
+        entry.summary(escape(item.record.summary), type="html")  # RSS reads it as HTML
         entry.content(_content_html(site, item), type="html")
         for term in _categories(item):
             entry.category(term=term)
@@ -283,7 +338,7 @@ def _diff_url(item: Item) -> str:
 
 def _categories(item: Item) -> list[str]:
     """Return an item's categories: type, status and topics."""
-    return [item.record.type.name, item.status, *item.record.meta.topics]
+    return [item.record.type.name, item.status, *item.record.topics]
 
 
 def _content_html(site: Site, item: Item) -> str:
@@ -295,7 +350,7 @@ def _content_html(site: Site, item: Item) -> str:
         number = item.revision.pull_request
         pull = f' · <a href="{escape(config.repo_url)}/pull/{number}">pull request #{number}</a>'
     return (
-        f"<p>{note}</p><p>{escape(item.record.meta.summary)}</p>"
+        f"<p>{note}</p><p>{escape(item.record.summary)}</p>"
         f'<p><a href="{escape(config.absolute(item.record.url))}">Read the '
         f"{escape(item.record.type.label.lower())}</a> · "
         f'<a href="{escape(config.absolute(_diff_url(item)))}">See what changed</a>{pull}</p>'
@@ -318,7 +373,7 @@ def _json_feed(site: Site, feed: Feed) -> str:
                 "url": config.absolute(item.record.url),
                 "external_url": config.absolute(_diff_url(item)),
                 "title": item.title,
-                "summary": item.record.meta.summary,
+                "summary": item.record.summary,
                 "content_html": _content_html(site, item),
                 "date_published": item.date.isoformat(),
                 "date_modified": item.date.isoformat(),

@@ -200,7 +200,7 @@ def _missing_fence_hint(text: str) -> str:
     """Explain what a file without YAML front matter should look like."""
     if _TOML_FENCE.match(text):
         return "front matter must be YAML between '---' lines, not TOML; rewrite it as YAML"
-    if JSONHandler().detect(text):
+    if JSONHandler().detect(text) or text.lstrip().startswith("{"):
         return "front matter must be YAML between '---' lines, not JSON; rewrite it as YAML"
     return (
         "the file has no front matter: start it with a line '---', then fields such as "

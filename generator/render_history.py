@@ -18,6 +18,7 @@ from generator.diff import (
     render_body_diff,
     render_field_changes,
 )
+from generator.feeds import taken_ids
 from generator.fragments import block, e, format_date, h1, link, relative, status_badge, time_tag
 from generator.history import History
 from generator.model import Record, Revision, Site
@@ -118,7 +119,7 @@ def render_history_pages(tree: DocsTree, site: Site, history: History) -> None:
         revisions = history.of(record.id)
         if revisions:
             _render_record_history(tree, site, record.id, record.meta.title, revisions)
-    taken = set(site.by_id) | {alias for r in site.records for alias in r.meta.aliases}
+    taken = taken_ids(site)
     for record_id, revisions in sorted(history.withdrawn.items()):
         if record_id not in taken and len(revisions) > 1:
             _render_withdrawn(tree, site, record_id, revisions)

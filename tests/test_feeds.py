@@ -13,6 +13,7 @@ import feedparser
 import pytest
 
 from generator.build import gather
+from generator.data import write_data
 from generator.feeds import plan_feeds, write_feeds
 from generator.render import render_site
 from tests.conftest import Git, decision
@@ -177,3 +178,24 @@ def test_pages_announce_their_feeds(pilot_feeds: Path, git_site: Git) -> None:
         in docs["topics/pilots/index.md"]
     )
     assert 'href="index.opml"' in docs["feeds/index.md"]
+
+
+def test_withdrawn_record_keeps_its_feed_and_data(git_site: Git, tmp_path: Path) -> None:
+    git_site.write("content/decisions/gone.md", PROPOSED)
+    git_site.commit("Propose a decision that will go")
+    (git_site.root / "content/decisions/gone.md").unlink()
+    git_site.commit("Withdraw the decision (#9)")
+    out = write_site_feeds(git_site.root, tmp_path / "out")
+    parsed = feedparser.parse((out / "feeds/records/decisions/gone/atom.xml").read_bytes())
+    assert [entry.title for entry in parsed.entries] == [
+        "Decision withdrawn: Pilot areas",
+        "Decision published: Pilot areas",
+    ]
+    site, history = gather(git_site.root)
+    write_data(site, history, tmp_path / "data-out")
+    document = json.loads((tmp_path / "data-out/data/records/decisions/gone.json").read_text())
+    assert document["record"]["status"] == "withdrawn"
+    assert [r["note"] for r in document["revisions"]] == [
+        "Propose a decision that will go",
+        "Withdraw the decision",
+    ]
