@@ -119,11 +119,10 @@ def build(
     staged = staging_dir(site_dir)
     try:
         with stages.stage("engine"):
-            config_path = root / "build" / "mkdocs.yml"
             extra_nav = [{e(page.meta.title): f"{page.slug}/index.md"} for page in site.pages]
             raw = engines.engine_config(site.config, root, docs_dir, staged, extra_nav)
-            engines.write_engine_config(raw, config_path)
-            engines.run_engine(engine, config_path, source_date_epoch(history))
+            epoch = source_date_epoch(history)
+            engines.render_html(engine, raw, root / "build", staged, epoch)
         # 7. publish: feeds beside the engine's pages, then the whole site into place at once.
         with stages.stage("feeds"):
             write_feeds(site, feeds, staged)

@@ -36,6 +36,7 @@ def engine_config(
     raw = dict(config.raw)
     raw["docs_dir"] = str(docs_dir.resolve())
     raw["site_dir"] = str(site_dir.resolve())
+    raw.pop("INHERIT", None)
     raw.pop("edit_uri", None)  # openrecord draws its own "Propose a change" links
     theme = dict(raw.get("theme") or {"name": "material"})
     if (root / "theme").is_dir():
@@ -58,6 +59,28 @@ def engine_config(
     extensions = [ext for ext in raw.get("markdown_extensions") or [] if ext != _SANITIZER]
     raw["markdown_extensions"] = [*extensions, _SANITIZER]
     return raw
+
+
+def render_html(
+    engine: str, config: dict[str, Any], work: Path, out: Path, source_date_epoch: int | None
+) -> None:
+    """Run an engine on the docs tree described by config, leaving its output in out.
+
+    Zensical insists that docs_dir and site_dir lie under the folder holding its
+    configuration file, so its output is written under work/ and moved into out.
+    """
+    config_path = work / f"{engine}.yml"
+    config = dict(config)
+    engine_out = work / "engine-site" if engine == "zensical" else out
+    if engine == "zensical":
+        shutil.rmtree(engine_out, ignore_errors=True)
+        config["docs_dir"] = os.path.relpath(config["docs_dir"], work)
+        config["site_dir"] = engine_out.name
+    write_engine_config(config, config_path)
+    run_engine(engine, config_path, source_date_epoch)
+    if engine_out != out:
+        out.rmdir()
+        shutil.move(engine_out, out)
 
 
 def run_engine(engine: str, config_path: Path, source_date_epoch: int | None = None) -> None:
