@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -33,7 +32,8 @@ from generator.render import render_site
 from generator.rules import accepted_decision_rewrites
 from generator.validate import validate_content
 
-Report = Callable[[str], None]
+#: Told each stage's name when it starts (elapsed None) and when it ends (elapsed seconds).
+Report = Callable[[str, float | None], None]
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,15 @@ class Stages:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        """Time one stage and report it when it ends."""
+        """Time one stage, reporting when it starts and when it ends."""
+        if self.report:
+            self.report(name, None)
         start = time.perf_counter()
         yield
         elapsed = time.perf_counter() - start
         self.timings[name] = self.timings.get(name, 0.0) + elapsed
         if self.report:
-            self.report(f"{name:<9} {elapsed:6.2f} s")
+            self.report(name, elapsed)
 
 
 def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
@@ -100,8 +102,13 @@ def build(
     strict: bool = False,
     timings: dict[str, float] | None = None,
     report: Report | None = None,
+    preview: bool = False,
 ) -> BuildResult:
-    """Build the site from the repository at root into site_dir (default root/site)."""
+    """Build the site from the repository at root into site_dir (default root/site).
+
+    A preview build (``openrecord serve``) writes into site_dir in place and has the engine
+    render again only the pages whose source changed; a real build always starts afresh.
+    """
     site_dir = site_dir or root / "site"
     stages = Stages(timings, report)
     # 1-4. load, validate, link, history: all data is gathered before anything is written.
@@ -112,27 +119,28 @@ def build(
         feeds = plan_feeds(site, history)
         tree = render_site(site, history, feeds)
         docs_dir = root / "build" / "docs"
-        shutil.rmtree(docs_dir, ignore_errors=True)
-        docs_dir.mkdir(parents=True)
         pages = tree.write(docs_dir)
     # 6. engine: render the docs tree to HTML in a staging folder beside site/.
-    staged = staging_dir(site_dir)
+    staged = site_dir if preview else staging_dir(site_dir)
+    staged.mkdir(parents=True, exist_ok=True)
     try:
         with stages.stage("engine"):
             extra_nav = [{e(page.meta.title): f"{page.slug}/index.md"} for page in site.pages]
             raw = engines.engine_config(site.config, root, docs_dir, staged, extra_nav)
             epoch = source_date_epoch(history)
-            engines.render_html(engine, raw, root / "build", staged, epoch)
+            engines.render_html(engine, raw, root / "build", staged, epoch, dirty=preview)
         # 7. publish: feeds beside the engine's pages, then the whole site into place at once.
         with stages.stage("feeds"):
             write_feeds(site, feeds, staged)
         with stages.stage("data"):
             write_data(site, history, staged)
             write_manifest(staged, published_urls(site, history, tree.owners, feeds))
-        with stages.stage("publish"):
-            swap_into_place(staged, site_dir)
+        if not preview:
+            with stages.stage("publish"):
+                swap_into_place(staged, site_dir)
     except BaseException:
-        discard(staged)
+        if not preview:
+            discard(staged)
         raise
     return BuildResult(site_dir, pages, warnings)
 

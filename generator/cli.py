@@ -135,7 +135,7 @@ def serve(root: Path, port: int) -> None:
     """Build, serve the site on 127.0.0.1 and rebuild when content/ or theme/ changes."""
     root = root.resolve()
     site_dir = root / "build" / "preview"
-    pipeline.build(root, site_dir)
+    pipeline.build(root, site_dir, preview=True, report=_progress())
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -149,8 +149,10 @@ def serve(root: Path, port: int) -> None:
             if now != seen:
                 seen = now
                 try:
-                    result = pipeline.build(root, site_dir)
-                    click.echo(f"rebuilt {result.pages} pages")
+                    start = time.perf_counter()
+                    result = pipeline.build(root, site_dir, preview=True)
+                    elapsed = time.perf_counter() - start
+                    click.echo(f"rebuilt {result.pages} pages in {elapsed:.1f} s")
                 except ContentError as error:
                     click.echo(error.report(), err=True)
                 except OpenRecordError as error:
@@ -160,10 +162,16 @@ def serve(root: Path, port: int) -> None:
 
 
 def _progress() -> pipeline.Report:
-    """Return a reporter that prints each stage's time on stderr."""
+    """Return a reporter for stderr: a live line per stage on a terminal, plain lines otherwise."""
+    live = sys.stderr.isatty()
 
-    def report(line: str) -> None:
-        click.echo(line, err=True)
+    def report(stage: str, elapsed: float | None) -> None:
+        if elapsed is None:
+            if live:
+                click.echo(f"\r  {stage} …", err=True, nl=False)
+            return
+        prefix = "\r✓ " if live else ""
+        click.echo(f"{prefix}{stage:<9} {elapsed:6.2f} s", err=True)
 
     return report
 

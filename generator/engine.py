@@ -62,7 +62,12 @@ def engine_config(
 
 
 def render_html(
-    engine: str, config: dict[str, Any], work: Path, out: Path, source_date_epoch: int | None
+    engine: str,
+    config: dict[str, Any],
+    work: Path,
+    out: Path,
+    source_date_epoch: int | None,
+    dirty: bool = False,
 ) -> None:
     """Run an engine on the docs tree described by config, leaving its output in out.
 
@@ -71,22 +76,25 @@ def render_html(
     """
     config_path = work / f"{engine}.yml"
     config = dict(config)
-    engine_out = work / "engine-site" if engine == "zensical" else out
+    engine_out = work / "engine-site" if engine == "zensical" and not dirty else out
     if engine == "zensical":
         shutil.rmtree(engine_out, ignore_errors=True)
         config["docs_dir"] = os.path.relpath(config["docs_dir"], work)
         config["site_dir"] = engine_out.name
     write_engine_config(config, config_path)
-    run_engine(engine, config_path, source_date_epoch)
+    run_engine(engine, config_path, source_date_epoch, dirty)
     if engine_out != out:
         out.rmdir()
         shutil.move(engine_out, out)
 
 
-def run_engine(engine: str, config_path: Path, source_date_epoch: int | None = None) -> None:
+def run_engine(
+    engine: str, config_path: Path, source_date_epoch: int | None = None, dirty: bool = False
+) -> None:
     """Run the named engine's build on a configuration file; raise with its output on failure."""
     if engine == "mkdocs":
         command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_path)]
+        command += ["--dirty"] if dirty else []
     elif engine == "zensical":
         binary = shutil.which("zensical") or str(Path(sys.executable).with_name("zensical"))
         command = [binary, "build", "-f", str(config_path)]

@@ -49,10 +49,22 @@ class DocsTree:
         self.pages[path] = f"---\n{header}---\n\n{body}"
 
     def write(self, docs_dir: Path) -> int:
-        """Write every page under docs_dir; return how many were written."""
+        """Make docs_dir hold exactly these pages; return how many there are.
+
+        Files whose text is unchanged are left alone, so their modification times tell a
+        dirty engine run (the preview server's) which pages it must render again.
+        """
         self.problems.raise_if_any()
-        for path, text in sorted(self.pages.items()):
-            target = docs_dir / path
+        wanted = {docs_dir / path: text.encode("utf-8") for path, text in self.pages.items()}
+        if docs_dir.is_dir():
+            for existing in sorted(docs_dir.rglob("*"), reverse=True):
+                if existing.is_file() and existing not in wanted:
+                    existing.unlink()
+                elif existing.is_dir() and not any(existing.iterdir()):
+                    existing.rmdir()
+        for target, data in sorted(wanted.items()):
+            if target.is_file() and target.read_bytes() == data:
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            target.write_bytes(data)
         return len(self.pages)

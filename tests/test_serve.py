@@ -1,0 +1,91 @@
+"""The preview server: builds, serves on 127.0.0.1 and rebuilds what an edit changed."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.conftest import Git
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    """Return a page's text, or None while the server is not answering."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return None
+
+
+def wait_for(url: str, text: str, seconds: float = 60) -> str:
+    """Poll a page until it contains text; return it."""
+    deadline = time.monotonic() + seconds
+    page = None
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if page and text in page:
+            return page
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never showed {text!r}; last saw {page and page[:200]!r}")
+
+
+def test_serve_rebuilds_after_an_edit(git_site: Git) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "serve",
+            "--root",
+            str(git_site.root),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/decisions/d/"
+        wait_for(url, "Body text.")
+        path = git_site.root / "content/decisions/d.md"
+        path.write_text(path.read_text().replace("Body text.", "Edited in preview."))
+        page = wait_for(url, "Edited in preview.")
+        assert "<strong>Unpublished changes:</strong>" in page
+        path.write_text(path.read_text().replace("status: proposed", "status: nonsense"))
+        time.sleep(3)
+        assert "Edited in preview." in (fetch(url) or "")  # the last good build stays up
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=10)
+    assert f"serving on http://127.0.0.1:{port}/" in output
+    assert "rebuilt" in output
+    assert "content/decisions/d.md:4: status: 'nonsense' is not allowed here" in output
+
+
+def test_build_writes_only_changed_docs(git_site: Git, tmp_path: Path) -> None:
+    from generator.build import build
+
+    build(git_site.root, tmp_path / "out")
+    docs = git_site.root / "build" / "docs"
+    untouched = docs / "workshops/w/index.md"
+    edited = docs / "decisions/d/index.md"
+    before = untouched.stat().st_mtime_ns
+    time.sleep(0.05)
+    path = git_site.root / "content/decisions/d.md"
+    path.write_text(path.read_text().replace("Body text.", "New text."))
+    build(git_site.root, tmp_path / "out")
+    assert untouched.stat().st_mtime_ns == before
+    assert "New text." in edited.read_text()
