@@ -9,6 +9,7 @@ line diff of the body with the changed words marked.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ import yaml
 
 from generator.fragments import e
 
+#: libyaml's loader that resolves nothing (every scalar stays text), when libyaml is there.
+TEXT_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _FENCE = re.compile(r"^-{3,}\s*$")
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -41,8 +44,12 @@ class Version:
         return value if isinstance(value, str) else ""
 
 
+@functools.lru_cache(maxsize=65_536)
 def parse_version(text: str) -> Version:
-    """Split a record's old text into front matter (all values kept as text) and body."""
+    """Split a record's old text into front matter (all values kept as text) and body.
+
+    Cached: the history, feeds, rules and pages all ask about the same revisions.
+    """
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
         return Version({}, text)
@@ -50,7 +57,7 @@ def parse_version(text: str) -> Version:
     if end is None:
         return Version({}, text)
     try:
-        front = yaml.load("\n".join(lines[1:end]), Loader=yaml.BaseLoader)
+        front = yaml.load("\n".join(lines[1:end]), Loader=TEXT_LOADER)
     except yaml.YAMLError:
         front = None
     return Version(front if isinstance(front, dict) else {}, "\n".join(lines[end + 1 :]))

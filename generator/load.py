@@ -19,6 +19,8 @@ from frontmatter.default_handlers import JSONHandler, YAMLHandler
 from generator.errors import Collector
 from generator.schema import TYPES_BY_FOLDER
 
+#: libyaml's loader that resolves nothing (every scalar stays text), when libyaml is there.
+TEXT_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 #: Files larger than this are refused: a record is prose, not a data dump.
 MAX_FILE_BYTES = 1024 * 1024
 #: The fence python-frontmatter recognises around YAML front matter ("---").
@@ -213,7 +215,7 @@ def _parse_yaml_mapping(
 ) -> yaml.MappingNode | None:
     """Parse YAML strictly into nodes, refusing anchors, aliases, tags and duplicate keys."""
     try:
-        for event in yaml.parse(text, Loader=yaml.BaseLoader):
+        for event in yaml.parse(text, Loader=TEXT_LOADER):
             line = first_line + (event.start_mark.line if event.start_mark else 0)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 problems.add(
@@ -232,7 +234,7 @@ def _parse_yaml_mapping(
                     "and write the value as plain text",
                 )
                 return None
-        node = yaml.compose(text, Loader=yaml.BaseLoader)
+        node = yaml.compose(text, Loader=TEXT_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + (mark.line if mark else 0)

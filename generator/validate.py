@@ -174,7 +174,7 @@ def _convert(source: Source, key: str, node: yaml.Node, annotation: Any) -> Any:
         return [_convert(source, f"{key} item", item, inner) for item in node.value]
     if not isinstance(node, yaml.ScalarNode):
         raise _Invalid(line, f"{key} must be a single value, not a list or mapping")
-    value, plain = node.value, node.style is None
+    value, plain = node.value, not node.style  # libyaml gives "" for plain
     if plain and value.strip() in ("", "~", "null", "Null", "NULL"):
         raise _Invalid(line, f"{key} has no value: fill it in or remove the line")
     if kind == "bool":

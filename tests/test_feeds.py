@@ -169,12 +169,12 @@ def test_pages_announce_their_feeds(pilot_feeds: Path, git_site: Git) -> None:
     site, history = gather(git_site.root)
     docs = render_site(site, history).pages
     record = docs["decisions/pilot/index.md"]
-    assert "href: https://records.example.org/feeds/records/decisions/pilot/atom.xml" in record
-    assert "href: https://records.example.org/feeds/decisions/rss.xml" in record
+    assert '"href": "https://records.example.org/feeds/records/decisions/pilot/atom.xml"' in record
+    assert '"href": "https://records.example.org/feeds/decisions/rss.xml"' in record
     assert '<h2 id="follow">Follow this decision</h2>' in record
-    assert "href: https://records.example.org/feeds/all/feed.json" in docs["index.md"]
+    assert '"href": "https://records.example.org/feeds/all/feed.json"' in docs["index.md"]
     assert (
-        "href: https://records.example.org/feeds/topics/pilots/atom.xml"
+        '"href": "https://records.example.org/feeds/topics/pilots/atom.xml"'
         in docs["topics/pilots/index.md"]
     )
     assert 'href="index.opml"' in docs["feeds/index.md"]

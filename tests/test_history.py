@@ -109,7 +109,7 @@ def test_pilot_pages_show_versions_timeline_and_diff(pilot: Git) -> None:
     for number in (1, 2, 3):
         version = docs[f"decisions/pilot/v{number}/index.md"]
         assert f"Version {number} of 3, " in version
-        assert "robots: noindex" in version and "exclude: true" in version
+        assert '"robots": "noindex"' in version and '"exclude": true' in version
     assert "This is not the current version." in docs["decisions/pilot/v1/index.md"]
     changes = docs["changes/index.md"]
     assert changes.index("Fix punctuation") < changes.index("Accept pilot areas (<a")
@@ -160,7 +160,7 @@ def test_rename_with_alias_keeps_history_and_redirects(git_site: Git) -> None:
     ]
     assert history.former_ids == {"decisions/d": "decisions/renamed"}
     redirect = pages(git_site.root)["decisions/d/index.md"]
-    assert "location: ../renamed/" in redirect and "template: redirect.html" in redirect
+    assert '"location": "../renamed/"' in redirect and '"template": "redirect.html"' in redirect
 
 
 def test_deleted_record_keeps_a_withdrawn_page(git_site: Git) -> None:

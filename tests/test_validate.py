@@ -199,9 +199,8 @@ def test_participants_must_be_a_bare_number(site_root: Path) -> None:
         ),
         (
             "---\ntitle: [unclosed\nsummary: Z.\n---\n",
-            "content/workshops/x.md:3: front matter is not valid YAML (expected ',' or ']', "
-            "but got "
-            "':'); check the indentation and quote values that contain ': ' or start "
+            "content/workshops/x.md:3: front matter is not valid YAML (did not find expected "
+            "',' or ']'); check the indentation and quote values that contain ': ' or start "
             "with a symbol",
         ),
     ],
