@@ -30,6 +30,7 @@ from generator.model import Site
 from generator.publish import discard, staging_dir, swap_into_place
 from generator.render import render_site
 from generator.rules import accepted_decision_rewrites
+from generator.shells import fill_shells
 from generator.validate import validate_content
 
 #: Told each stage's name when it starts (elapsed None) and when it ends (elapsed seconds).
@@ -129,6 +130,9 @@ def build(
             raw = engines.engine_config(site.config, root, docs_dir, staged, extra_nav)
             epoch = source_date_epoch(history)
             engines.render_html(engine, raw, root / "build", staged, epoch, dirty=preview)
+        # 6b. shells: history and version pages, poured into one engine-made page.
+        with stages.stage("shells"):
+            fill_shells(tree.shells, staged, raw)
         # 7. publish: feeds beside the engine's pages, then the whole site into place at once.
         with stages.stage("feeds"):
             write_feeds(site, feeds, staged)

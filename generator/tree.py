@@ -10,6 +10,7 @@ from typing import Any
 
 from generator.errors import Collector
 from generator.model import Record
+from generator.shells import EXEMPLAR_URL, SHELL_URL, ShellPage, exemplar
 
 
 @dataclass
@@ -18,6 +19,7 @@ class DocsTree:
 
     announce: Callable[[str, Record | None], list[dict[str, str]]] | None = None
     pages: dict[str, str] = field(default_factory=dict)
+    shells: list[ShellPage] = field(default_factory=list)
     owners: dict[str, str] = field(default_factory=dict)
     problems: Collector = field(default_factory=Collector)
 
@@ -47,6 +49,8 @@ class DocsTree:
         # JSON is YAML, and much faster to write than PyYAML's dump.
         header = json.dumps(front, ensure_ascii=False, sort_keys=True)
         self.pages[path] = f"---\n{header}\n---\n\n{body}"
+        if SHELL_URL.match(url):
+            self.shells.append((url, front, body))
 
     def write(self, docs_dir: Path) -> int:
         """Make docs_dir hold exactly these pages; return how many there are.
@@ -55,7 +59,12 @@ class DocsTree:
         dirty engine run (the preview server's) which pages it must render again.
         """
         self.problems.raise_if_any()
-        wanted = {docs_dir / path: text.encode("utf-8") for path, text in self.pages.items()}
+        shells = {f"{url}index.md" for url, _front, _body in self.shells}
+        pages = {path: text for path, text in self.pages.items() if path not in shells}
+        if self.shells:
+            front, body = exemplar()
+            pages[f"{EXEMPLAR_URL}index.md"] = f"---\n{json.dumps(front)}\n---\n\n{body}\n"
+        wanted = {docs_dir / path: text.encode("utf-8") for path, text in pages.items()}
         if docs_dir.is_dir():
             for existing in sorted(docs_dir.rglob("*"), reverse=True):
                 if existing.is_file() and existing not in wanted:
