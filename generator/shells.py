@@ -22,6 +22,8 @@ from typing import Any
 
 from markdown import Markdown
 
+from generator.sanitize import clean_html
+
 #: Pages rendered without the engine: /<type>/<slug>/history/ and /<type>/<slug>/v<N>/.
 SHELL_URL = re.compile(r"^[a-z]+/[a-z0-9-]+/(history|v[0-9]+)/$")
 #: Where the exemplar is rendered: the same depth as every shell page.
@@ -61,33 +63,46 @@ def markdown_settings(raw: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
 
 def fill_shells(pages: list[ShellPage], site_dir: Path, raw: dict[str, Any]) -> int:
     """Write every shell page into the engine's output; return how many were written."""
-    exemplar_dir = site_dir / EXEMPLAR_URL
-    shell = (exemplar_dir / "index.html").read_text(encoding="utf-8")
+    shell = (site_dir / EXEMPLAR_URL / "index.html").read_text(encoding="utf-8")
     shutil.rmtree(site_dir / EXEMPLAR_URL.split("/")[0])
     _drop_from_sitemap(site_dir)
-    names, settings = markdown_settings(raw)
-    jobs = [(shell, url, front, body, names, settings, str(site_dir)) for url, front, body in pages]
+    setup = (shell, *markdown_settings(raw), str(site_dir))
     workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) < 200 or workers < 2:
-        for job in jobs:
-            _fill_one(job)
+    if len(pages) < 200 or workers < 2:
+        _start(*setup)
+        for page in pages:
+            _fill_one(page)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(_fill_one, jobs, chunksize=64))
-    return len(jobs)
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=setup) as pool:
+            list(pool.map(_fill_one, pages, chunksize=64))
+    return len(pages)
 
 
-_CONVERTERS: dict[tuple[str, ...], Markdown] = {}
+#: What every page of one build shares, set once per worker process by _start.
+_SHARED: dict[str, Any] = {}
 
 
-def _fill_one(job: tuple[str, str, dict[str, Any], str, list[str], dict[str, Any], str]) -> None:
-    """Render one shell page's Markdown and pour it into the shell."""
-    shell, url, front, body, names, settings, site_dir = job
-    converter = _CONVERTERS.get(tuple(names))
-    if converter is None:
-        converter = Markdown(extensions=names, extension_configs=settings)
-        _CONVERTERS[tuple(names)] = converter
-    content = converter.reset().convert(body)
+def _start(shell: str, names: list[str], settings: dict[str, Any], site_dir: str) -> None:
+    """Prepare a worker: the shell, a Markdown converter and the output folder."""
+    _SHARED.update(
+        shell=shell,
+        site_dir=site_dir,
+        markdown=Markdown(extensions=names, extension_configs=settings),
+    )
+
+
+def _fill_one(page: ShellPage) -> None:
+    """Render one shell page and pour it into the shell.
+
+    A history page is HTML that openrecord wrote (every value escaped), so it only passes
+    the sanitiser; a version page holds the record's Markdown, converted like any page.
+    """
+    url, front, body = page
+    shell, site_dir = _SHARED["shell"], _SHARED["site_dir"]
+    if url.endswith("/history/"):
+        content = clean_html(body)
+    else:
+        content = _SHARED["markdown"].reset().convert(body)
     html = shell.replace(_CONTENT, content)
     robots = front.get("robots")
     html = html.replace(
