@@ -229,16 +229,29 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
 
 def feeds_for_page(feeds: list[Feed], url: str, record: Record | None = None) -> list[Feed]:
     """Return the feeds a page announces: its own scope, and for a record its type and topics."""
-    by_page = {feed.page_url: feed for feed in feeds if not feed.scope.startswith("records/")}
+    by_page, by_scope = _index(feeds)
     if record is None:
         return [by_page[url]] if url in by_page else []
-    by_scope = {feed.scope: feed for feed in feeds}
     scopes = [
         f"records/{record.id}",
         record.type.folder,
         *(f"topics/{topic}" for topic in record.meta.topics),
     ]
     return [by_scope[scope] for scope in scopes if scope in by_scope]
+
+
+_INDEXES: dict[int, tuple[list[Feed], dict[str, Feed], dict[str, Feed]]] = {}
+
+
+def _index(feeds: list[Feed]) -> tuple[dict[str, Feed], dict[str, Feed]]:
+    """Return the feeds by page address and by scope, computed once per list of feeds."""
+    cached = _INDEXES.get(id(feeds))
+    if cached is None or cached[0] is not feeds:
+        by_page = {f.page_url: f for f in feeds if not f.scope.startswith("records/")}
+        cached = (feeds, by_page, {feed.scope: feed for feed in feeds})
+        _INDEXES.clear()
+        _INDEXES[id(feeds)] = cached
+    return cached[1], cached[2]
 
 
 def write_feeds(site: Site, feeds: list[Feed], out: Path) -> int:
