@@ -63,3 +63,36 @@ def test_zensical_output_keeps_the_overrides_and_the_sanitiser(both: tuple[Path,
     assert 'rel="noopener"' in page  # added by the sanitiser, a Markdown extension
     assert "Report a problem with this page" in page
     assert scan_site(zensical_site) == {}
+
+
+def test_two_parallel_engine_runs_match_one(
+    git_site: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import re
+
+    for number in range(6):
+        git_site.write(
+            f"content/intentions/n{number}.md",
+            f"---\ntitle: N{number}\nsummary: S.\nstatus: proposed\n---\n\n## Part\n\nText.\n",
+        )
+    git_site.commit("Add six intentions")
+    monkeypatch.setenv("OPENRECORD_PARALLEL_FROM", "1000000")
+    one = build(git_site.root, tmp_path / "one").site_dir
+    monkeypatch.setenv("OPENRECORD_PARALLEL_FROM", "1")
+    two = build(git_site.root, tmp_path / "two").site_dir
+    assert pages(one) == pages(two)
+
+    def locations(site: Path) -> list[str]:
+        docs = json.loads((site / "search/search_index.json").read_text())["docs"]
+        return sorted(doc["location"] for doc in docs)
+
+    def sitemap(site: Path) -> list[str]:
+        return sorted(re.findall(r"<loc>(.*?)</loc>", (site / "sitemap.xml").read_text()))
+
+    assert locations(one) == locations(two)
+    assert "intentions/n3/#part" in locations(two)
+    assert sitemap(one) == sitemap(two)
+    page = (two / "intentions/n3/index.html").read_text()
+    assert '<a href="../../intentions/" class="md-nav__link">' in page or "Intentions" in page
+    assert not (git_site.root / "build" / "engine-b").exists()
