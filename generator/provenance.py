@@ -63,25 +63,42 @@ def chain(record_id: str, graph: list[Edge]) -> tuple[list[str], list[str], list
     upstream = _walk(record_id, graph, backwards=True)
     downstream = _walk(record_id, graph, backwards=False)
     members = {record_id, *upstream, *downstream}
-    among = [edge for edge in graph if edge[0] in members and edge[1] in members]
+    later = _adjacency(graph)[0]
+    among = sorted(
+        {edge for member in members for edge in later.get(member, ()) if edge[1] in members}
+    )
     return upstream, downstream, among
+
+
+_ADJACENCY: dict[int, tuple[list[Edge], dict[str, list[Edge]], dict[str, list[Edge]]]] = {}
+
+
+def _adjacency(graph: list[Edge]) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
+    """Return each record's edges to later and from earlier records, built once per graph."""
+    cached = _ADJACENCY.get(id(graph))
+    if cached is None or cached[0] is not graph:
+        later: dict[str, list[Edge]] = {}
+        earlier: dict[str, list[Edge]] = {}
+        for edge in graph:
+            later.setdefault(edge[0], []).append(edge)
+            earlier.setdefault(edge[1], []).append(edge)
+        cached = (graph, later, earlier)
+        _ADJACENCY.clear()
+        _ADJACENCY[id(graph)] = cached
+    return cached[1], cached[2]
 
 
 def _walk(start: str, graph: list[Edge], backwards: bool) -> list[str]:
     """Return every record reachable from start along (or against) the edges, nearest first."""
+    neighbours = _adjacency(graph)[1 if backwards else 0]
     seen: list[str] = []
+    known = {start}
     queue = deque([start])
     while queue:
-        current = queue.popleft()
-        for earlier, later, _verb in graph:
-            step = (
-                earlier
-                if backwards and later == current
-                else later
-                if not backwards and earlier == current
-                else None
-            )
-            if step and step != start and step not in seen:
+        for edge in neighbours.get(queue.popleft(), ()):
+            step = edge[0] if backwards else edge[1]
+            if step not in known:
+                known.add(step)
                 seen.append(step)
                 queue.append(step)
     return seen
@@ -163,12 +180,14 @@ def render_map(tree: DocsTree, site: Site, graph: list[Edge]) -> None:
         members = set(ids)
         inner = [edge for edge in graph if edge[0] in members and edge[1] in members]
         rows = []
+        leads: dict[str, list[Edge]] = {}
+        for edge in inner:
+            leads.setdefault(edge[0], []).append(edge)
         for record_id in ids:
             record = site.by_id[record_id]
             led = [
                 f"{verb} {link(relative(url, site.by_id[later].url), site.by_id[later].meta.title)}"
-                for earlier, later, verb in inner
-                if earlier == record_id
+                for _earlier, later, verb in leads.get(record_id, ())
             ]
             rows.append(
                 f"{e(record.type.label)}: {link(relative(url, record.url), record.meta.title)}"
