@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test lint typecheck pytest golden clean
+.PHONY: site serve test lint typecheck pytest golden clean browser-setup browser bench bench-large bench-peer
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy generator
 
-pytest: $(STAMP)
+# Debian's Chromium and, from npm, axe-core and Mermaid for the browser tests (see tests/browser).
+browser-setup:
+	tests/browser/setup.sh
+
+pytest: $(STAMP) browser-setup
 	$(BIN)/pytest -q
+
+browser: $(STAMP) browser-setup
+	$(BIN)/pytest -q tests/browser
 
 test: lint typecheck pytest
 
@@ -35,4 +42,4 @@ golden: $(STAMP)
 	OPENRECORD_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_golden.py
 
 clean:
-	rm -rf build site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build site .pytest_cache .mypy_cache .ruff_cache test-artifacts node_modules

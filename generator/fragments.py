@@ -76,6 +76,14 @@ def label_of(field_name: str) -> str:
     return field_name.replace("_", " ").capitalize()
 
 
+def print_reference(address: str, version: str) -> str:
+    """Return the line printed (never shown on screen) above a record: its address and version."""
+    return (
+        f'<p class="or-print-only">Address: <span class="or-print-only__url">{e(address)}</span>'
+        f"<br>{e(version)}</p>"
+    )
+
+
 def h1(title: str) -> str:
     """Return a page's one <h1>, escaped."""
     return f'<h1 id="title">{e(title)}</h1>'

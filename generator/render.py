@@ -17,9 +17,11 @@ from generator.fragments import (
     block,
     bullet_list,
     e,
+    format_date,
     h1,
     label_of,
     link,
+    print_reference,
     relative,
     status_badge,
     time_tag,
@@ -27,7 +29,7 @@ from generator.fragments import (
 from generator.history import History
 from generator.model import Record, Site
 from generator.provenance import Edge, edges, provenance_section, render_map
-from generator.render_history import history_summary, render_history_pages
+from generator.render_history import history_summary, page_address, render_history_pages
 from generator.scaffold import template
 from generator.schema import RECORD_TYPES, RecordType
 from generator.tree import DocsTree
@@ -120,7 +122,7 @@ def _follow_box(site: Site, feeds: list[Feed], url: str, what: str) -> str:
     rows = []
     for feed in feeds:
         formats = " · ".join(link(relative(url, feed.url + name), label) for name, label in FORMATS)
-        rows.append(f"{e(feed.title.split(': ', 1)[-1])}: {formats}")
+        rows.append(f"{e(_capitalised(feed.title.split(': ', 1)[-1]))}: {formats}")
     return block(
         '<aside class="or-follow" aria-labelledby="follow">',
         f'<h2 id="follow">Follow {e(what)}</h2>',
@@ -130,6 +132,11 @@ def _follow_box(site: Site, feeds: list[Feed], url: str, what: str) -> str:
         bullet_list(rows),
         "</aside>",
     )
+
+
+def _capitalised(text: str) -> str:
+    """Return text with its first letter in capitals: decisions -> Decisions."""
+    return text[:1].upper() + text[1:]
 
 
 def _render_feeds_page(tree: DocsTree, site: Site, feeds: list[Feed]) -> None:
@@ -165,7 +172,7 @@ def _render_feeds_page(tree: DocsTree, site: Site, feeds: list[Feed]) -> None:
         if not members:
             continue
         rows = [
-            f"{e(feed.title.split(': ', 1)[-1])} ({len(feed.items)} recent items): "
+            f"{e(_capitalised(feed.title.split(': ', 1)[-1]))} ({len(feed.items)} recent items): "
             + " · ".join(link(relative(url, feed.url + name), label) for name, label in FORMATS)
             for feed in members
         ]
@@ -238,11 +245,17 @@ def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
         _record_list(ordered[:10], "", site.build_date),
         '<h2 id="browse">Browse</h2>',
         bullet_list(
-            f"{link(relative('', t.folder + '/'), t.plural_label)} "
-            f"({sum(1 for r in site.records if r.type is t)})"
-            for t in RECORD_TYPES
-        )
-        + bullet_list([link("topics/", "Topics"), link("changes/", "All changes")]),
+            [
+                *(
+                    f"{link(relative('', t.folder + '/'), t.plural_label)} "
+                    f"({sum(1 for r in site.records if r.type is t)})"
+                    for t in RECORD_TYPES
+                ),
+                link("topics/", "Topics"),
+                link("map/", "Map of how records connect"),
+                link("changes/", "All changes"),
+            ]
+        ),
     ]
     proposals = [_propose_new(site, record_type) for record_type in RECORD_TYPES]
     if any(proposals):
@@ -380,6 +393,7 @@ def _render_record(
     url = record.url
     header = block(
         f'<div class="or-record or-record--{e(record.type.name)}">',
+        _print_line(site, record, history),
         f'<p class="or-kicker"><span class="or-type">{e(record.type.label)}</span> '
         f"{status_badge(record.status)}</p>",
         h1(record.meta.title),
@@ -391,7 +405,7 @@ def _render_record(
     )
     themes = getattr(record.meta, "themes", [])
     themes_html = (
-        block('<h2 id="themes">What was heard</h2>', bullet_list(e(theme) for theme in themes))
+        block('<h2 id="themes">Themes heard</h2>', bullet_list(e(theme) for theme in themes))
         if themes
         else ""
     )
@@ -403,6 +417,21 @@ def _render_record(
     provenance = provenance_section(site, record, graph)
     body = f"{header}\n{themes_html}\n{record.body.strip()}\n\n{provenance}\n{related}\n{follow}"
     tree.add(url, front, body, record.path, record)
+
+
+def _print_line(site: Site, record: Record, history: History) -> str:
+    """Return the print-only line of a record: its address and which version this is."""
+    revisions = history.of(record.id)
+    if revisions:
+        count = len(revisions)
+        version = f"Version {count} of {count}, {format_date(revisions[-1].date)}"
+    elif history.available:
+        version = "Not yet published"
+    else:
+        version = "Version history not available"
+    if record.id in history.dirty:
+        version += ", with unpublished changes"
+    return print_reference(page_address(site, record.url), version)
 
 
 def _facts(site: Site, record: Record, url: str) -> str:

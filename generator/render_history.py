@@ -19,10 +19,21 @@ from generator.diff import (
     render_field_changes,
 )
 from generator.feeds import taken_ids
-from generator.fragments import block, e, format_date, h1, link, relative, status_badge, time_tag
+from generator.fragments import (
+    block,
+    e,
+    format_date,
+    h1,
+    link,
+    print_reference,
+    relative,
+    status_badge,
+    time_tag,
+)
 from generator.history import History
 from generator.model import Record, Revision, Site
 from generator.sanitize import find_unsafe_markup
+from generator.schema import TYPES_BY_FOLDER
 from generator.tree import DocsTree
 
 CHANGES_PER_PAGE = 50
@@ -54,6 +65,11 @@ def timeline(revisions: Sequence[Revision]) -> list[Step]:
 def revision_url(record_id: str, number: int) -> str:
     """Return the permalink of one revision."""
     return f"{record_id}/v{number}/"
+
+
+def page_address(site: Site, url: str) -> str:
+    """Return a page's address for print: absolute when site_url is set, else site-relative."""
+    return site.config.absolute(url) if site.config.site_url else f"/{url}"
 
 
 def pull_request_link(site: Site, revision: Revision, from_url: str) -> str:
@@ -213,7 +229,8 @@ def _history_entry(
         f'<section class="or-revision" id="{anchor}" aria-labelledby="{anchor}-title">',
         f'<h2 id="{anchor}-title">Version {revision.number}</h2>',
         f'<p class="or-revision__meta">{time_tag(revision.date)} · {e(revision.author)}'
-        f"{' · pull request ' + pull if pull else ''} · {kind} {status} {view}</p>",
+        f"{' · pull request ' + pull if pull else ''} · {kind} {status}"
+        f"{' · ' + view if view else ''}</p>",
         note,
         changes,
         "</section>",
@@ -248,9 +265,15 @@ def _render_version(
     safe = not find_unsafe_markup(version.body)
     body = version.body.strip() if safe else f"<pre>{e(version.body)}</pre>"
     status = status_badge(version.status) if version.status else ""
+    record_type = TYPES_BY_FOLDER.get(record_id.split("/", 1)[0])
+    kind = f'<span class="or-type">{e(record_type.label)}</span> ' if record_type else ""
     summary = version.front.get("summary")
     header = block(
-        f'<p class="or-kicker">{status}</p>',
+        print_reference(
+            page_address(site, url),
+            f"Version {revision.number} of {total}, {format_date(revision.date)}",
+        ),
+        f'<p class="or-kicker">{kind}{status}</p>',
         h1(version.title or record_id),
         f'<p class="or-summary">{e(summary)}</p>' if isinstance(summary, str) else "",
     )

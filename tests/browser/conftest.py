@@ -1,0 +1,194 @@
+"""Fixtures for the browser tests: a built site with history, served locally, and Chromium.
+
+The site is the repository's own content, theme and settings, copied into a fresh git
+repository with two commits (so history, diff and version pages have something to show),
+built once per test session and served on 127.0.0.1 under the same path as the published
+site. Chromium never reaches the network: Mermaid comes from node_modules and every other
+outside request is aborted at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from generator.build import build
+from tests.browser.support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DECISION,
+    ROOT,
+    WIDTHS,
+    guard_network,
+    is_outside,
+    missing_tools,
+)
+from tests.conftest import Git
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the browser marker, so `pytest -m "not browser"` leaves these tests out."""
+    config.addinivalue_line("markers", "browser: tests that drive Chromium on the built site")
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    """The built site and where it is served."""
+
+    root: Path
+    out: Path
+    base_url: str
+
+    def url(self, path: str) -> str:
+        """Return the address of a page given below the site's root."""
+        return self.base_url + path
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serve the built site under its published path, and 404.html for what is not there."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        """Map an address under the site's path to a file of the built site."""
+        route = urlsplit(path).path
+        if not route.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_site__")
+        return super().translate_path("/" + route[len(self.prefix) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a missing address with the site's own 404 page, as GitHub Pages does."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output quiet."""
+
+
+def _make_repository(root: Path) -> None:
+    """Copy the site's sources into root and commit them twice with fixed dates."""
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    repo = Git(root)
+    repo.commit("Publish the first records from the workshop report (#1)")
+    decision = root / "content" / f"{DECISION.rstrip('/')}.md"
+    text = decision.read_text(encoding="utf-8")
+    changed = re.sub(r"^status: proposed$", "status: accepted", text, count=1, flags=re.M)
+    assert changed != text, "the decision's status line was not found"
+    decision.write_text(changed, encoding="utf-8")
+    repo.commit("Accept the decision to start with pilot areas (#2)", author="Bea Board")
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """Build the bundled site with history and serve it on 127.0.0.1 for the session."""
+    root = tmp_path_factory.mktemp("browser") / "repository"
+    _make_repository(root)
+    settings = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    prefix = "/" + urlsplit(settings.get("site_url") or "/").path.strip("/") + "/"
+    prefix = prefix.replace("//", "/")
+    out = root.parent / "site"
+    handler = type("Handler", (_Handler,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(out)))
+    base_url = f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    # Build for the address it is served at, so absolute links (feeds, canonical) resolve too.
+    settings_text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    settings_text = re.sub(r"^site_url:.*$", f"site_url: {base_url}", settings_text, flags=re.M)
+    (root / "mkdocs.yml").write_text(settings_text, encoding="utf-8")
+    build(root, out)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield ServedSite(root, out, base_url)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Launch Debian's Chromium once for the session (skipped when it is not set up)."""
+    missing = missing_tools()
+    if missing:
+        message = "browser tests need " + "; ".join(missing) + ": run tests/browser/setup.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Tab:
+    """One opened page, with what happened while it loaded."""
+
+    page: Any
+    status: int
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+OpenPage = Callable[..., Tab]
+
+
+@pytest.fixture
+def open_page(browser: Any, served_site: ServedSite) -> Iterator[OpenPage]:
+    """Return a function that opens a page at a width and palette, ready to be tested."""
+    contexts: list[Any] = []
+
+    def open_(path: str, width: str = "wide", palette: str = "light", height: int = 900) -> Tab:
+        context = browser.new_context(
+            viewport={"width": WIDTHS[width], "height": height},
+            color_scheme="dark" if palette == "dark" else "light",
+            reduced_motion="reduce",
+        )
+        contexts.append(context)
+        blocked: list[str] = []
+        context.route(is_outside(served_site.base_url), guard_network(blocked))
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        response = page.goto(served_site.url(path), wait_until="load")
+        status = response.status if response else 0
+        scheme = "slate" if palette == "dark" else "default"
+        page.wait_for_function(
+            "(scheme) => document.body.getAttribute('data-md-color-scheme') === scheme",
+            arg=scheme,
+        )
+        # Material swaps each diagram's source for the drawing once Mermaid has loaded.
+        page.wait_for_function("() => !document.querySelector('pre.mermaid')")
+        return Tab(page, status, errors, blocked)
+
+    yield open_
+    for context in contexts:
+        context.close()
