@@ -124,6 +124,11 @@ def history_summary(site: Site, record: Record, history: History) -> str:
     )
 
 
+def _count_versions(count: int) -> str:
+    """Return how many versions there are, in words: "1 version", "3 versions, newest first"."""
+    return "1 version" if count == 1 else f"{count} versions, newest first"
+
+
 def _all_versions(count: int) -> str:
     """Return the label of the link to a record's history."""
     return f"See all {count} versions" if count > 1 else "See its history"
@@ -174,7 +179,7 @@ def _render_record_history(
         entries.append(_history_entry(site, record_id, revision, version, previous, url))
     body = block(
         h1(f"History of “{title}”"),
-        f'<p class="or-lead">{len(revisions)} versions, newest first. Each links to the record '
+        f'<p class="or-lead">{_count_versions(len(revisions))}. Each links to the record '
         f"as it was. {link(relative(url, f'{record_id}/'), 'See the current version')}.</p>",
         *entries,
     )
