@@ -19,8 +19,8 @@ serve: $(STAMP)
 	$(BIN)/openrecord serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy generator
@@ -40,6 +40,17 @@ test: lint typecheck pytest
 # Refresh the golden output of tests/golden/ after an intended change to the pages.
 golden: $(STAMP)
 	OPENRECORD_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_golden.py
+
+# Benchmarks (never timed assertions): a generated corpus built end to end, per stage.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+bench-large: $(STAMP)
+	BENCH_RECORDS=10000 BENCH_COMMITS=50000 $(BIN)/python bench/run.py
+
+# The same corpus with mkdocs-material + git-revision-date-localized + rss plugins, and Hugo.
+bench-peer: $(STAMP)
+	$(BIN)/python bench/run.py --peer
 
 clean:
 	rm -rf build site .pytest_cache .mypy_cache .ruff_cache test-artifacts node_modules

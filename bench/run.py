@@ -1,0 +1,175 @@
+"""Time a full openrecord build on a generated corpus.
+
+    BENCH_RECORDS=1000 BENCH_COMMITS=5000 python bench/run.py [--peer] [--keep]
+
+The corpus (see corpus.py) is generated into a temporary folder, or reused from
+``bench/.corpus-<records>-<commits>`` when that folder exists (``--keep`` creates
+it). The build runs in a fresh child process, in-process there through
+``generator.build.build()``, so its peak memory and CPU time are its own. Prints
+the time of each stage (when build() reports them), the total, pages written,
+pages per second and peak memory; with ``--peer``, also the peer stack's time
+from peer.py on the same corpus. Nothing here asserts a time: it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import corpus
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+
+
+def measure(root: Path) -> dict[str, Any]:
+    """Build the corpus at root in this process and return what was measured."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    pipeline = importlib.import_module("generator.build")
+    timings: dict[str, float] = {}
+    options: dict[str, Any] = {}
+    if "timings" in inspect.signature(pipeline.build).parameters:
+        options["timings"] = timings
+    site = root / "site"
+    before = _cpu()
+    start = time.perf_counter()
+    result = pipeline.build(root, site, **options)
+    wall = time.perf_counter() - start
+    after = _cpu()
+    return {
+        "wall": wall,
+        "stages": timings,
+        "pages": sum(1 for _ in site.rglob("index.html")),
+        "docs_pages": result.pages,
+        "warnings": len(result.warnings),
+        "cpu_self": after[0] - before[0],
+        "cpu_children": after[1] - before[1],
+        "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "maxrss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def _cpu() -> tuple[float, float]:
+    """Return user+system CPU seconds of this process and of its waited-for children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def prepare(records: int, commits: int, keep: bool, scratch: Path) -> tuple[Path, str]:
+    """Return the corpus folder, reusing or generating it, and how it was obtained."""
+    cached = BENCH / f".corpus-{records}-{commits}"
+    if cached.is_dir() and (cached / ".git").is_dir():
+        subprocess.run(["git", "-C", str(cached), "clean", "-qfdX"], check=True)
+        # The site settings and theme are today's, not those of the day the corpus was made.
+        shutil.copy2(ROOT / "mkdocs.yml", cached / "mkdocs.yml")
+        shutil.rmtree(cached / "theme", ignore_errors=True)
+        shutil.copytree(ROOT / "theme", cached / "theme")
+        return cached, f"reused {cached.relative_to(ROOT)}"
+    target = cached if keep else scratch / "corpus"
+    start = time.perf_counter()
+    corpus.generate(target, records, commits, theme=ROOT / "theme")
+    how = f"generated in {time.perf_counter() - start:.1f} s"
+    return target, how + (f" into {cached.relative_to(ROOT)}" if keep else "")
+
+
+def run_json(command: list[str]) -> dict[str, Any]:
+    """Run a command that ends its output with one JSON line and return that line's object."""
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stderr[-4000:]}")
+    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def run_child(root: Path) -> dict[str, Any]:
+    """Measure the build in a fresh Python process and return its figures."""
+    return run_json([sys.executable, str(Path(__file__).resolve()), "--measure", str(root)])
+
+
+def run_peer(root: Path) -> dict[str, Any]:
+    """Run peer.py on the corpus and return its figures by tool."""
+    return run_json([sys.executable, str(BENCH / "peer.py"), "--corpus", str(root), "--json"])
+
+
+def report(figures: dict[str, Any], peers: dict[str, Any] | None) -> None:
+    """Print the measurements as a table."""
+    wall = figures["wall"]
+    print(f"{'stage':<12}{'seconds':>10}{'share':>9}")
+    for name, seconds in figures["stages"].items():
+        print(f"{name:<12}{seconds:>10.2f}{seconds / wall:>9.1%}")
+    print(f"{'total':<12}{wall:>10.2f}")
+    pages = figures["pages"]
+    print(f"pages written: {pages} index.html ({figures['docs_pages']} in the docs tree)")
+    print(f"pages per second: {pages / wall:.1f}  ({1000 * wall / max(pages, 1):.2f} ms a page)")
+    print(
+        f"cpu: {figures['cpu_self']:.1f} s in the build process, "
+        f"{figures['cpu_children']:.1f} s in its children (git, the engine)"
+    )
+    print(f"warnings: {figures['warnings']}")
+    print(
+        f"peak memory: {figures['maxrss_self_mb']:.0f} MB (build process), "
+        f"{figures['maxrss_children_mb']:.0f} MB (largest child)"
+    )
+    if not peers:
+        return
+    print()
+    print(f"{'tool':<34}{'pages':>8}{'seconds':>10}{'s/page':>10}{'cpu s':>9}")
+    cpu = figures["cpu_self"] + figures["cpu_children"]
+    print(f"{'openrecord':<34}{pages:>8}{wall:>10.2f}{wall / max(pages, 1):>10.4f}{cpu:>9.1f}")
+    for tool, peer in peers.items():
+        per_page = peer["seconds"] / max(peer["pages"], 1)
+        print(
+            f"{tool:<34}{peer['pages']:>8}{peer['seconds']:>10.2f}{per_page:>10.4f}"
+            f"{peer['cpu']:>9.1f}"
+        )
+    ours = wall / max(pages, 1)
+    for tool, peer in peers.items():
+        theirs = peer["seconds"] / max(peer["pages"], 1)
+        if "hugo" in tool:
+            print(f"our cost a page is {ours / theirs:.1f} times {tool}'s")
+        else:
+            print(f"{tool} takes {peer['seconds'] / wall:.2f} times our time")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prepare the corpus, measure the build and print the results."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--peer", action="store_true", help="also time the peer stack")
+    parser.add_argument("--keep", action="store_true", help="cache the corpus in bench/")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure.resolve())))
+        return 0
+    records = int(os.environ.get("BENCH_RECORDS", "1000"))
+    commits = int(os.environ.get("BENCH_COMMITS", "5000"))
+    scratch = Path(tempfile.mkdtemp(prefix="openrecord-bench-"))
+    try:
+        root, how = prepare(records, commits, args.keep, scratch)
+        print(f"corpus: {records} records, {commits} first-parent commits ({how})")
+        figures = run_child(root)
+        peers = run_peer(root) if args.peer else None
+        report(figures, peers)
+    except (RuntimeError, FileExistsError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
