@@ -201,6 +201,7 @@ def _follow(
     """Follow every file through adds, edits, renames and deletions, oldest commit first."""
     by_path: dict[str, Lineage] = {}
     every: list[Lineage] = []
+    seen: set[int] = set()
     for commit in commits:
         pull_request, subject, note, minor = describe(commit.message)
         for status, old, new, blob in commit.changes:
@@ -211,7 +212,8 @@ def _follow(
             else:
                 path = new or old or ""
                 lineage = by_path.get(path) or Lineage(path)
-            if lineage not in every:
+            if id(lineage) not in seen:
+                seen.add(id(lineage))
                 every.append(lineage)
             path = new if new is not None else (old or "")
             lineage.path = path
