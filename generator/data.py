@@ -428,4 +428,5 @@ def render_data_page(tree: DocsTree, site: Site, history: History) -> None:
         {"title": "Open data", "description": "The record as reusable data."},
         body,
         "data page",
+        html=True,
     )

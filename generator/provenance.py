@@ -209,4 +209,5 @@ def render_map(tree: DocsTree, site: Site, graph: list[Edge]) -> None:
         },
         block(*parts),
         "map page",
+        html=True,
     )

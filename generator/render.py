@@ -30,6 +30,7 @@ from generator.history import History
 from generator.model import Record, Site
 from generator.provenance import Edge, edges, provenance_section, render_map
 from generator.render_history import history_summary, page_address, render_history_pages
+from generator.sanitize import raw_html
 from generator.scaffold import template
 from generator.schema import RECORD_TYPES, RecordType
 from generator.tree import DocsTree
@@ -183,6 +184,7 @@ def _render_feeds_page(tree: DocsTree, site: Site, feeds: list[Feed]) -> None:
         {"title": "Feeds", "description": "Follow the record in a feed reader."},
         block(*parts),
         "feeds page",
+        html=True,
     )
 
 
@@ -271,7 +273,13 @@ def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
             "<p>Anyone can propose a new record or a change to one. "
             f"{link('how-to-contribute/', 'Read how to contribute')}.</p>",
         ]
-    tree.add("", {"title": e(config.site_name), "hide": ["toc"]}, block(*sections), "home page")
+    tree.add(
+        "",
+        {"title": e(config.site_name), "hide": ["toc"]},
+        block(*sections),
+        "home page",
+        html=True,
+    )
 
 
 def _render_type_index(
@@ -300,7 +308,7 @@ def _render_type_index(
             parts.append("<p>No records of this type yet.</p>")
         parts.append(_pager(record_type.folder, number, len(chunks), url))
         title = record_type.plural_label + (f" (page {number})" if number > 1 else "")
-        tree.add(url, {"title": e(title)}, block(*parts), f"{record_type.folder} index")
+        tree.add(url, {"title": e(title)}, block(*parts), f"{record_type.folder} index", html=True)
     for status in record_type.statuses:
         url = f"{record_type.folder}/status/{status}/"
         in_status = [record for record in records if record.status == status]
@@ -310,6 +318,7 @@ def _render_type_index(
             {"title": e(title)},
             block(h1(title), _record_list(in_status, url, site.build_date)),
             f"{record_type.folder} status index",
+            html=True,
         )
 
 
@@ -372,12 +381,14 @@ def _render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> Non
             {"title": e(topic.label), "description": e(topic.description)},
             body,
             f"content/topics.yml ({topic.id})",
+            html=True,
         )
     tree.add(
         "topics/",
         {"title": "Topics"},
         block(h1("Topics"), bullet_list(items) or "<p>No topics yet.</p>"),
         "topic index",
+        html=True,
     )
 
 
@@ -415,7 +426,9 @@ def _render_record(
     )
     front = {"title": e(record.meta.title), "description": e(record.meta.summary)}
     provenance = provenance_section(site, record, graph)
-    body = f"{header}\n{themes_html}\n{record.body.strip()}\n\n{provenance}\n{related}\n{follow}"
+    before = raw_html(header + themes_html)
+    after = raw_html(f"{provenance}\n{related}\n{follow}")
+    body = f"{before}\n{record.body.strip()}\n\n{after}"
     tree.add(url, front, body, record.path, record)
 
 

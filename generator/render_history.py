@@ -162,6 +162,7 @@ def render_history_pages(tree: DocsTree, site: Site, history: History) -> None:
                 },
                 "",
                 f"{site.by_id[new_id].path} (alias {old_id})",
+                html=True,
             )
     _render_change_log(tree, site, history)
 
@@ -188,6 +189,7 @@ def _render_record_history(
         {"title": e(f"History: {title}"), "description": e(f"Every version of {title}")},
         body,
         f"history of {record_id}",
+        html=True,
     )
     for revision, version in zip(revisions, versions, strict=True):
         if not revision.deleted:
@@ -311,7 +313,9 @@ def _render_withdrawn(
         f"{link(relative(url, revision_url(record_id, last.number)), 'its last version')}.</p>",
         "</div>",
     )
-    tree.add(url, {"title": e(f"{title} (withdrawn)")}, body, f"withdrawn record {record_id}")
+    tree.add(
+        url, {"title": e(f"{title} (withdrawn)")}, body, f"withdrawn record {record_id}", html=True
+    )
     _render_record_history(tree, site, record_id, title, revisions)
 
 
@@ -344,7 +348,7 @@ def _render_change_log(tree: DocsTree, site: Site, history: History) -> None:
             f'<nav class="or-pager" aria-label="Pages">{" ".join(nav)}</nav>' if nav else "",
         )
         title = "Changes" + (f" (page {number})" if number > 1 else "")
-        tree.add(url, {"title": title}, body or "<p>No changes yet.</p>", "change log")
+        tree.add(url, {"title": title}, body or "<p>No changes yet.</p>", "change log", html=True)
 
 
 def _change_group(

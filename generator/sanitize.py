@@ -18,6 +18,7 @@ from typing import Any
 import nh3
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -184,6 +185,37 @@ def clean_html(fragment: str) -> str:
     )
 
 
+#: Around HTML that openrecord wrote itself (every value escaped): passed through as one
+#: block instead of being re-parsed tag by tag. Record bodies cannot contain these markers
+#: (the validator refuses HTML comments), and the sanitiser still runs on everything after.
+RAW_START = "<!--openrecord:html-->"
+RAW_END = "<!--/openrecord:html-->"
+
+
+def raw_html(html: str) -> str:
+    """Return openrecord's own HTML marked to pass through Markdown as one block."""
+    return f"\n{RAW_START}\n{html.strip()}\n{RAW_END}\n"
+
+
+class _StashGeneratedHtml(Preprocessor):
+    """Stash each marked block of openrecord's HTML whole, before Markdown parses HTML."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        block: list[str] | None = None
+        for line in lines:
+            if block is None and line == RAW_START:
+                block = []
+            elif block is not None and line == RAW_END:
+                out += ["", self.md.htmlStash.store("\n".join(block)), ""]
+                block = None
+            elif block is not None:
+                block.append(line)
+            else:
+                out.append(line)
+        return out + (block or [])
+
+
 class _SanitizePostprocessor(Postprocessor):
     """Run the page's HTML through nh3 after every other step of Python-Markdown."""
 
@@ -195,6 +227,7 @@ class SanitizeExtension(Extension):
     """Python-Markdown extension: sanitise each page's rendered HTML with nh3."""
 
     def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(_StashGeneratedHtml(md), "openrecord_html", 25)
         md.postprocessors.register(_SanitizePostprocessor(md), "openrecord_sanitize", 1)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from generator.errors import Collector
 from generator.model import Record
+from generator.sanitize import raw_html
 from generator.shells import EXEMPLAR_URL, SHELL_URL, ShellPage, exemplar
 
 
@@ -30,6 +31,7 @@ class DocsTree:
         body: str,
         owner: str,
         record: Record | None = None,
+        html: bool = False,
     ) -> None:
         """Add the page published at a site-relative directory URL ('' is the home page)."""
         if url in self.owners:
@@ -46,6 +48,8 @@ class DocsTree:
         feeds = self.announce(url, record) if self.announce else []
         if feeds:
             front["feeds"] = feeds
+        if html:  # all of it written by openrecord: one block for Markdown, not re-parsed
+            body = raw_html(body)
         # JSON is YAML, and much faster to write than PyYAML's dump.
         header = json.dumps(front, ensure_ascii=False, sort_keys=True)
         self.pages[path] = f"---\n{header}\n---\n\n{body}"
