@@ -32,7 +32,7 @@ from generator.fragments import (
 )
 from generator.history import History
 from generator.model import Record, Revision, Site
-from generator.sanitize import find_unsafe_markup
+from generator.sanitize import find_unsafe_markup, raw_html
 from generator.schema import TYPES_BY_FOLDER
 from generator.tree import DocsTree
 
@@ -291,7 +291,7 @@ def _render_version(
             "robots": "noindex",
             "search": {"exclude": True},
         },
-        f"{banner}\n{header}\n{body}\n",
+        f"{raw_html(banner + header)}\n{body}\n",
         f"version {revision.number} of {record_id}",
     )
 

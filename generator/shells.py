@@ -12,6 +12,7 @@ record's current page) and the sitemap.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 import re
@@ -22,7 +23,7 @@ from typing import Any
 
 from markdown import Markdown
 
-from generator.sanitize import clean_html
+from generator.sanitize import RAW_END, RAW_START, clean_html
 
 #: Pages rendered without the engine: /<type>/<slug>/history/ and /<type>/<slug>/v<N>/.
 SHELL_URL = re.compile(r"^[a-z]+/[a-z0-9-]+/(history|v[0-9]+)/$")
@@ -84,11 +85,18 @@ _SHARED: dict[str, Any] = {}
 
 def _start(shell: str, names: list[str], settings: dict[str, Any], site_dir: str) -> None:
     """Prepare a worker: the shell, a Markdown converter and the output folder."""
+    _convert.cache_clear()
     _SHARED.update(
         shell=shell,
         site_dir=site_dir,
         markdown=Markdown(extensions=names, extension_configs=settings),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _convert(body: str) -> str:
+    """Return a version page's HTML; consecutive versions often share their whole text."""
+    return str(_SHARED["markdown"].reset().convert(body))
 
 
 def _fill_one(page: ShellPage) -> None:
@@ -101,8 +109,11 @@ def _fill_one(page: ShellPage) -> None:
     shell, site_dir = _SHARED["shell"], _SHARED["site_dir"]
     if url.endswith("/history/"):
         content = clean_html(body)
+    elif body.lstrip("\n").startswith(RAW_START):
+        generated, _, text = body.partition(RAW_END)
+        content = clean_html(generated.replace(RAW_START, "")) + _convert(text)
     else:
-        content = _SHARED["markdown"].reset().convert(body)
+        content = _convert(body)
     html = shell.replace(_CONTENT, content)
     robots = front.get("robots")
     html = html.replace(
