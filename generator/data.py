@@ -98,7 +98,6 @@ class RecordFile(_Data):
 
 def data_record(site: Site, history: History, record: Record) -> DataRecord:
     """Return one record as open data."""
-    config = site.config
     revisions = history.of(record.id)
     references: dict[str, list[str]] = {}
     for ref in site.links.outgoing.get(record.id, ()):
@@ -106,7 +105,6 @@ def data_record(site: Site, history: History, record: Record) -> DataRecord:
     referenced_by: dict[str, list[str]] = {}
     for ref in site.links.incoming.get(record.id, ()):
         referenced_by.setdefault(ref.field, []).append(ref.source)
-    feeds = f"feeds/records/{record.id}/"
     return DataRecord(
         id=record.id,
         type=record.type.name,
@@ -118,25 +116,30 @@ def data_record(site: Site, history: History, record: Record) -> DataRecord:
         fields=record.meta.model_dump(mode="json", by_alias=True, exclude_defaults=True),
         references=references,
         referenced_by=referenced_by,
-        urls=DataUrls(
-            page=config.absolute(record.url),
-            history=config.absolute(f"{record.id}/history/"),
-            data=config.absolute(f"data/records/{record.id}.json"),
-            atom=config.absolute(feeds + "atom.xml"),
-            rss=config.absolute(feeds + "rss.xml"),
-            json_feed=config.absolute(feeds + "feed.json"),
-        ),
+        urls=_urls(site, record.id),
         first_published=revisions[0].date.isoformat() if revisions else None,
         last_updated=revisions[-1].date.isoformat() if revisions else None,
         versions=len(revisions),
     )
 
 
+def _urls(site: Site, record_id: str) -> DataUrls:
+    """Return where a record can be read and followed, as absolute addresses."""
+    absolute = site.config.absolute
+    feeds = f"feeds/records/{record_id}/"
+    return DataUrls(
+        page=absolute(f"{record_id}/"),
+        history=absolute(f"{record_id}/history/"),
+        data=absolute(f"data/records/{record_id}.json"),
+        atom=absolute(feeds + "atom.xml"),
+        rss=absolute(feeds + "rss.xml"),
+        json_feed=absolute(feeds + "feed.json"),
+    )
+
+
 def _withdrawn_record(site: Site, subject: Subject, revisions: list[Revision]) -> DataRecord:
     """Return a record deleted from content/ as open data: its last version, withdrawn."""
     last = parse_version(revisions[-2].text)
-    feeds = f"feeds/records/{subject.id}/"
-    config = site.config
     return DataRecord(
         id=subject.id,
         type=subject.type.name,
@@ -148,14 +151,7 @@ def _withdrawn_record(site: Site, subject: Subject, revisions: list[Revision]) -
         fields=last.front,
         references={},
         referenced_by={},
-        urls=DataUrls(
-            page=config.absolute(subject.url),
-            history=config.absolute(f"{subject.id}/history/"),
-            data=config.absolute(f"data/records/{subject.id}.json"),
-            atom=config.absolute(feeds + "atom.xml"),
-            rss=config.absolute(feeds + "rss.xml"),
-            json_feed=config.absolute(feeds + "feed.json"),
-        ),
+        urls=_urls(site, subject.id),
         first_published=revisions[0].date.isoformat(),
         last_updated=revisions[-1].date.isoformat(),
         versions=len(revisions),
