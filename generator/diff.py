@@ -17,9 +17,8 @@ from typing import Any
 import yaml
 
 from generator.fragments import e
+from generator.load import TEXT_LOADER
 
-#: libyaml's loader that resolves nothing (every scalar stays text), when libyaml is there.
-TEXT_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _FENCE = re.compile(r"^-{3,}\s*$")
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
