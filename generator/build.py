@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import engine as engines
 from generator.changes import check_changes
@@ -30,7 +32,9 @@ from generator.model import Site
 from generator.publish import discard, staging_dir, swap_into_place
 from generator.render import render_site
 from generator.rules import accepted_decision_rewrites
-from generator.shells import fill_shells
+from generator.search import SearchEntry, add_to_index, add_to_sitemap
+from generator.shells import SHELL_ROOTS, fill_shells
+from generator.tree import DocsTree
 from generator.validate import validate_content
 
 #: Told each stage's name when it starts (elapsed None) and when it ends (elapsed seconds).
@@ -104,11 +108,14 @@ def build(
     timings: dict[str, float] | None = None,
     report: Report | None = None,
     preview: bool = False,
+    pour: bool = True,
 ) -> BuildResult:
     """Build the site from the repository at root into site_dir (default root/site).
 
     A preview build (``openrecord serve``) writes into site_dir in place and has the engine
     render again only the pages whose source changed; a real build always starts afresh.
+    With pour=False the engine renders every page itself instead of only the navigation's
+    (slower; shows that the pages openrecord pours into shells read the same).
     """
     site_dir = site_dir or root / "site"
     stages = Stages(timings, report)
@@ -116,9 +123,10 @@ def build(
     site, history = gather(root, stages)
     warnings = _warnings(site, history, strict)
     # 5. render: the feeds' items, then the complete docs tree, one page per address.
+    nav = engines.navigation([(e(page.meta.title), page.url) for page in site.pages])
     with stages.stage("render"):
         feeds = plan_feeds(site, history)
-        tree = render_site(site, history, feeds)
+        tree = render_site(site, history, feeds, engines.nav_urls(nav) if pour else None)
         docs_dir = root / "build" / "docs"
         pages = tree.write(docs_dir)
     # 6. engine: render the docs tree to HTML in a staging folder beside site/.
@@ -126,13 +134,12 @@ def build(
     staged.mkdir(parents=True, exist_ok=True)
     try:
         with stages.stage("engine"):
-            extra_nav = [{e(page.meta.title): f"{page.slug}/index.md"} for page in site.pages]
-            raw = engines.engine_config(site.config, root, docs_dir, staged, extra_nav)
+            raw = engines.engine_config(site.config, root, docs_dir, staged, nav)
             epoch = source_date_epoch(history)
             engines.render_html(engine, raw, root / "build", staged, epoch, dirty=preview)
-        # 6b. shells: history and version pages, poured into one engine-made page.
+        # 6b. shells: every page outside the navigation, poured into an engine-made page.
         with stages.stage("shells"):
-            fill_shells(tree.shells, staged, raw)
+            pour_pages(site, tree, staged, raw)
         # 7. publish: feeds beside the engine's pages, then the whole site into place at once.
         with stages.stage("feeds"):
             write_feeds(site, feeds, staged)
@@ -147,6 +154,20 @@ def build(
             discard(staged)
         raise
     return BuildResult(site_dir, pages, warnings)
+
+
+def pour_pages(site: Site, tree: DocsTree, site_dir: Path, raw: dict[str, Any]) -> None:
+    """Pour the pages outside the navigation into shells; index them and list them."""
+    entries: list[SearchEntry] = []
+    listed: list[str] = []
+    for url, poured in fill_shells(tree.shells, site_dir, raw):
+        entries += poured.entries
+        if poured.in_sitemap:
+            listed.append(url)
+    add_to_index(site_dir, entries)
+    add_to_sitemap(site_dir, site.config.site_url, listed, drop=SHELL_ROOTS[0])
+    for root in SHELL_ROOTS:
+        shutil.rmtree(site_dir / root, ignore_errors=True)
 
 
 def published_urls(

@@ -65,11 +65,21 @@ _MIME = {
 }
 
 
-def render_site(site: Site, history: History, feeds: list[Feed] | None = None) -> DocsTree:
-    """Return the docs tree of the whole site (planning its feeds when not given)."""
+def render_site(
+    site: Site,
+    history: History,
+    feeds: list[Feed] | None = None,
+    engine_urls: frozenset[str] | None = None,
+) -> DocsTree:
+    """Return the docs tree of the whole site (planning its feeds when not given).
+
+    Pages outside engine_urls are to be poured into shells (all pages, when it is None,
+    are for the engine).
+    """
     feeds = plan_feeds(site, history) if feeds is None else feeds
     tree = DocsTree(
-        announce=lambda url, record: _feed_meta(site, feeds_for_page(feeds, url, record))
+        announce=lambda url, record: _feed_meta(site, feeds_for_page(feeds, url, record)),
+        engine_urls=engine_urls,
     )
     ordered = _newest_first(site.records, history)
     _render_home(tree, site, ordered)

@@ -1,51 +1,170 @@
-"""Render what needs no engine: history and version pages, poured into one engine-made shell.
+"""Render what needs no engine: every page outside the navigation, poured into a shell.
 
-A record has one current page but many past versions. Those pages share everything
-but their content, title and a few links, so running the engine on each of them
-would spend most of a large build on thousands of near-identical pages. Instead the
-engine renders one exemplar page at the same depth, with placeholders; openrecord
-renders each page's Markdown itself (the same extensions, the same sanitiser) in a
-pool of processes, and fills the placeholders. The pages read exactly as if the
-engine had made them; they are left out of the search index (search finds a
-record's current page) and the sitemap.
+A site has a handful of pages in its navigation and thousands outside it: records,
+their history and past versions, topics, further pages of long lists. Those pages
+share everything but their content, title, table of contents and a few links, so
+running the engine on each of them would spend most of a build on near-identical
+pages. Instead the engine renders, at each depth of the site, two exemplar pages
+with placeholders (one with a table of contents, one without); openrecord renders
+each page's Markdown itself (the same extensions, the same sanitiser) in a pool of
+processes and fills the placeholders. The pages read exactly as if the engine had
+made them, and join its search index and sitemap (see search.py).
 """
 
 from __future__ import annotations
 
 import functools
-import gzip
+import html
+import json
 import os
 import re
-import shutil
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
 
+from generator.errors import EngineError
 from generator.sanitize import RAW_END, RAW_START, clean_html
-
-#: Pages rendered without the engine: /<type>/<slug>/history/ and /<type>/<slug>/v<N>/.
-SHELL_URL = re.compile(r"^[a-z]+/[a-z0-9-]+/(history|v[0-9]+)/$")
-#: Where the exemplar is rendered: the same depth as every shell page.
-EXEMPLAR_URL = "openrecord-shell/exemplar/page/"
-_TITLE = "ORSHELLTITLE"
-_DESCRIPTION = "ORSHELLDESCRIPTION"
-_ROBOTS = "ORSHELLROBOTS"
-_CONTENT = '<div id="or-shell"><h1>ORSHELLCONTENT</h1></div>'
+from generator.search import SearchEntry, search_entries
 
 ShellPage = tuple[str, dict[str, Any], str]  # url, front matter, body Markdown
 
+#: The folders the exemplars are rendered in (and removed from once poured).
+SHELL_ROOTS = ("openrecord-shell", "openrecord-shell-toc")
+_PLAIN_ROOT, _TOC_ROOT = (f"{root}/" for root in SHELL_ROOTS)
+_TITLE = "ORSHELLTITLE"
+_DESCRIPTION = "ORSHELLDESCRIPTION"
+_ROBOTS = "ORSHELLROBOTS"
+_START = '<div id="or-shell">'
+_END = '<div id="or-shell-end"></div>'
+_CONTENT = "ORSHELLCONTENT"
+_TOC_ITEMS = "ORSHELLTOCITEMS"
+_TOC_CHILDREN = "ORSHELLTOCCHILDREN"
+_ROBOTS_TAG = f'<meta name="robots" content="{_ROBOTS}">'
+_DESCRIPTION_TAG = f'<meta name="description" content="{_DESCRIPTION}">'
 
-def exemplar() -> tuple[dict[str, Any], str]:
-    """Return the front matter and body of the page the engine renders as the shell."""
+
+def exemplar_url(depth: int, toc: bool) -> str:
+    """Return where the exemplar for pages depth folders deep is rendered."""
+    return (_TOC_ROOT if toc else _PLAIN_ROOT) + "x/" * (depth - 1)
+
+
+def depth(url: str) -> int:
+    """Return how many folders deep a page's address is ('a/b/' is 2)."""
+    return url.count("/")
+
+
+def exemplars(depths: set[int]) -> dict[str, str]:
+    """Return the docs pages of the exemplars the engine renders: path to Markdown text."""
     front = {
         "title": _TITLE,
         "description": _DESCRIPTION,
         "robots": _ROBOTS,
         "search": {"exclude": True},
     }
-    return front, _CONTENT
+    header = f"---\n{json.dumps(front)}\n---\n\n{_START}<h1>{_CONTENT}</h1></div>\n\n"
+    pages = {}
+    for level in sorted(depths):
+        pages[f"{exemplar_url(level, False)}index.md"] = f"{header}{_END}\n"
+        # Two nested headings make the engine show how it draws a table of contents.
+        toc = f"{header}## ORTOCA\n\n### ORTOCB\n\n{_END}\n"
+        pages[f"{exemplar_url(level, True)}index.md"] = toc
+    return pages
+
+
+@dataclass(frozen=True)
+class Shell:
+    """One engine-made page cut around its content (and table of contents) placeholders."""
+
+    url: str
+    html: str
+    leaf: str = ""  # one entry of the table of contents, without sub-entries
+    parent: str = ""  # one entry with its sub-entries in place of _TOC_CHILDREN
+
+
+def read_shell(site_dir: Path, depth_: int, toc: bool) -> Shell:
+    """Read an exemplar the engine rendered and cut it into a shell."""
+    url = exemplar_url(depth_, toc)
+    html = (site_dir / url / "index.html").read_text(encoding="utf-8")
+    start, end = html.find(_START), html.find(_END)
+    if start < 0 or end < 0:
+        raise EngineError(f"the engine's page for /{url} lost its content markers")
+    html = html[:start] + _CONTENT + html[end + len(_END) :]
+    if not toc:
+        return Shell(url, html)
+    child = html.find('href="#ortocb"')
+    leaf_start, leaf_end = html.rfind("<li", 0, child), html.find("</li>", child) + 5
+    parent_start = html.rfind("<li", 0, html.rfind('href="#ortoca"', 0, leaf_start))
+    parent_end = html.find("</li>", leaf_end) + 5
+    if min(child, leaf_start, parent_start) < 0 or parent_end < leaf_end:
+        raise EngineError(f"the engine's page for /{url} has no table of contents to copy")
+    leaf = html[leaf_start:leaf_end].replace("ORTOCB", "ORTOCA").replace("#ortocb", "#ortoca")
+    parent = html[parent_start:leaf_start] + _TOC_CHILDREN + html[leaf_end:parent_end]
+    html = html[:parent_start] + _TOC_ITEMS + html[parent_end:]
+    if "ORTOC" in html:
+        raise EngineError(f"the engine's page for /{url} names its table of contents elsewhere")
+    return Shell(url, html, leaf, parent)
+
+
+def toc_html(shell: Shell, tokens: list[dict[str, Any]]) -> str:
+    """Return the entries of a table of contents, drawn like the engine draws them."""
+    items = []
+    for token in tokens:
+        children = token["children"]
+        values = {
+            '"ORTOCA"': f'"{_TAG.sub("", token["name"])}"',
+            "#ortoca": f"#{token['id']}",
+            "ORTOCA": token["name"],
+            _TOC_CHILDREN: toc_html(shell, children) if children else "",
+        }
+        items.append(substitute(shell.parent if children else shell.leaf, values))
+    return "".join(items)
+
+
+def substitute(template: str, values: dict[str, str]) -> str:
+    """Replace each placeholder of a template in one pass, so no value is scanned again."""
+    return _pattern(tuple(values)).sub(lambda match: values[match[0]], template)
+
+
+@functools.lru_cache(maxsize=16)
+def _pattern(placeholders: tuple[str, ...]) -> re.Pattern[str]:
+    """Return a regular expression matching any of the placeholders, longest first."""
+    return re.compile("|".join(map(re.escape, sorted(placeholders, key=len, reverse=True))))
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class Poured:
+    """What pouring one page gave the search index and the sitemap."""
+
+    entries: list[SearchEntry]
+    in_sitemap: bool
+
+
+def fill_shells(
+    pages: list[ShellPage], site_dir: Path, raw: dict[str, Any]
+) -> Iterator[tuple[str, Poured]]:
+    """Write every shell page into the engine's output; yield what each adds to the index."""
+    needed = {depth(url) for url, _front, _body in pages}
+    shells = {
+        (level, toc): read_shell(site_dir, level, bool(toc)) for level in needed for toc in (0, 1)
+    }
+    description = html.escape(str(raw.get("site_description") or ""))
+    setup = (shells, *markdown_settings(raw), str(site_dir), description)
+    ordered = sorted(pages, key=lambda page: page[0])  # a record's pages side by side
+    workers = min(os.cpu_count() or 1, 4)
+    if len(pages) < 200 or workers < 2:
+        _start(*setup)
+        yield from zip((page[0] for page in ordered), map(_fill_one, ordered), strict=True)
+    else:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=setup) as pool:
+            results = pool.map(_fill_one, ordered, chunksize=64)
+            yield from zip((page[0] for page in ordered), results, strict=True)
 
 
 def markdown_settings(raw: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
@@ -62,97 +181,98 @@ def markdown_settings(raw: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     return names, settings
 
 
-def fill_shells(pages: list[ShellPage], site_dir: Path, raw: dict[str, Any]) -> int:
-    """Write every shell page into the engine's output; return how many were written."""
-    shell = (site_dir / EXEMPLAR_URL / "index.html").read_text(encoding="utf-8")
-    shutil.rmtree(site_dir / EXEMPLAR_URL.split("/")[0])
-    _drop_from_sitemap(site_dir)
-    setup = (shell, *markdown_settings(raw), str(site_dir))
-    workers = min(os.cpu_count() or 1, 4)
-    if len(pages) < 200 or workers < 2:
-        _start(*setup)
-        for page in pages:
-            _fill_one(page)
-    else:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=setup) as pool:
-            list(pool.map(_fill_one, pages, chunksize=64))
-    return len(pages)
-
-
 #: What every page of one build shares, set once per worker process by _start.
 _SHARED: dict[str, Any] = {}
 
 
-def _start(shell: str, names: list[str], settings: dict[str, Any], site_dir: str) -> None:
-    """Prepare a worker: the shell, a Markdown converter and the output folder."""
+def _start(
+    shells: dict[tuple[int, int], Shell],
+    names: list[str],
+    settings: dict[str, Any],
+    site_dir: str,
+    description: str,
+) -> None:
+    """Prepare a worker: the shells, a Markdown converter and the output folder."""
     _convert.cache_clear()
     _SHARED.update(
-        shell=shell,
+        shells=shells,
         site_dir=site_dir,
+        description=description,
         markdown=Markdown(extensions=names, extension_configs=settings),
     )
 
 
 @functools.lru_cache(maxsize=256)
-def _convert(body: str) -> str:
-    """Return a version page's HTML; consecutive versions often share their whole text."""
-    return str(_SHARED["markdown"].reset().convert(body))
+def _convert(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """Return a record text's HTML and headings; a record's versions often share a text."""
+    markdown = _SHARED["markdown"].reset()
+    html = str(markdown.convert(text))
+    return html, list(getattr(markdown, "toc_tokens", []))
 
 
-def _fill_one(page: ShellPage) -> None:
-    """Render one shell page and pour it into the shell.
+def _segments(body: str) -> Iterator[tuple[bool, str]]:
+    """Split a page body into openrecord's own HTML blocks (True) and Markdown (False)."""
+    rest = body
+    while RAW_START in rest:
+        before, _, after = rest.partition(RAW_START)
+        generated, _, rest = after.partition(RAW_END)
+        if before.strip():
+            yield False, before
+        yield True, generated
+    if rest.strip():
+        yield False, rest
 
-    A history page is HTML that openrecord wrote (every value escaped), so it only passes
-    the sanitiser; a version page holds the record's Markdown, converted like any page.
+
+def render_content(body: str) -> tuple[str, list[dict[str, Any]]]:
+    """Return a page's HTML and the headings of its table of contents.
+
+    openrecord's own HTML (every value escaped) only passes the sanitiser; the record's
+    Markdown is converted like any page, and its conversion is shared by every page
+    showing the same text (the record, its latest version, versions that left it alone).
     """
+    parts: list[str] = []
+    tokens: list[dict[str, Any]] = []
+    for generated, text in _segments(body):
+        if generated:
+            parts.append(clean_html(text.strip("\n")))
+        else:
+            html, headings = _convert(text)
+            parts.append(html)
+            tokens += headings
+    return "\n".join(parts), tokens
+
+
+def _fill_one(page: ShellPage) -> Poured:
+    """Render one page and pour it into the shell of its depth."""
     url, front, body = page
-    shell, site_dir = _SHARED["shell"], _SHARED["site_dir"]
-    if url.endswith("/history/"):
-        content = clean_html(body)
-    elif body.lstrip("\n").startswith(RAW_START):
-        generated, _, text = body.partition(RAW_END)
-        content = clean_html(generated.replace(RAW_START, "")) + _convert(text)
-    else:
-        content = _convert(body)
-    html = shell.replace(_CONTENT, content)
+    content, tokens = render_content(body)
+    if tokens and tokens[0]["level"] == 1:  # as the engine: a lone h1's children
+        tokens = tokens[0]["children"]
+    shell: Shell = _SHARED["shells"][(depth(url), int(bool(tokens)))]
     robots = front.get("robots")
-    html = html.replace(
-        f'<meta name="robots" content="{_ROBOTS}">',
-        f'<meta name="robots" content="{robots}">' if robots else "",
-    )
-    html = html.replace(_TITLE, str(front.get("title", ""))).replace(
-        _DESCRIPTION, str(front.get("description", ""))
-    )
-    html = html.replace(EXEMPLAR_URL, url)
-    links = "".join(
+    feeds = "".join(
         f'<link rel="alternate" type="{feed["type"]}" title="{feed["title"]}" '
         f'href="{feed["href"]}">'
         for feed in front.get("feeds", [])
     )
-    if links:
-        html = html.replace("</head>", f"{links}</head>", 1)
-    target = Path(site_dir) / url / "index.html"
+    description = front.get("description") or _SHARED["description"]
+    values = {
+        _TITLE: str(front.get("title", "")),
+        _DESCRIPTION_TAG: f'<meta name="description" content="{description}">'
+        if description
+        else "",
+        _DESCRIPTION: str(description),
+        _ROBOTS_TAG: f'<meta name="robots" content="{robots}">' if robots else "",
+        shell.url: url,
+        "</head>": f"{feeds}</head>",
+        _CONTENT: content,
+    }
+    if tokens:
+        values |= {"#ortoca": f"#{tokens[0]['id']}", _TOC_ITEMS: toc_html(shell, tokens)}
+    html = substitute(shell.html, values)
+    target = Path(_SHARED["site_dir"]) / url / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
-
-
-def _drop_from_sitemap(site_dir: Path) -> None:
-    """Remove the exemplar from the engine's sitemap, keeping the files reproducible."""
-    sitemap = site_dir / "sitemap.xml"
-    if not sitemap.is_file():
-        return
-    text = sitemap.read_text(encoding="utf-8")
-    text = re.sub(
-        r"\s*<url>\s*<loc>[^<]*" + re.escape(EXEMPLAR_URL) + r"</loc>.*?</url>",
-        "",
-        text,
-        flags=re.S,
-    )
-    sitemap.write_text(text, encoding="utf-8")
-    packed = site_dir / "sitemap.xml.gz"
-    if packed.is_file():
-        with (
-            packed.open("wb") as raw,
-            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out,
-        ):
-            out.write(text.encode("utf-8"))
+    searchable = not (front.get("search") or {}).get("exclude")
+    entries = search_entries(url, str(front.get("title", "")), content) if searchable else []
+    return Poured(entries, "noindex" not in str(robots or ""))

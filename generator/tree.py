@@ -11,7 +11,7 @@ from typing import Any
 from generator.errors import Collector
 from generator.model import Record
 from generator.sanitize import raw_html
-from generator.shells import EXEMPLAR_URL, SHELL_URL, ShellPage, exemplar
+from generator.shells import ShellPage, depth, exemplars
 
 
 @dataclass
@@ -19,6 +19,9 @@ class DocsTree:
     """The pages to write, by docs path; refuses two pages at one address."""
 
     announce: Callable[[str, Record | None], list[dict[str, str]]] | None = None
+    #: The pages the engine renders (those in the navigation); every other page is poured
+    #: into an engine-made shell (see shells.py). None: the engine renders every page.
+    engine_urls: frozenset[str] | None = None
     pages: dict[str, str] = field(default_factory=dict)
     shells: list[ShellPage] = field(default_factory=list)
     owners: dict[str, str] = field(default_factory=dict)
@@ -53,7 +56,8 @@ class DocsTree:
         # JSON is YAML, and much faster to write than PyYAML's dump.
         header = json.dumps(front, ensure_ascii=False, sort_keys=True)
         self.pages[path] = f"---\n{header}\n---\n\n{body}"
-        if SHELL_URL.match(url):
+        poured = self.engine_urls is not None and url not in self.engine_urls
+        if poured and "template" not in front:  # a page of its own template: the engine's
             self.shells.append((url, front, body))
 
     def write(self, docs_dir: Path) -> int:
@@ -65,9 +69,7 @@ class DocsTree:
         self.problems.raise_if_any()
         shells = {f"{url}index.md" for url, _front, _body in self.shells}
         pages = {path: text for path, text in self.pages.items() if path not in shells}
-        if self.shells:
-            front, body = exemplar()
-            pages[f"{EXEMPLAR_URL}index.md"] = f"---\n{json.dumps(front)}\n---\n\n{body}\n"
+        pages |= exemplars({depth(url) for url, _front, _body in self.shells})
         wanted = {docs_dir / path: text.encode("utf-8") for path, text in pages.items()}
         if docs_dir.is_dir():
             for existing in sorted(docs_dir.rglob("*"), reverse=True):

@@ -80,12 +80,13 @@ def test_build_writes_only_changed_docs(git_site: Git, tmp_path: Path) -> None:
 
     build(git_site.root, tmp_path / "out")
     docs = git_site.root / "build" / "docs"
-    untouched = docs / "workshops/w/index.md"
-    edited = docs / "decisions/d/index.md"
+    untouched = docs / "workshops/index.md"
+    edited = docs / "decisions/index.md"  # lists the decision's summary
     before = untouched.stat().st_mtime_ns
     time.sleep(0.05)
     path = git_site.root / "content/decisions/d.md"
-    path.write_text(path.read_text().replace("Body text.", "New text."))
+    path.write_text(path.read_text().replace("We decided.", "We decided again."))
     build(git_site.root, tmp_path / "out")
     assert untouched.stat().st_mtime_ns == before
-    assert "New text." in edited.read_text()
+    assert "We decided again." in edited.read_text()
+    assert not (docs / "decisions/d/index.md").exists()  # poured into a shell, not on disk

@@ -1,0 +1,163 @@
+"""The search index and sitemap entries of the pages openrecord pours into shells.
+
+The engine indexes the pages it renders; shells.py renders the rest, so their
+entries are made here in the engine's own form (one entry for the page, one for
+each titled section) and added to the index and the sitemap the engine wrote.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from pathlib import Path
+from typing import TypedDict
+
+
+class SearchEntry(TypedDict):
+    """One entry of Material's search index: a page, or one section of it."""
+
+    location: str
+    title: str
+    text: str
+
+
+_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|<[!?][^>]*>|([^<]+)")
+_ID = re.compile(r'\bid="([^"]*)"')
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Tags the engine keeps (bare) in its texts, tags it skips, and tags that never close.
+_KEEP = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
+_SKIP = frozenset({"object", "script", "style"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
+    | {"source", "track", "wbr"}
+)
+
+
+class _Section:
+    """A heading (or the page's opening) and the words under it."""
+
+    def __init__(self, tag: str, depth: float, anchor: str | None = None) -> None:
+        self.tag, self.depth, self.anchor = tag, depth, anchor
+        self.title: list[str] = []
+        self.text: list[str] = []
+
+
+def search_entries(url: str, title: str, content: str) -> list[SearchEntry]:
+    """Return a page's search entries, divided into sections as the engine divides them.
+
+    This follows Material's own parser: a section opens at each heading with an id; a
+    heading nested in an element ends its section where that element ends, and the
+    words after it go back to the section around it.
+    """
+    sections: list[_Section] = []
+    section: _Section | None = None
+    context: list[str] = []
+    headerlink = 0  # depth inside a heading's permalink, whose ¶ is not a word
+    for match in _TOKEN.finditer(content):
+        closing, tag, attrs, data = match.groups()
+        if data is not None:
+            if _SKIP.intersection(context):
+                continue
+            if "pre" not in context:
+                data = " " if data.isspace() else data.replace("\n", " ")
+            if section is None:
+                section = _Section("hx", 0)
+                sections.append(section)
+            if section.tag in context:
+                if not headerlink:
+                    section.title.append(html.escape(html.unescape(data), quote=False))
+            elif data.isspace():
+                if not section.text or not section.text[-1].isspace() or "pre" in context:
+                    section.text.append(data)
+            else:
+                section.text.append(html.escape(html.unescape(data), quote=False))
+            continue
+        if tag is None:
+            continue
+        tag = tag.lower()
+        if not closing:
+            if tag in _VOID:
+                continue
+            context.append(tag)
+            if tag == "a" and 'class="headerlink"' in attrs:
+                headerlink = len(context)
+            anchor = _ID.search(attrs)
+            if tag in _HEADINGS and anchor:
+                if tag != "h1" and not sections:
+                    sections.append(_Section("hx", len(context)))
+                section = _Section(tag, len(context), anchor[1] if sections else None)
+                sections.append(section)
+            if section is None:
+                section = _Section("hx", 0)
+                sections.append(section)
+            if tag in _KEEP and not _SKIP.intersection(context):
+                (section.title if section.tag in context else section.text).append(f"<{tag}>")
+            continue
+        if not context or context[-1] != tag or section is None:
+            continue
+        if section.depth > len(context):
+            for earlier in reversed(sections):
+                if earlier.depth <= len(context):
+                    section.depth = float("inf")
+                    section = earlier
+                    break
+        if headerlink == len(context):
+            headerlink = 0
+        context.pop()
+        if tag in _KEEP and not _SKIP.intersection(context):
+            parts = section.title if section.tag in context else section.text
+            start = parts.index(f"<{tag}>")
+            if any(not part.isspace() for part in parts[start + 1 :]):
+                parts.append(f"</{tag}>")
+            else:
+                del parts[start:]
+    return [
+        {
+            "location": f"{url}#{section.anchor}" if section.anchor else url,
+            "title": "".join(section.title).strip() or title,
+            "text": "".join(section.text).strip(),
+        }
+        for section in sections
+    ]
+
+
+def add_to_index(site_dir: Path, entries: list[SearchEntry]) -> None:
+    """Add entries to the search index the engine wrote (when its search is on)."""
+    path = site_dir / "search" / "search_index.json"
+    if not path.is_file() or not entries:
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["docs"] += entries
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+_URL = re.compile(r"\s*<url>.*?</url>", re.S)
+
+
+def add_to_sitemap(site_dir: Path, site_url: str | None, urls: list[str], drop: str) -> None:
+    """Add pages to the engine's sitemap, in its form, and drop those under drop.
+
+    The entries copy the form of the engine's first entry (and its date, the build's), so
+    the file stays reproducible.
+    """
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    kept = [entry for entry in _URL.findall(text) if f"/{drop}" not in entry]
+    model = re.search(r"<loc>.*?</loc>", kept[0]) if kept else None
+    added = []
+    if site_url and model:
+        base = site_url.rstrip("/") + "/"
+        added = [kept[0].replace(model[0], f"<loc>{html.escape(base + url)}</loc>") for url in urls]
+    start = text.find("<url>")
+    head = text[: text.rfind("\n", 0, start) if start >= 0 else text.find("</urlset>")]
+    text = head + "".join(kept + added) + "\n</urlset>\n"
+    sitemap.write_text(text, encoding="utf-8")
+    with (
+        (site_dir / "sitemap.xml.gz").open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as packed,
+    ):
+        packed.write(text.encode("utf-8"))
