@@ -46,7 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 bench-large: $(STAMP)
-	BENCH_RECORDS=10000 BENCH_COMMITS=50000 $(BIN)/python bench/run.py
+	BENCH_RECORDS=10000 BENCH_COMMITS=50000 BENCH_PREVIEW=0 $(BIN)/python bench/run.py
 
 # The same corpus with mkdocs-material + git-revision-date-localized + rss plugins, and Hugo.
 bench-peer: $(STAMP)

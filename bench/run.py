@@ -48,7 +48,9 @@ def measure(root: Path) -> dict[str, Any]:
     result = pipeline.build(root, site, **options)
     wall = time.perf_counter() - start
     after = _cpu()
+    preview = _preview_update(root) if os.environ.get("BENCH_PREVIEW", "1") != "0" else None
     return {
+        "preview": preview,
         "wall": wall,
         "stages": timings,
         "pages": sum(1 for _ in site.rglob("index.html")),
@@ -59,6 +61,32 @@ def measure(root: Path) -> dict[str, Any]:
         "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "maxrss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
+
+
+def _preview_update(root: Path) -> dict[str, float] | None:
+    """Time the preview: a whole preview build, then the update after one record's text changed."""
+    try:
+        previews = importlib.import_module("generator.preview")
+    except ImportError:
+        return None
+    preview = previews.Preview(root, root / "build" / "bench-preview")
+    start = time.perf_counter()
+    preview.build()
+    whole = time.perf_counter() - start
+    record = sorted(preview.context.site.records, key=lambda record: record.path)[0]
+    path = root / record.path
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "\nA paragraph added while previewing.\n", encoding="utf-8")
+    try:
+        start = time.perf_counter()
+        preview.update([record.path])
+        update = time.perf_counter() - start
+    finally:
+        path.write_text(original, encoding="utf-8")
+    page = root / "build" / "bench-preview" / record.url / "index.html"
+    if "A paragraph added while previewing." not in page.read_text(encoding="utf-8"):
+        raise RuntimeError(f"the preview did not update /{record.url}")
+    return {"whole": whole, "update": update}
 
 
 def _cpu() -> tuple[float, float]:
@@ -123,6 +151,12 @@ def report(figures: dict[str, Any], peers: dict[str, Any] | None) -> None:
         f"peak memory: {figures['maxrss_self_mb']:.0f} MB (build process), "
         f"{figures['maxrss_children_mb']:.0f} MB (largest child)"
     )
+    if figures.get("preview"):
+        preview = figures["preview"]
+        print(
+            f"preview (openrecord serve): whole build {preview['whole']:.2f} s; after one "
+            f"record's text is edited, its page is updated in {preview['update']:.3f} s"
+        )
     if not peers:
         return
     print()

@@ -33,12 +33,24 @@ from generator.publish import discard, staging_dir, swap_into_place
 from generator.render import render_site
 from generator.rules import accepted_decision_rewrites
 from generator.search import SearchEntry, add_to_index, add_to_sitemap
-from generator.shells import SHELL_ROOTS, fill_shells
+from generator.shells import SHELL_ROOTS, Shell, fill_shells, read_shells
 from generator.tree import DocsTree
 from generator.validate import validate_content
 
 #: Told each stage's name when it starts (elapsed None) and when it ends (elapsed seconds).
 Report = Callable[[str, float | None], None]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a preview build keeps, so that an edit to a record's text re-renders one page."""
+
+    site: Site
+    history: History
+    feeds: list[Feed]
+    engine_urls: frozenset[str]
+    raw: dict[str, Any]
+    shells: dict[tuple[int, int], Shell]
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,7 @@ class BuildResult:
     site_dir: Path
     pages: int
     warnings: tuple[str, ...]
+    context: Context | None = None
 
 
 class Stages:
@@ -124,9 +137,10 @@ def build(
     warnings = _warnings(site, history, strict)
     # 5. render: the feeds' items, then the complete docs tree, one page per address.
     nav = engines.navigation([(e(page.meta.title), page.url) for page in site.pages])
+    engine_urls = engines.nav_urls(nav)
     with stages.stage("render"):
         feeds = plan_feeds(site, history)
-        tree = render_site(site, history, feeds, engines.nav_urls(nav) if pour else None)
+        tree = render_site(site, history, feeds, engine_urls if pour else None)
         docs_dir = root / "build" / "docs"
         pages = tree.write(docs_dir)
     # 6. engine: render the docs tree to HTML in a staging folder beside site/.
@@ -139,7 +153,7 @@ def build(
             engines.render_html(engine, raw, root / "build", staged, epoch, dirty=preview)
         # 6b. shells: every page outside the navigation, poured into an engine-made page.
         with stages.stage("shells"):
-            pour_pages(site, tree, staged, raw)
+            shells = pour_pages(site, tree, staged, raw)
         # 7. publish: feeds beside the engine's pages, then the whole site into place at once.
         with stages.stage("feeds"):
             write_feeds(site, feeds, staged)
@@ -153,14 +167,18 @@ def build(
         if not preview:
             discard(staged)
         raise
-    return BuildResult(site_dir, pages, warnings)
+    context = Context(site, history, feeds, engine_urls, raw, shells) if preview else None
+    return BuildResult(site_dir, pages, warnings, context)
 
 
-def pour_pages(site: Site, tree: DocsTree, site_dir: Path, raw: dict[str, Any]) -> None:
+def pour_pages(
+    site: Site, tree: DocsTree, site_dir: Path, raw: dict[str, Any]
+) -> dict[tuple[int, int], Shell]:
     """Pour the pages outside the navigation into shells; index them and list them."""
     entries: list[SearchEntry] = []
     listed: list[str] = []
-    for url, poured in fill_shells(tree.shells, site_dir, raw):
+    shells = read_shells(site_dir, tree.shells)
+    for url, poured in fill_shells(tree.shells, shells, site_dir, raw):
         entries += poured.entries
         if poured.in_sitemap:
             listed.append(url)
@@ -168,6 +186,7 @@ def pour_pages(site: Site, tree: DocsTree, site_dir: Path, raw: dict[str, Any]) 
     add_to_sitemap(site_dir, site.config.site_url, listed, drop=SHELL_ROOTS[0])
     for root in SHELL_ROOTS:
         shutil.rmtree(site_dir / root, ignore_errors=True)
+    return shells
 
 
 def published_urls(

@@ -17,6 +17,7 @@ import click
 from generator import build as pipeline
 from generator.engine import ENGINES
 from generator.errors import ContentError, OpenRecordError
+from generator.preview import Preview
 from generator.scaffold import new_record
 from generator.schema import TYPES_BY_FOLDER, TYPES_BY_NAME
 
@@ -135,7 +136,8 @@ def serve(root: Path, port: int) -> None:
     """Build, serve the site on 127.0.0.1 and rebuild when content/ or theme/ changes."""
     root = root.resolve()
     site_dir = root / "build" / "preview"
-    pipeline.build(root, site_dir, preview=True, report=_progress())
+    preview = Preview(root, site_dir)
+    preview.build(report=_progress())
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -144,21 +146,36 @@ def serve(root: Path, port: int) -> None:
     seen = _snapshot(watched)
     try:
         while True:
-            time.sleep(1)
+            time.sleep(0.2)
             now = _snapshot(watched)
             if now != seen:
+                changed = sorted(
+                    Path(path).relative_to(root).as_posix()
+                    for path in set(now) | set(seen)
+                    if now.get(path) != seen.get(path)
+                )
                 seen = now
-                try:
-                    start = time.perf_counter()
-                    result = pipeline.build(root, site_dir, preview=True)
-                    elapsed = time.perf_counter() - start
-                    click.echo(f"rebuilt {result.pages} pages in {elapsed:.1f} s")
-                except ContentError as error:
-                    click.echo(error.report(), err=True)
-                except OpenRecordError as error:
-                    click.echo(f"error: {error}", err=True)
+                _rebuild(preview, changed)
     except KeyboardInterrupt:
         server.shutdown()
+
+
+def _rebuild(preview: Preview, changed: list[str]) -> None:
+    """Update the preview after files changed: only the edited pages when that is enough."""
+    start = time.perf_counter()
+    try:
+        updated = preview.update(changed)
+        if updated is None:
+            result = preview.build()
+            click.echo(f"rebuilt {result.pages} pages in {time.perf_counter() - start:.1f} s")
+        else:
+            elapsed = time.perf_counter() - start
+            names = ", ".join(changed)
+            click.echo(f"rebuilt {updated} edited page(s) in {elapsed:.2f} s ({names})")
+    except ContentError as error:
+        click.echo(error.report(), err=True)
+    except OpenRecordError as error:
+        click.echo(f"error: {error}", err=True)
 
 
 def _progress() -> pipeline.Report:

@@ -286,6 +286,16 @@ def _record_id(path: str) -> str | None:
     return f"{match.group('folder')}/{match.group('slug')}"
 
 
+def uncommitted(root: Path, content_dir: str = "content") -> frozenset[str]:
+    """Return the ids of records with uncommitted changes in the repository around root."""
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return frozenset()
+    top = Path(repo.working_tree_dir or root).resolve()
+    return _dirty(repo, (root.resolve() / content_dir).relative_to(top).as_posix() + "/")
+
+
 def _dirty(repo: git.Repo, prefix: str) -> frozenset[str]:
     """Return the ids of records with uncommitted changes (one git status)."""
     output = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", prefix)

@@ -103,6 +103,27 @@ def load_content(root: Path, content_dir: str = "content") -> Loaded:
     return Loaded(tuple(records), tuple(pages), topics, topics_path)
 
 
+def front_matter_text(text: str) -> str | None:
+    """Return a file's text up to the end of its front matter (None when it has none)."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        return None
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    return None if end is None else "\n".join(lines[: end + 1])
+
+
+def load_file(root: Path, rel: str) -> Source:
+    """Read one record or page file again; raise ContentError with its problems."""
+    problems = Collector()
+    path = root / rel
+    folder, name = path.parent.name, path.name
+    text = _read_text(path, rel, problems)
+    source = None if text is None else _split(text, rel, folder, name.removesuffix(".md"), problems)
+    problems.raise_if_any()
+    assert source is not None
+    return source
+
+
 def _walk(base: Path, root: Path, problems: Collector) -> list[Path]:
     """Return every file under base, sorted, refusing links and hidden names."""
     found: list[Path] = []

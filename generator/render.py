@@ -33,6 +33,7 @@ from generator.render_history import history_summary, page_address, render_histo
 from generator.sanitize import raw_html
 from generator.scaffold import template
 from generator.schema import RECORD_TYPES, RecordType
+from generator.shells import ShellPage
 from generator.tree import DocsTree
 
 #: Fields shown in the record header, in order, per type (references are shown apart).
@@ -77,10 +78,7 @@ def render_site(
     are for the engine).
     """
     feeds = plan_feeds(site, history) if feeds is None else feeds
-    tree = DocsTree(
-        announce=lambda url, record: _feed_meta(site, feeds_for_page(feeds, url, record)),
-        engine_urls=engine_urls,
-    )
+    tree = _tree(site, feeds, engine_urls)
     ordered = _newest_first(site.records, history)
     _render_home(tree, site, ordered)
     for record_type in RECORD_TYPES:
@@ -111,6 +109,23 @@ def render_site(
     render_map(tree, site, graph)
     render_data_page(tree, site, history)
     return tree
+
+
+def render_record_page(
+    site: Site, history: History, feeds: list[Feed], record: Record, engine_urls: frozenset[str]
+) -> ShellPage:
+    """Return one record's page as render_site would, to pour on its own (for the preview)."""
+    tree = _tree(site, feeds, engine_urls)
+    _render_record(tree, site, record, history, feeds, edges(site))
+    return tree.shells[0]
+
+
+def _tree(site: Site, feeds: list[Feed], engine_urls: frozenset[str] | None) -> DocsTree:
+    """Return an empty docs tree whose pages announce their feeds."""
+    return DocsTree(
+        announce=lambda url, record: _feed_meta(site, feeds_for_page(feeds, url, record)),
+        engine_urls=engine_urls,
+    )
 
 
 def _feed_meta(site: Site, feeds: list[Feed]) -> list[dict[str, str]]:

@@ -146,16 +146,22 @@ class Poured:
     in_sitemap: bool
 
 
-def fill_shells(
-    pages: list[ShellPage], site_dir: Path, raw: dict[str, Any]
-) -> Iterator[tuple[str, Poured]]:
-    """Write every shell page into the engine's output; yield what each adds to the index."""
+def read_shells(site_dir: Path, pages: list[ShellPage]) -> dict[tuple[int, int], Shell]:
+    """Read the shells these pages need: by depth, and whether with a table of contents."""
     needed = {depth(url) for url, _front, _body in pages}
-    shells = {
+    return {
         (level, toc): read_shell(site_dir, level, bool(toc)) for level in needed for toc in (0, 1)
     }
-    description = html.escape(str(raw.get("site_description") or ""))
-    setup = (shells, *markdown_settings(raw), str(site_dir), description)
+
+
+def fill_shells(
+    pages: list[ShellPage],
+    shells: dict[tuple[int, int], Shell],
+    site_dir: Path,
+    raw: dict[str, Any],
+) -> Iterator[tuple[str, Poured]]:
+    """Write every shell page into the engine's output; yield what each adds to the index."""
+    setup = _setup(shells, site_dir, raw)
     ordered = sorted(pages, key=lambda page: page[0])  # a record's pages side by side
     workers = min(os.cpu_count() or 1, 4)
     if len(pages) < 200 or workers < 2:
@@ -165,6 +171,22 @@ def fill_shells(
         with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=setup) as pool:
             results = pool.map(_fill_one, ordered, chunksize=64)
             yield from zip((page[0] for page in ordered), results, strict=True)
+
+
+def pour_one(
+    page: ShellPage, shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any]
+) -> Poured:
+    """Render one page into its shell, in this process (the preview's quick path)."""
+    _start(*_setup(shells, site_dir, raw))
+    return _fill_one(page)
+
+
+def _setup(
+    shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any]
+) -> tuple[Any, ...]:
+    """Return what a process needs to pour pages: shells, Markdown settings, folder."""
+    description = html.escape(str(raw.get("site_description") or ""))
+    return (shells, *markdown_settings(raw), str(site_dir), description)
 
 
 def markdown_settings(raw: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:

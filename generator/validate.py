@@ -242,6 +242,13 @@ def _kind(annotation: Any) -> tuple[str, Any]:
     return "text", None
 
 
+def check_body(source: Source) -> None:
+    """Refuse raw HTML and unsafe links in one file's body; raise ContentError naming them."""
+    problems = Collector()
+    _check_body(source, problems)
+    problems.raise_if_any()
+
+
 def _check_body(source: Source, problems: Collector) -> None:
     """Refuse raw HTML and unsafe links in a body, naming each line."""
     for offset, message in find_unsafe_markup(source.body):

@@ -39,6 +39,7 @@ def test_tiny_bench_prints_its_table() -> None:
     ]
     assert any(line.startswith("pages written: ") for line in lines)
     assert any(line.startswith("peak memory: ") for line in lines)
+    assert any(line.startswith("preview (openrecord serve): whole build ") for line in lines)
 
 
 def test_corpus_is_reproducible_and_valid(tmp_path: Path) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import Git
 
@@ -64,6 +67,11 @@ def test_serve_rebuilds_after_an_edit(git_site: Git) -> None:
         path.write_text(path.read_text().replace("Body text.", "Edited in preview."))
         page = wait_for(url, "Edited in preview.")
         assert "<strong>Unpublished changes:</strong>" in page
+        index = wait_for(f"http://127.0.0.1:{port}/search/search_index.json", "Edited in preview.")
+        texts = [
+            doc["text"] for doc in json.loads(index)["docs"] if "decisions/d/" in doc["location"]
+        ]
+        assert not any("Body text." in text for text in texts)
         path.write_text(path.read_text().replace("status: proposed", "status: nonsense"))
         time.sleep(3)
         assert "Edited in preview." in (fetch(url) or "")  # the last good build stays up
@@ -71,7 +79,7 @@ def test_serve_rebuilds_after_an_edit(git_site: Git) -> None:
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert f"serving on http://127.0.0.1:{port}/" in output
-    assert "rebuilt" in output
+    assert "rebuilt 1 edited page(s) in" in output  # the text alone changed: one page
     assert "content/decisions/d.md:4: status: 'nonsense' is not allowed here" in output
 
 
@@ -90,3 +98,32 @@ def test_build_writes_only_changed_docs(git_site: Git, tmp_path: Path) -> None:
     assert untouched.stat().st_mtime_ns == before
     assert "We decided again." in edited.read_text()
     assert not (docs / "decisions/d/index.md").exists()  # poured into a shell, not on disk
+
+
+def test_preview_re_renders_only_an_edited_text(git_site: Git, tmp_path: Path) -> None:
+    from generator.errors import ContentError
+    from generator.preview import Preview
+
+    preview = Preview(git_site.root, tmp_path / "preview")
+    preview.build()
+    page = tmp_path / "preview/decisions/d/index.html"
+    workshop = tmp_path / "preview/workshops/w/index.html"
+    listing = tmp_path / "preview/decisions/index.html"
+    untouched = {path: path.stat().st_mtime_ns for path in (workshop, listing)}
+    path = git_site.root / "content/decisions/d.md"
+    original = path.read_text()
+    path.write_text(original.replace("Body text.", "A *new* text.\n\n## A new part\n\nMore."))
+    assert preview.update(["content/decisions/d.md"]) == 1
+    html = page.read_text()
+    assert "A <em>new</em> text." in html
+    assert 'href="#a-new-part" class="md-nav__link"' in html  # the table of contents too
+    assert "<strong>Unpublished changes:</strong>" in html
+    assert {path: path.stat().st_mtime_ns for path in untouched} == untouched
+    path.write_text(original.replace("Body text.", "<script>alert(1)</script>"))
+    with pytest.raises(ContentError) as refused:
+        preview.update(["content/decisions/d.md"])
+    assert refused.value.report().startswith("content/decisions/d.md:")
+    assert "A <em>new</em> text." in page.read_text()  # the last good page stays
+    path.write_text(original.replace("We decided.", "We decided again."))
+    assert preview.update(["content/decisions/d.md"]) is None  # front matter: a whole build
+    assert preview.update(["content/decisions/new.md"]) is None
