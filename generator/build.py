@@ -12,8 +12,8 @@ import datetime
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,15 +151,19 @@ def build(
             raw = engines.engine_config(site.config, root, docs_dir, staged, nav)
             epoch = source_date_epoch(history)
             engines.render_html(engine, raw, root / "build", staged, epoch, dirty=preview)
-        # 6b. shells: every page outside the navigation, poured into an engine-made page.
-        with stages.stage("shells"):
-            shells = pour_pages(site, tree, staged, raw)
-        # 7. publish: feeds beside the engine's pages, then the whole site into place at once.
-        with stages.stage("feeds"):
-            write_feeds(site, feeds, staged)
-        with stages.stage("data"):
-            write_data(site, history, staged)
-            write_manifest(staged, published_urls(site, history, tree.owners, feeds))
+        # 6b. shells: every page outside the navigation, poured into an engine-made page by
+        # a pool of processes, while this one writes the feeds and the open data beside them.
+        with closing(pour_pages(site, tree, staged, raw)) as pouring:
+            with stages.stage("shells"):
+                shells = next(pouring)
+            # 7. publish: feeds and data beside the pages, then the whole site into place.
+            with stages.stage("feeds"):
+                write_feeds(site, feeds, staged)
+            with stages.stage("data"):
+                write_data(site, history, staged)
+                write_manifest(staged, published_urls(site, history, tree.owners, feeds))
+            with stages.stage("shells"):
+                next(pouring, None)
         if not preview:
             with stages.stage("publish"):
                 swap_into_place(staged, site_dir)
@@ -173,20 +177,24 @@ def build(
 
 def pour_pages(
     site: Site, tree: DocsTree, site_dir: Path, raw: dict[str, Any]
-) -> dict[tuple[int, int], Shell]:
-    """Pour the pages outside the navigation into shells; index them and list them."""
+) -> Generator[dict[tuple[int, int], Shell], None, None]:
+    """Pour the pages outside the navigation into shells; index them and list them.
+
+    Yields the shells once the pages are under way, then finishes when resumed.
+    """
     entries: list[SearchEntry] = []
     listed: list[str] = []
     shells = read_shells(site_dir, tree.shells)
-    for url, poured in fill_shells(tree.shells, shells, site_dir, raw):
-        entries += poured.entries
-        if poured.in_sitemap:
-            listed.append(url)
+    with fill_shells(tree.shells, shells, site_dir, raw) as results:
+        yield shells
+        for url, poured in results:
+            entries += poured.entries
+            if poured.in_sitemap:
+                listed.append(url)
     add_to_index(site_dir, entries)
     add_to_sitemap(site_dir, site.config.site_url, listed, drop=SHELL_ROOTS[0])
     for root in SHELL_ROOTS:
         shutil.rmtree(site_dir / root, ignore_errors=True)
-    return shells
 
 
 def published_urls(

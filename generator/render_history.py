@@ -32,7 +32,7 @@ from generator.fragments import (
 )
 from generator.history import History
 from generator.model import Record, Revision, Site
-from generator.sanitize import find_unsafe_markup, raw_html
+from generator.sanitize import is_safe, raw_html
 from generator.schema import TYPES_BY_FOLDER
 from generator.tree import DocsTree
 
@@ -186,7 +186,12 @@ def _render_record_history(
     )
     tree.add(
         url,
-        {"title": e(f"History: {title}"), "description": e(f"Every version of {title}")},
+        {
+            "title": e(f"History: {title}"),
+            "description": e(f"Every version of {title}"),
+            # Search finds the record's current page, not every old wording in its history.
+            "search": {"exclude": True},
+        },
         body,
         f"history of {record_id}",
         html=True,
@@ -269,7 +274,7 @@ def _render_version(
         + "</p>",
         "</div>",
     )
-    safe = not find_unsafe_markup(version.body)
+    safe = is_safe(version.body)
     body = version.body.strip() if safe else f"<pre>{e(version.body)}</pre>"
     status = status_badge(version.status) if version.status else ""
     record_type = TYPES_BY_FOLDER.get(record_id.split("/", 1)[0])

@@ -11,6 +11,7 @@ diagrams, the record header) and drops everything else.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Any
@@ -28,6 +29,12 @@ _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+@functools.lru_cache(maxsize=1024)
+def is_safe(body: str) -> bool:
+    """Tell whether a Markdown body has no raw HTML and no unsafe link (versions share texts)."""
+    return not find_unsafe_markup(body)
 
 
 def find_unsafe_markup(body: str) -> list[tuple[int, str]]:
@@ -172,8 +179,14 @@ _ATTRIBUTES = {
 _STYLES = {"text-align"}
 
 
+#: What the sanitiser could change: without any of these, a fragment is plain text already.
+_MARKUP = re.compile("[<>&\u00a0\x00\r]")
+
+
 def clean_html(fragment: str) -> str:
     """Return HTML with only allowlisted tags, attributes and URL schemes left in it."""
+    if not _MARKUP.search(fragment):
+        return fragment
     return nh3.clean(
         fragment,
         tags=_TAGS,

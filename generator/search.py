@@ -25,6 +25,7 @@ class SearchEntry(TypedDict):
 
 _TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|<[!?][^>]*>|([^<]+)")
 _ID = re.compile(r'\bid="([^"]*)"')
+_SPECIAL = re.compile("[&<>]")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: Tags the engine keeps (bare) in its texts, tags it skips, and tags that never close.
 _KEEP = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
@@ -54,25 +55,26 @@ def search_entries(url: str, title: str, content: str) -> list[SearchEntry]:
     sections: list[_Section] = []
     section: _Section | None = None
     context: list[str] = []
+    opened: dict[str, int] = {}  # how many elements of each tag are open
     headerlink = 0  # depth inside a heading's permalink, whose ¶ is not a word
     for match in _TOKEN.finditer(content):
         closing, tag, attrs, data = match.groups()
         if data is not None:
-            if _SKIP.intersection(context):
+            if opened.get("script") or opened.get("style") or opened.get("object"):
                 continue
-            if "pre" not in context:
+            if not opened.get("pre"):
                 data = " " if data.isspace() else data.replace("\n", " ")
             if section is None:
                 section = _Section("hx", 0)
                 sections.append(section)
-            if section.tag in context:
+            if opened.get(section.tag):
                 if not headerlink:
-                    section.title.append(html.escape(html.unescape(data), quote=False))
+                    section.title.append(_escape(data))
             elif data.isspace():
-                if not section.text or not section.text[-1].isspace() or "pre" in context:
+                if not section.text or not section.text[-1].isspace() or opened.get("pre"):
                     section.text.append(data)
             else:
-                section.text.append(html.escape(html.unescape(data), quote=False))
+                section.text.append(_escape(data))
             continue
         if tag is None:
             continue
@@ -81,10 +83,10 @@ def search_entries(url: str, title: str, content: str) -> list[SearchEntry]:
             if tag in _VOID:
                 continue
             context.append(tag)
+            opened[tag] = opened.get(tag, 0) + 1
             if tag == "a" and 'class="headerlink"' in attrs:
                 headerlink = len(context)
-            anchor = _ID.search(attrs)
-            if tag in _HEADINGS and anchor:
+            if tag in _HEADINGS and (anchor := _ID.search(attrs)):
                 if tag != "h1" and not sections:
                     sections.append(_Section("hx", len(context)))
                 section = _Section(tag, len(context), anchor[1] if sections else None)
@@ -92,8 +94,8 @@ def search_entries(url: str, title: str, content: str) -> list[SearchEntry]:
             if section is None:
                 section = _Section("hx", 0)
                 sections.append(section)
-            if tag in _KEEP and not _SKIP.intersection(context):
-                (section.title if section.tag in context else section.text).append(f"<{tag}>")
+            if tag in _KEEP and not _skipping(opened):
+                (section.title if opened.get(section.tag) else section.text).append(f"<{tag}>")
             continue
         if not context or context[-1] != tag or section is None:
             continue
@@ -106,8 +108,9 @@ def search_entries(url: str, title: str, content: str) -> list[SearchEntry]:
         if headerlink == len(context):
             headerlink = 0
         context.pop()
-        if tag in _KEEP and not _SKIP.intersection(context):
-            parts = section.title if section.tag in context else section.text
+        opened[tag] -= 1
+        if tag in _KEEP and not _skipping(opened):
+            parts = section.title if opened.get(section.tag) else section.text
             start = parts.index(f"<{tag}>")
             if any(not part.isspace() for part in parts[start + 1 :]):
                 parts.append(f"</{tag}>")
@@ -121,6 +124,18 @@ def search_entries(url: str, title: str, content: str) -> list[SearchEntry]:
         }
         for section in sections
     ]
+
+
+def _skipping(opened: dict[str, int]) -> bool:
+    """Tell whether the words here are in an element the engine leaves out of its index."""
+    return any(opened.get(tag) for tag in _SKIP)
+
+
+def _escape(words: str) -> str:
+    """Return words from HTML as the engine stores them: entities read, then escaped."""
+    if "&" in words:
+        words = html.unescape(words)
+    return html.escape(words, quote=False) if _SPECIAL.search(words) else words
 
 
 def add_to_index(site_dir: Path, entries: list[SearchEntry]) -> None:

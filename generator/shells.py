@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,23 +155,28 @@ def read_shells(site_dir: Path, pages: list[ShellPage]) -> dict[tuple[int, int],
     }
 
 
+@contextmanager
 def fill_shells(
     pages: list[ShellPage],
     shells: dict[tuple[int, int], Shell],
     site_dir: Path,
     raw: dict[str, Any],
-) -> Iterator[tuple[str, Poured]]:
-    """Write every shell page into the engine's output; yield what each adds to the index."""
+) -> Iterator[Iterator[tuple[str, Poured]]]:
+    """Start writing every shell page into the engine's output, in a pool of processes.
+
+    Gives an iterator of what each page adds to the search index; the pages are written
+    in the background meanwhile (at the latest, while it is read).
+    """
     setup = _setup(shells, site_dir, raw)
     ordered = sorted(pages, key=lambda page: page[0])  # a record's pages side by side
+    urls = [page[0] for page in ordered]
     workers = min(os.cpu_count() or 1, 4)
     if len(pages) < 200 or workers < 2:
         _start(*setup)
-        yield from zip((page[0] for page in ordered), map(_fill_one, ordered), strict=True)
-    else:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=setup) as pool:
-            results = pool.map(_fill_one, ordered, chunksize=64)
-            yield from zip((page[0] for page in ordered), results, strict=True)
+        yield zip(urls, map(_fill_one, ordered), strict=True)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=setup) as pool:
+        yield zip(urls, pool.map(_fill_one, ordered, chunksize=64), strict=True)
 
 
 def pour_one(
@@ -258,7 +264,7 @@ def render_content(body: str) -> tuple[str, list[dict[str, Any]]]:
         if generated:
             parts.append(clean_html(text.strip("\n")))
         else:
-            html, headings = _convert(text)
+            html, headings = _convert(text.strip("\n"))
             parts.append(html)
             tokens += headings
     return "\n".join(parts), tokens
