@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,20 +88,23 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
     """Read, validate, link and date all content; raise ContentError listing every problem."""
     stages = stages or Stages(None, None)
     config = load_config(root / "mkdocs.yml")
-    # 1. load: read every file under content/, front matter as YAML nodes with line numbers.
-    with stages.stage("load"):
-        loaded = load_content(root)
-    # 2. validate: each record against its type's schema; every problem at once.
-    with stages.stage("validate"):
-        records, pages, topics = validate_content(loaded)
-    published = [record for record in records if not record.meta.draft]
-    drafts = [record for record in records if record.meta.draft]
-    # 3. link: resolve references, compute backlinks, check supersession.
-    with stages.stage("link"):
-        links = link_records(published, drafts, topics)
-    # 4. history: the revisions of every record, from one pass over git.
-    with stages.stage("history"):
-        history = read_history(root)
+    # 4. history is read from git by a thread of its own while stages 1-3 run.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(read_history, root)
+        # 1. load: read every file under content/, front matter as YAML nodes with lines.
+        with stages.stage("load"):
+            loaded = load_content(root)
+        # 2. validate: each record against its type's schema; every problem at once.
+        with stages.stage("validate"):
+            records, pages, topics = validate_content(loaded)
+        published = [record for record in records if not record.meta.draft]
+        drafts = [record for record in records if record.meta.draft]
+        # 3. link: resolve references, compute backlinks, check supersession.
+        with stages.stage("link"):
+            links = link_records(published, drafts, topics)
+        # 4. history: the revisions of every record, from one pass over git.
+        with stages.stage("history"):
+            history = reading.result()
     site = Site(
         config=config,
         records=tuple(sorted(published, key=lambda record: record.id)),

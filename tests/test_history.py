@@ -11,7 +11,7 @@ from generator.build import build, check, gather
 from generator.errors import ContentError, HistoryError
 from generator.history import describe, read_history
 from generator.render import render_site
-from tests.conftest import Git, decision
+from tests.conftest import Git, decision, intention
 
 PROPOSED = decision(title="Pilot areas", summary="Start with pilots.")
 ACCEPTED = decision(title="Pilot areas", summary="Start with pilots.", status="accepted")
@@ -221,3 +221,31 @@ def test_rewriting_an_accepted_decision_warns_and_fails_strict(pilot: Git) -> No
     with pytest.raises(ContentError) as raised:
         check(pilot.root, strict=True)
     assert [str(problem) for problem in raised.value.problems] == [expected]
+
+
+def test_long_history_read_in_two_parts_is_the_same(
+    git_site: Git, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long line is read by two git processes; files moved in and out of content/ too."""
+    from generator import history as histories
+
+    git_site.run("checkout", "-q", "-b", "feature")
+    git_site.write("content/intentions/i.md", intention() + "\nBranch edit.\n")
+    git_site.commit("Edit on a branch", author="Bea Branch")
+    git_site.run("checkout", "-q", "main")
+    git_site.merge("feature", "Merge pull request #7 from someone/feature\n\nEdit the intention")
+    (git_site.root / "notes").mkdir()
+    git_site.run("mv", "content/workshops/w.md", "notes/w.md")
+    git_site.commit("Move the workshop out")
+    git_site.run("mv", "notes/w.md", "content/workshops/w2.md")
+    git_site.commit("Move it back in under a new name")
+    for number in range(4):
+        git_site.write("content/decisions/d.md", PROPOSED + f"Edit {number}.\n")
+        git_site.commit(f"Edit {number} (#{20 + number})")
+    whole = histories.read_history(git_site.root)
+    monkeypatch.setattr(histories, "SPLIT_FROM", 2)
+    parts = histories.read_history(git_site.root)
+    assert parts == whole
+    assert [r.pull_request for r in whole.of("decisions/d")][-4:] == [20, 21, 22, 23]
+    assert [r.author for r in whole.of("intentions/i")][-1] == "Bea Branch"
+    assert "workshops/w" in whole.withdrawn and len(whole.of("workshops/w2")) == 1
