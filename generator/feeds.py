@@ -257,25 +257,30 @@ def _index(feeds: list[Feed]) -> tuple[dict[str, Feed], dict[str, Feed]]:
 def write_feeds(site: Site, feeds: list[Feed], out: Path) -> int:
     """Write every feed in the three formats, and the OPML list; return files written."""
     newest = max((feed.items[0].date for feed in feeds if feed.items), default=_EPOCH)
+    # An item is in several feeds (the site's, its type's, its topics', its record's),
+    # each in three formats: its HTML is made once.
+    html = {item.id: _content_html(site, item) for feed in feeds for item in feed.items}
     written = 0
     for feed in feeds:
         folder = out / feed.url
         folder.mkdir(parents=True, exist_ok=True)
         updated = feed.items[0].date if feed.items else newest
-        generator = _feedgen(site, feed, updated)
+        generator = _feedgen(site, feed, updated, html)
         _set_links(generator, site, feed, "atom.xml", "application/atom+xml")
         generator.subtitle(feed.description)  # Atom: plain text
         (folder / "atom.xml").write_bytes(_atom_bytes(generator))
         _set_links(generator, site, feed, "rss.xml", "application/rss+xml")
         generator.description(escape(feed.description))  # RSS readers render it as HTML
         (folder / "rss.xml").write_bytes(generator.rss_str(pretty=True))
-        (folder / "feed.json").write_text(_json_feed(site, feed), encoding="utf-8")
+        (folder / "feed.json").write_text(_json_feed(site, feed, html), encoding="utf-8")
         written += 3
     (out / "feeds" / "index.opml").write_text(opml(site, feeds), encoding="utf-8")
     return written + 1
 
 
-def _feedgen(site: Site, feed: Feed, updated: datetime.datetime) -> FeedGenerator:
+def _feedgen(
+    site: Site, feed: Feed, updated: datetime.datetime, html: dict[str, str]
+) -> FeedGenerator:
     """Return a feedgen feed with every field set explicitly."""
     config = site.config
     generator = FeedGenerator()
@@ -312,7 +317,7 @@ def _feedgen(site: Site, feed: Feed, updated: datetime.datetime) -> FeedGenerato
         entry.author({"name": item.revision.author})
         entry.dc.dc_creator(item.revision.author)
         entry.summary(escape(item.record.summary), type="html")  # RSS reads it as HTML
-        entry.content(_content_html(site, item), type="html")
+        entry.content(html[item.id], type="html")
         for term in _categories(item):
             entry.category(term=term)
     return generator
@@ -370,7 +375,7 @@ def _content_html(site: Site, item: Item) -> str:
     )
 
 
-def _json_feed(site: Site, feed: Feed) -> str:
+def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
     """Return a JSON Feed 1.1 document for a scope."""
     config = site.config
     document = {
@@ -387,7 +392,7 @@ def _json_feed(site: Site, feed: Feed) -> str:
                 "external_url": config.absolute(_diff_url(item)),
                 "title": item.title,
                 "summary": item.record.summary,
-                "content_html": _content_html(site, item),
+                "content_html": html[item.id],
                 "date_published": item.date.isoformat(),
                 "date_modified": item.date.isoformat(),
                 "authors": [{"name": item.revision.author}],
@@ -398,7 +403,7 @@ def _json_feed(site: Site, feed: Feed) -> str:
     }
     if config.openrecord.publisher:
         document["authors"] = [{"name": config.openrecord.publisher}]
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def opml(site: Site, feeds: list[Feed]) -> str:

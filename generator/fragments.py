@@ -8,14 +8,17 @@ escaped here reaches the reader as text, whatever it contains.
 from __future__ import annotations
 
 import datetime
-import posixpath
+import re
 from collections.abc import Iterable
 from html import escape
+
+_SPECIAL = re.compile("[&<>\"']")
 
 
 def e(value: object) -> str:
     """Return a value as HTML text, safe in element content and quoted attributes."""
-    return escape(str(value), quote=True)
+    text = value if isinstance(value, str) else str(value)
+    return escape(text, quote=True) if _SPECIAL.search(text) else text
 
 
 def relative(from_url: str, to_url: str) -> str:
@@ -23,12 +26,18 @@ def relative(from_url: str, to_url: str) -> str:
     if "#" in to_url:
         to_url, anchor = to_url.split("#", 1)
         return relative(from_url, to_url) + "#" + anchor
-    start = "/" + from_url.rstrip("/")
-    target = "/" + to_url
-    link = posixpath.relpath(target, start if from_url else "/")
-    if (to_url == "" or to_url.endswith("/")) and not link.endswith("/"):
-        link += "/"
-    return "./" if link in (".", "./") else link
+    here = [part for part in from_url.split("/") if part]
+    there = [part for part in to_url.split("/") if part]
+    common = 0
+    for mine, theirs in zip(here, there, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    parts = [".."] * (len(here) - common) + there[common:]
+    link = "/".join(parts)
+    if not link:
+        return "./"
+    return link + "/" if to_url == "" or to_url.endswith("/") else link
 
 
 def format_date(value: datetime.date | datetime.datetime) -> str:

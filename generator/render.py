@@ -312,13 +312,15 @@ def _render_type_index(
 ) -> None:
     """Write a type's index, grouped by status and paginated, and one page per status."""
     size = site.config.openrecord.page_size
-    grouped = [
-        record for status in record_type.statuses for record in records if record.status == status
-    ]
+    by_status: dict[str, list[Record]] = {status: [] for status in record_type.statuses}
+    for record in records:
+        by_status.setdefault(record.status, []).append(record)
+    grouped = [record for status in record_type.statuses for record in by_status[status]]
+    counts = {status: len(found) for status, found in by_status.items()}
     chunks = [grouped[i : i + size] for i in range(0, len(grouped), size)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
         url = f"{record_type.folder}/" if number == 1 else f"{record_type.folder}/page/{number}/"
-        parts = [h1(record_type.plural_label), _status_summary(record_type, records, url)]
+        parts = [h1(record_type.plural_label), _status_summary(record_type, counts, url)]
         propose = _propose_new(site, record_type)
         if propose:
             parts.append(f'<nav class="or-actions" aria-label="Propose">{propose}</nav>')
@@ -336,7 +338,7 @@ def _render_type_index(
         tree.add(url, {"title": e(title)}, block(*parts), f"{record_type.folder} index", html=True)
     for status in record_type.statuses:
         url = f"{record_type.folder}/status/{status}/"
-        in_status = [record for record in records if record.status == status]
+        in_status = by_status[status]
         title = f"{record_type.plural_label}: {status}"
         tree.add(
             url,
@@ -358,16 +360,13 @@ def _propose_new(site: Site, record_type: RecordType) -> str:
     return link(url, f"Propose a new {record_type.label.lower()}", "md-button")
 
 
-def _status_summary(record_type: RecordType, records: Sequence[Record], url: str) -> str:
+def _status_summary(record_type: RecordType, counts: dict[str, int], url: str) -> str:
     """Return a line counting records per status, each linking to its status page."""
-    counts = [
-        link(
-            relative(url, f"{record_type.folder}/status/{status}/"),
-            f"{status}: {sum(1 for r in records if r.status == status)}",
-        )
+    links = [
+        link(relative(url, f"{record_type.folder}/status/{status}/"), f"{status}: {counts[status]}")
         for status in record_type.statuses
     ]
-    return f'<p class="or-status-summary">{" · ".join(counts)}</p>'
+    return f'<p class="or-status-summary">{" · ".join(links)}</p>'
 
 
 def _pager(folder: str, number: int, total: int, url: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import multiprocessing
 import os
 import re
 from collections.abc import Iterator
@@ -175,7 +176,13 @@ def fill_shells(
         _start(*setup)
         yield zip(urls, map(_fill_one, ordered), strict=True)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start, initargs=setup) as pool:
+    # Fresh processes, not forks: a fork of a large build would copy its memory page by page.
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start,
+        initargs=setup,
+    ) as pool:
         yield zip(urls, pool.map(_fill_one, ordered, chunksize=64), strict=True)
 
 

@@ -191,3 +191,26 @@ def test_the_sanitisers_shortcut_changes_nothing(text: str) -> None:
 
     if not _MARKUP.search(text):
         assert clean_html(text) == text == nh3.clean(text)
+
+
+SEGMENTS = st.lists(st.sampled_from(["a", "b", "ab", "v1", "history"]), max_size=4)
+
+
+@given(here=SEGMENTS, there=SEGMENTS, file=st.sampled_from(["", "atom.xml", "#v2"]))
+def test_relative_links_resolve_to_their_target(
+    here: list[str], there: list[str], file: str
+) -> None:
+    """A link made by relative() leads, from the page it is on, to the address asked for."""
+    import posixpath
+
+    from generator.fragments import relative
+
+    from_url = "".join(f"{part}/" for part in here)
+    to_url = "".join(f"{part}/" for part in there) + file
+    link = relative(from_url, to_url)
+    target, _, anchor = to_url.partition("#")
+    path, _, fragment = link.partition("#")
+    resolved = posixpath.normpath(posixpath.join("/" + from_url, path))
+    assert resolved.rstrip("/") == ("/" + target).rstrip("/")
+    assert fragment == anchor
+    assert link.endswith("/") or file not in ("",) or "#" in link
