@@ -12,7 +12,7 @@ import datetime
 import os
 import shutil
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -30,11 +30,13 @@ from generator.history import History, read_history
 from generator.link import link_records
 from generator.load import load_content
 from generator.model import Site
+from generator.provenance import edges
 from generator.publish import discard, staging_dir, swap_into_place
-from generator.render import render_site
+from generator.render import render_frame, render_records, render_site
+from generator.render_history import render_withdrawn_pages
 from generator.rules import accepted_decision_rewrites
 from generator.search import SearchEntry, add_to_index, add_to_sitemap
-from generator.shells import SHELL_ROOTS, Shell, fill_shells, read_shells
+from generator.shells import SHELL_ROOTS, Pourer, Shell, read_shells
 from generator.tree import DocsTree
 from generator.validate import validate_content
 
@@ -144,9 +146,12 @@ def build(
     engine_urls = engines.nav_urls(nav)
     with stages.stage("render"):
         feeds = plan_feeds(site, history)
-        tree = render_site(site, history, feeds, engine_urls if pour else None)
+        tree = render_frame(site, history, feeds, engine_urls if pour else None)
+        if not pour:
+            render_records(tree, site, history, feeds, site.records)
+            render_withdrawn_pages(tree, site, history)
         docs_dir = root / "build" / "docs"
-        pages = tree.write(docs_dir)
+        tree.write(docs_dir)
     # 6. engine: render the docs tree to HTML in a staging folder beside site/.
     staged = site_dir if preview else staging_dir(site_dir)
     staged.mkdir(parents=True, exist_ok=True)
@@ -155,11 +160,17 @@ def build(
             raw = engines.engine_config(site.config, root, docs_dir, staged, nav)
             epoch = source_date_epoch(history)
             engines.render_html(engine, raw, root / "build", staged, epoch, dirty=preview)
-        # 6b. shells: every page outside the navigation, poured into an engine-made page by
-        # a pool of processes, while this one writes the feeds and the open data beside them.
-        with closing(pour_pages(site, tree, staged, raw)) as pouring:
-            with stages.stage("shells"):
-                shells = next(pouring)
+        shells = read_shells(staged) if pour else {}
+        with closing(
+            Pourer(shells, staged, raw, pool=pour and _worth_a_pool(site, history))
+        ) as pourer:
+            # 6b. records: each record's pages, rendered here and poured into engine-made
+            # shells by a pool of processes as they come, with the other pages outside the
+            # navigation; meanwhile this process goes on to the feeds and the open data.
+            with stages.stage("render"):
+                if pour:
+                    pour_records(site, history, feeds, tree, pourer)
+                tree.problems.raise_if_any()
             # 7. publish: feeds and data beside the pages, then the whole site into place.
             with stages.stage("feeds"):
                 write_feeds(site, feeds, staged)
@@ -167,7 +178,7 @@ def build(
                 write_data(site, history, staged)
                 write_manifest(staged, published_urls(site, history, tree.owners, feeds))
             with stages.stage("shells"):
-                next(pouring, None)
+                finish_shells(site, pourer, staged)
         if not preview:
             with stages.stage("publish"):
                 swap_into_place(staged, site_dir)
@@ -176,25 +187,39 @@ def build(
             discard(staged)
         raise
     context = Context(site, history, feeds, engine_urls, raw, shells) if preview else None
-    return BuildResult(site_dir, pages, warnings, context)
+    return BuildResult(site_dir, tree.count, warnings, context)
 
 
-def pour_pages(
-    site: Site, tree: DocsTree, site_dir: Path, raw: dict[str, Any]
-) -> Generator[dict[tuple[int, int], Shell], None, None]:
-    """Pour the pages outside the navigation into shells; index them and list them.
+def _worth_a_pool(site: Site, history: History) -> bool:
+    """Tell whether a site has pages enough for a pool of processes to pay for itself."""
+    return len(site.records) + sum(map(len, history.revisions.values())) >= 200
 
-    Yields the shells once the pages are under way, then finishes when resumed.
-    """
+
+#: Records rendered between two hand-overs to the pool.
+_BATCH = 16
+
+
+def pour_records(
+    site: Site, history: History, feeds: list[Feed], tree: DocsTree, pourer: Pourer
+) -> None:
+    """Render every record's pages (and withdrawn records') and hand them to the pourer."""
+    pourer.pour(tree.take_shells())
+    graph = edges(site)
+    for start in range(0, len(site.records), _BATCH):
+        render_records(tree, site, history, feeds, site.records[start : start + _BATCH], graph)
+        pourer.pour(tree.take_shells())
+    render_withdrawn_pages(tree, site, history)
+    pourer.pour(tree.take_shells())
+
+
+def finish_shells(site: Site, pourer: Pourer, site_dir: Path) -> None:
+    """Wait for the poured pages; add them to the search index and the sitemap."""
     entries: list[SearchEntry] = []
     listed: list[str] = []
-    shells = read_shells(site_dir, tree.shells)
-    with fill_shells(tree.shells, shells, site_dir, raw) as results:
-        yield shells
-        for url, poured in results:
-            entries += poured.entries
-            if poured.in_sitemap:
-                listed.append(url)
+    for url, poured in pourer.results():
+        entries += poured.entries
+        if poured.in_sitemap:
+            listed.append(url)
     add_to_index(site_dir, entries)
     add_to_sitemap(site_dir, site.config.site_url, listed, drop=SHELL_ROOTS[0])
     for root in SHELL_ROOTS:

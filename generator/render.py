@@ -29,7 +29,13 @@ from generator.fragments import (
 from generator.history import History
 from generator.model import Record, Site
 from generator.provenance import Edge, edges, provenance_section, render_map
-from generator.render_history import history_summary, page_address, render_history_pages
+from generator.render_history import (
+    history_summary,
+    page_address,
+    render_history_pages,
+    render_record_history,
+    render_withdrawn_pages,
+)
 from generator.sanitize import raw_html
 from generator.scaffold import template
 from generator.schema import RECORD_TYPES, RecordType
@@ -78,6 +84,16 @@ def render_site(
     are for the engine).
     """
     feeds = plan_feeds(site, history) if feeds is None else feeds
+    tree = render_frame(site, history, feeds, engine_urls)
+    render_records(tree, site, history, feeds, site.records)
+    render_withdrawn_pages(tree, site, history)
+    return tree
+
+
+def render_frame(
+    site: Site, history: History, feeds: list[Feed], engine_urls: frozenset[str] | None
+) -> DocsTree:
+    """Return the docs tree without the records' own pages: lists, topics, changes, map."""
     tree = _tree(site, feeds, engine_urls)
     ordered = _newest_first(site.records, history)
     _render_home(tree, site, ordered)
@@ -85,9 +101,6 @@ def render_site(
         records = [record for record in ordered if record.type is record_type]
         _render_type_index(tree, site, record_type, records)
     _render_topics(tree, site, ordered)
-    graph = edges(site)
-    for record in site.records:
-        _render_record(tree, site, record, history, feeds, graph)
     for page in site.pages:
         front = {"title": e(page.meta.title)}
         if page.meta.summary:
@@ -106,9 +119,24 @@ def render_site(
         )
     render_history_pages(tree, site, history)
     _render_feeds_page(tree, site, feeds)
-    render_map(tree, site, graph)
+    render_map(tree, site, edges(site))
     render_data_page(tree, site, history)
     return tree
+
+
+def render_records(
+    tree: DocsTree,
+    site: Site,
+    history: History,
+    feeds: list[Feed],
+    records: Iterable[Record],
+    graph: list[Edge] | None = None,
+) -> None:
+    """Write each record's pages: its page, its history and its past versions."""
+    graph = edges(site) if graph is None else graph
+    for record in records:
+        _render_record(tree, site, record, history, feeds, graph)
+        render_record_history(tree, site, history, record.id)
 
 
 def render_record_page(

@@ -135,16 +135,7 @@ def _all_versions(count: int) -> str:
 
 
 def render_history_pages(tree: DocsTree, site: Site, history: History) -> None:
-    """Write history and version pages, withdrawn records, redirects and the change log."""
-    for record in site.records:
-        revisions = history.of(record.id)
-        if revisions:
-            _render_record_history(tree, site, record.id, record.meta.title, revisions)
-    taken = taken_ids(site)
-    for record_id, revisions in sorted(history.withdrawn.items()):
-        if record_id not in taken and len(revisions) > 1:
-            _render_withdrawn(tree, site, record_id, revisions)
-            taken.add(record_id)
+    """Write redirects and the change log; records' own pages come from render_record_history."""
     redirects = {alias: record.id for record in site.records for alias in record.meta.aliases}
     for old_id, new_id in history.former_ids.items():
         if new_id in site.by_id:
@@ -165,6 +156,22 @@ def render_history_pages(tree: DocsTree, site: Site, history: History) -> None:
                 html=True,
             )
     _render_change_log(tree, site, history)
+
+
+def render_record_history(tree: DocsTree, site: Site, history: History, record_id: str) -> None:
+    """Write one record's history page and a page for each of its versions."""
+    revisions = history.of(record_id)
+    if revisions:
+        _render_record_history(tree, site, record_id, site.by_id[record_id].meta.title, revisions)
+
+
+def render_withdrawn_pages(tree: DocsTree, site: Site, history: History) -> None:
+    """Write the pages of records that were deleted: what they were, and their versions."""
+    taken = taken_ids(site) | {url.rstrip("/") for url in tree.owners}
+    for record_id, revisions in sorted(history.withdrawn.items()):
+        if record_id not in taken and len(revisions) > 1:
+            _render_withdrawn(tree, site, record_id, revisions)
+            taken.add(record_id)
 
 
 def _render_record_history(

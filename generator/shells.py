@@ -19,9 +19,8 @@ import json
 import multiprocessing
 import os
 import re
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,7 +58,11 @@ def depth(url: str) -> int:
     return url.count("/")
 
 
-def exemplars(depths: set[int]) -> dict[str, str]:
+#: The deepest address a page can have ('type/slug/v3/' is 3 deep).
+MAX_DEPTH = 5
+
+
+def exemplars(depths: Iterable[int]) -> dict[str, str]:
     """Return the docs pages of the exemplars the engine renders: path to Markdown text."""
     front = {
         "title": _TITLE,
@@ -148,42 +151,67 @@ class Poured:
     in_sitemap: bool
 
 
-def read_shells(site_dir: Path, pages: list[ShellPage]) -> dict[tuple[int, int], Shell]:
-    """Read the shells these pages need: by depth, and whether with a table of contents."""
-    needed = {depth(url) for url, _front, _body in pages}
+def read_shells(site_dir: Path) -> dict[tuple[int, int], Shell]:
+    """Read the shells: by depth, and whether with a table of contents."""
     return {
-        (level, toc): read_shell(site_dir, level, bool(toc)) for level in needed for toc in (0, 1)
+        (level, toc): read_shell(site_dir, level, bool(toc))
+        for level in range(1, MAX_DEPTH + 1)
+        for toc in (0, 1)
     }
 
 
-@contextmanager
-def fill_shells(
-    pages: list[ShellPage],
-    shells: dict[tuple[int, int], Shell],
-    site_dir: Path,
-    raw: dict[str, Any],
-) -> Iterator[Iterator[tuple[str, Poured]]]:
-    """Start writing every shell page into the engine's output, in a pool of processes.
+class Pourer:
+    """Pours pages into shells as they are rendered, in a pool of processes when it pays."""
 
-    Gives an iterator of what each page adds to the search index; the pages are written
-    in the background meanwhile (at the latest, while it is read).
-    """
-    setup = _setup(shells, site_dir, raw)
-    ordered = sorted(pages, key=lambda page: page[0])  # a record's pages side by side
-    urls = [page[0] for page in ordered]
-    workers = min(os.cpu_count() or 1, 4)
-    if len(pages) < 200 or workers < 2:
-        _start(*setup)
-        yield zip(urls, map(_fill_one, ordered), strict=True)
-        return
-    # Fresh processes, not forks: a fork of a large build would copy its memory page by page.
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start,
-        initargs=setup,
-    ) as pool:
-        yield zip(urls, pool.map(_fill_one, ordered, chunksize=64), strict=True)
+    def __init__(
+        self, shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any], pool: bool
+    ) -> None:
+        setup = _setup(shells, site_dir, raw)
+        workers = min(os.cpu_count() or 1, 4)
+        self.pool: ProcessPoolExecutor | None = None
+        if pool and workers >= 2:
+            # Fresh processes, not forks: a fork of a large build would copy its memory.
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start,
+                initargs=setup,
+            )
+        else:
+            _start(*setup)
+        self.pending: list[tuple[list[str], Future[list[Poured]] | list[Poured]]] = []
+
+    def pour(self, pages: list[ShellPage]) -> None:
+        """Start pouring pages (a record's pages side by side, sharing their conversions)."""
+        ordered = sorted(pages, key=lambda page: page[0])
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            urls = [page[0] for page in chunk]
+            if self.pool is None:
+                self.pending.append((urls, _fill_many(chunk)))
+            else:
+                self.pending.append((urls, self.pool.submit(_fill_many, chunk)))
+
+    def results(self) -> Iterator[tuple[str, Poured]]:
+        """Wait for every page poured; yield what each adds to the search index."""
+        for urls, done in self.pending:
+            poured = done if isinstance(done, list) else done.result()
+            yield from zip(urls, poured, strict=True)
+        self.pending = []
+
+    def close(self) -> None:
+        """Stop the pool, abandoning what is still waiting."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+_CHUNK = 64
+
+
+def _fill_many(pages: list[ShellPage]) -> list[Poured]:
+    """Pour a chunk of pages (one task for the pool)."""
+    return [_fill_one(page) for page in pages]
 
 
 def pour_one(
@@ -283,7 +311,9 @@ def _fill_one(page: ShellPage) -> Poured:
     content, tokens = render_content(body)
     if tokens and tokens[0]["level"] == 1:  # as the engine: a lone h1's children
         tokens = tokens[0]["children"]
-    shell: Shell = _SHARED["shells"][(depth(url), int(bool(tokens)))]
+    shell: Shell | None = _SHARED["shells"].get((depth(url), int(bool(tokens))))
+    if shell is None:
+        raise EngineError(f"/{url} is deeper than the {MAX_DEPTH} levels openrecord has shells for")
     robots = front.get("robots")
     feeds = "".join(
         f'<link rel="alternate" type="{feed["type"]}" title="{feed["title"]}" '

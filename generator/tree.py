@@ -11,7 +11,7 @@ from typing import Any
 from generator.errors import Collector
 from generator.model import Record
 from generator.sanitize import raw_html
-from generator.shells import ShellPage, depth, exemplars
+from generator.shells import MAX_DEPTH, ShellPage, exemplars
 
 
 @dataclass
@@ -24,6 +24,7 @@ class DocsTree:
     engine_urls: frozenset[str] | None = None
     pages: dict[str, str] = field(default_factory=dict)
     shells: list[ShellPage] = field(default_factory=list)
+    poured: int = 0
     owners: dict[str, str] = field(default_factory=dict)
     problems: Collector = field(default_factory=Collector)
 
@@ -53,23 +54,36 @@ class DocsTree:
             front["feeds"] = feeds
         if html:  # all of it written by openrecord: one block for Markdown, not re-parsed
             body = raw_html(body)
-        # JSON is YAML, and much faster to write than PyYAML's dump.
-        header = json.dumps(front, ensure_ascii=False, sort_keys=True)
-        self.pages[path] = f"---\n{header}\n---\n\n{body}"
         poured = self.engine_urls is not None and url not in self.engine_urls
         if poured and "template" not in front:  # a page of its own template: the engine's
             self.shells.append((url, front, body))
+            self.poured += 1
+            return
+        # JSON is YAML, and much faster to write than PyYAML's dump.
+        header = json.dumps(front, ensure_ascii=False, sort_keys=True)
+        self.pages[path] = f"---\n{header}\n---\n\n{body}"
+
+    def take_shells(self) -> list[ShellPage]:
+        """Return the pages to pour into shells added since the last call, and forget them."""
+        shells, self.shells = self.shells, []
+        return shells
+
+    @property
+    def count(self) -> int:
+        """Return how many pages the tree has: for the engine and for shells."""
+        return len(self.pages) + self.poured
 
     def write(self, docs_dir: Path) -> int:
-        """Make docs_dir hold exactly these pages; return how many there are.
+        """Make docs_dir hold exactly the engine's pages; return how many pages there are.
 
-        Files whose text is unchanged are left alone, so their modification times tell a
-        dirty engine run (the preview server's) which pages it must render again.
+        When pages are poured, the exemplars of their shells join the engine's pages. Files
+        whose text is unchanged are left alone, so their modification times tell a dirty
+        engine run (the preview server's) which pages it must render again.
         """
         self.problems.raise_if_any()
-        shells = {f"{url}index.md" for url, _front, _body in self.shells}
-        pages = {path: text for path, text in self.pages.items() if path not in shells}
-        pages |= exemplars({depth(url) for url, _front, _body in self.shells})
+        pages = dict(self.pages)
+        if self.engine_urls is not None:
+            pages |= exemplars(range(1, MAX_DEPTH + 1))
         wanted = {docs_dir / path: text.encode("utf-8") for path, text in pages.items()}
         if docs_dir.is_dir():
             for existing in sorted(docs_dir.rglob("*"), reverse=True):
@@ -82,4 +96,4 @@ class DocsTree:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        return len(self.pages)
+        return self.count

@@ -32,9 +32,9 @@ def test_tiny_bench_prints_its_table() -> None:
         "history",
         "render",
         "engine",
-        "shells",
         "feeds",
         "data",
+        "shells",
         "publish",
     ]
     assert any(line.startswith("pages written: ") for line in lines)
