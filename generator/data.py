@@ -265,9 +265,15 @@ def _neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def _dump(value: Any) -> str:
-    """Return JSON with sorted keys, so the same record gives the same bytes."""
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def _dump(value: Any, pretty: bool = False) -> str:
+    """Return JSON with sorted keys, so the same record gives the same bytes.
+
+    Data files are compact (a program reads them, and indenting tens of thousands of
+    them would take longer than writing them); schemas are indented, for people.
+    """
+    if pretty:
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def write_data(site: Site, history: History, out: Path) -> list[str]:
@@ -281,11 +287,16 @@ def write_data(site: Site, history: History, out: Path) -> list[str]:
             ).model_dump(mode="json")
         ),
         "data/records.csv": csv_text(records),
-        "data/schema/records.schema.json": _dump(file_schema(site, RecordsFile, "records")),
-        "data/schema/record.schema.json": _dump(file_schema(site, RecordFile, "record")),
+        "data/schema/records.schema.json": _dump(
+            file_schema(site, RecordsFile, "records"), pretty=True
+        ),
+        "data/schema/record.schema.json": _dump(
+            file_schema(site, RecordFile, "record"), pretty=True
+        ),
     }
     for record_type in RECORD_TYPES:
-        files[f"data/schema/{record_type.name}.schema.json"] = _dump(type_schema(site, record_type))
+        schema = type_schema(site, record_type)
+        files[f"data/schema/{record_type.name}.schema.json"] = _dump(schema, pretty=True)
     for record, data in zip(site.records, records, strict=True):
         document = RecordFile(
             licence=licence.licence_name,
@@ -364,7 +375,7 @@ def render_data_page(tree: DocsTree, site: Site, history: History) -> None:
     url = "data/"
     licence = site.config.openrecord
     example = (
-        _dump(data_record(site, history, site.records[0]).model_dump(mode="json"))
+        _dump(data_record(site, history, site.records[0]).model_dump(mode="json"), pretty=True)
         if site.records
         else "{}"
     )

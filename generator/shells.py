@@ -257,6 +257,7 @@ def _start(
 ) -> None:
     """Prepare a worker: the shells, a Markdown converter and the output folder."""
     _convert.cache_clear()
+    _SHARED.pop("cuts", None)
     _SHARED.update(
         shells=shells,
         site_dir=site_dir,
@@ -305,6 +306,22 @@ def render_content(body: str) -> tuple[str, list[dict[str, Any]]]:
     return "\n".join(parts), tokens
 
 
+def _cut(shell: Shell) -> list[tuple[bool, str]]:
+    """Return a shell cut at its placeholders, (True, placeholder) or (False, text): cut once."""
+    cuts: dict[str, list[tuple[bool, str]]] = _SHARED.setdefault("cuts", {})
+    if shell.url not in cuts:
+        names = [_TITLE, _DESCRIPTION_TAG, _DESCRIPTION, _ROBOTS_TAG, shell.url, "</head>"]
+        names += [_CONTENT, "#ortoca", _TOC_ITEMS]
+        splitter = _pattern(tuple(sorted(names)))
+        cuts[shell.url] = []
+        position = 0
+        for match in splitter.finditer(shell.html):
+            cuts[shell.url] += [(False, shell.html[position : match.start()]), (True, match[0])]
+            position = match.end()
+        cuts[shell.url].append((False, shell.html[position:]))
+    return cuts[shell.url]
+
+
 def _fill_one(page: ShellPage) -> Poured:
     """Render one page and pour it into the shell of its depth."""
     url, front, body = page
@@ -334,7 +351,9 @@ def _fill_one(page: ShellPage) -> Poured:
     }
     if tokens:
         values |= {"#ortoca": f"#{tokens[0]['id']}", _TOC_ITEMS: toc_html(shell, tokens)}
-    html = substitute(shell.html, values)
+    html = "".join(
+        values.get(part, part) if placeholder else part for placeholder, part in _cut(shell)
+    )
     target = Path(_SHARED["site_dir"]) / url / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
