@@ -321,10 +321,13 @@ def write_data(site: Site, history: History, out: Path) -> list[str]:
 
 
 def write_manifest(out: Path, urls: list[str]) -> None:
-    """Write /data/manifest.json: every address the build published, sorted."""
+    """Write /data/manifest.json: every address the build published, sorted.
+
+    Indented, one address a line, so that `check --against` can name the line of each.
+    """
     target = out / "data" / "manifest.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_dump({"urls": sorted(set(urls))}), encoding="utf-8")
+    target.write_text(_dump({"urls": sorted(set(urls))}, pretty=True), encoding="utf-8")
 
 
 def vanished_urls(manifest: Path, urls: list[str]) -> list[Problem]:
