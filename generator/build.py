@@ -9,6 +9,7 @@ in place of the old one.
 from __future__ import annotations
 
 import datetime
+import multiprocessing
 import os
 import shutil
 import time
@@ -23,7 +24,7 @@ from generator import engine as engines
 from generator.changes import check_changes
 from generator.config import load_config
 from generator.data import data_paths, vanished_urls, write_data, write_manifest
-from generator.errors import ContentError, Problem
+from generator.errors import ContentError, OpenRecordError, Problem
 from generator.feeds import FORMATS, Feed, plan_feeds, write_feeds
 from generator.fragments import e
 from generator.history import History, read_history
@@ -155,27 +156,28 @@ def build(
     # 6. engine: render the docs tree to HTML in a staging folder beside site/.
     staged = site_dir if preview else staging_dir(site_dir)
     staged.mkdir(parents=True, exist_ok=True)
+    pool = pour and _worth_a_pool(site, history)
     try:
         with stages.stage("engine"):
             raw = engines.engine_config(site.config, root, docs_dir, staged, nav)
             epoch = source_date_epoch(history)
             engines.render_html(engine, raw, root / "build", staged, epoch, dirty=preview)
         shells = read_shells(staged) if pour else {}
-        with closing(
-            Pourer(shells, staged, raw, pool=pour and _worth_a_pool(site, history))
-        ) as pourer:
+        # 7. feeds and open data: written by a process of their own, beside the pages.
+        aside = _Aside(
+            write_feeds_and_data, (site, history, feeds, staged), fork=pool and not preview
+        )
+        with closing(aside), closing(Pourer(shells, staged, raw, pool=pool)) as pourer:
             # 6b. records: each record's pages, rendered here and poured into engine-made
             # shells by a pool of processes as they come, with the other pages outside the
-            # navigation; meanwhile this process goes on to the feeds and the open data.
+            # navigation.
             with stages.stage("render"):
                 if pour:
                     pour_records(site, history, feeds, tree, pourer)
                 tree.problems.raise_if_any()
-            # 7. publish: feeds and data beside the pages, then the whole site into place.
             with stages.stage("feeds"):
-                write_feeds(site, feeds, staged)
+                aside.wait()
             with stages.stage("data"):
-                write_data(site, history, staged)
                 write_manifest(staged, published_urls(site, history, tree.owners, feeds))
             with stages.stage("shells"):
                 finish_shells(site, pourer, staged)
@@ -190,9 +192,47 @@ def build(
     return BuildResult(site_dir, tree.count, warnings, context)
 
 
+def write_feeds_and_data(site: Site, history: History, feeds: list[Feed], out: Path) -> None:
+    """Write every feed and every open data file (the manifest comes last, from the build)."""
+    write_feeds(site, feeds, out)
+    write_data(site, history, out)
+
+
+class _Aside:
+    """A task run by a forked process beside the build (in this one when a site is small)."""
+
+    def __init__(self, task: Callable[..., None], args: tuple[Any, ...], fork: bool) -> None:
+        self.process: multiprocessing.process.BaseProcess | None = None
+        if not fork:  # a small site, one core, or the preview server (whose threads serve)
+            task(*args)
+            return
+        # Forked before any other thread or pool exists, so it inherits the data as it is.
+        self.process = multiprocessing.get_context("fork").Process(target=task, args=args)
+        self.process.start()
+
+    def wait(self) -> None:
+        """Wait for the task; raise if it failed."""
+        if self.process is not None:
+            self.process.join()
+            code, self.process = self.process.exitcode, None
+            if code != 0:
+                raise OpenRecordError(f"writing the feeds and open data failed (exit {code})")
+
+    def close(self) -> None:
+        """Stop the task if the build is abandoned."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.join()
+            self.process = None
+
+
+#: From this many records and versions, other processes pour the pages and write the feeds.
+POOL_FROM = 200
+
+
 def _worth_a_pool(site: Site, history: History) -> bool:
-    """Tell whether a site has pages enough for a pool of processes to pay for itself."""
-    return len(site.records) + sum(map(len, history.revisions.values())) >= 200
+    """Tell whether a site has pages enough for other processes to pay for themselves."""
+    return len(site.records) + sum(map(len, history.revisions.values())) >= POOL_FROM
 
 
 #: Records rendered between two hand-overs to the pool.

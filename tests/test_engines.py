@@ -130,3 +130,52 @@ def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: P
     assert any("/intentions/n1/" in loc for loc in sitemap(poured))
     assert not any("openrecord-shell" in loc for loc in sitemap(poured))
     assert not (poured / "openrecord-shell").exists()
+
+
+def test_pool_and_aside_processes_build_the_same_site(
+    git_site: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages poured by a pool, feeds and data written by a forked process: the same bytes."""
+    from generator import build as builds
+
+    for number in range(4):
+        git_site.write(
+            f"content/intentions/n{number}.md",
+            f"---\ntitle: N{number}\nsummary: S.\nstatus: proposed\n---\n\n## Part\n\nText.\n",
+        )
+        git_site.commit(f"Add intention {number} (#{number + 1})")
+    monkeypatch.setattr(builds, "POOL_FROM", 10**9)
+    alone = build(git_site.root, tmp_path / "alone").site_dir
+    monkeypatch.setattr(builds, "POOL_FROM", 0)
+    shared = build(git_site.root, tmp_path / "shared").site_dir
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {
+            path.relative_to(site).as_posix(): path.read_bytes()
+            for path in sorted(site.rglob("*"))
+            if path.is_file()
+        }
+
+    assert files(alone) == files(shared)
+    assert "feeds/records/intentions/n3/atom.xml" in files(shared)
+    assert "data/records/intentions/n3.json" in files(shared)
+
+
+def test_a_failed_aside_process_fails_the_build_and_keeps_the_old_site(
+    git_site: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import build as builds
+    from generator.errors import OpenRecordError
+
+    site = build(git_site.root, tmp_path / "site").site_dir
+    before = (site / "index.html").read_bytes()
+
+    def broken(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(builds, "POOL_FROM", 0)
+    monkeypatch.setattr(builds, "write_feeds_and_data", broken)
+    with pytest.raises(OpenRecordError, match="writing the feeds and open data failed"):
+        build(git_site.root, site)
+    assert (site / "index.html").read_bytes() == before
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".site.")]
