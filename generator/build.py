@@ -145,42 +145,45 @@ def build(
     # 5. render: the feeds' items, then the complete docs tree, one page per address.
     nav = engines.navigation([(e(page.meta.title), page.url) for page in site.pages])
     engine_urls = engines.nav_urls(nav)
-    with stages.stage("render"):
-        feeds = plan_feeds(site, history)
-        tree = render_frame(site, history, feeds, engine_urls if pour else None)
-        if not pour:
-            render_records(tree, site, history, feeds, site.records)
-            render_withdrawn_pages(tree, site, history)
-        docs_dir = root / "build" / "docs"
-        tree.write(docs_dir)
-    # 6. engine: render the docs tree to HTML in a staging folder beside site/.
+    pool = pour and _worth_a_pool(site, history)
     staged = site_dir if preview else staging_dir(site_dir)
     staged.mkdir(parents=True, exist_ok=True)
-    pool = pour and _worth_a_pool(site, history)
     try:
-        with stages.stage("engine"):
-            raw = engines.engine_config(site.config, root, docs_dir, staged, nav)
-            epoch = source_date_epoch(history)
-            engines.render_html(engine, raw, root / "build", staged, epoch, dirty=preview)
-        shells = read_shells(staged) if pour else {}
-        # 7. feeds and open data: written by a process of their own, beside the pages.
-        aside = _Aside(
-            write_feeds_and_data, (site, history, feeds, staged), fork=pool and not preview
-        )
-        with closing(aside), closing(Pourer(shells, staged, raw, pool=pool)) as pourer:
-            # 6b. records: each record's pages, rendered here and poured into engine-made
-            # shells by a pool of processes as they come, with the other pages outside the
-            # navigation.
+        with stages.stage("render"):
+            feeds = plan_feeds(site, history)
+        # 7 (begun). feeds and open data: written from now on by a forked process of their
+        # own (in this one, at the end, for a small site or the preview).
+        with _Aside(
+            write_feeds_and_data, (site, history, feeds), staged, pool and not preview
+        ) as aside:
+            # 5. render: the docs tree of the pages around the records, one page an address.
             with stages.stage("render"):
-                if pour:
-                    pour_records(site, history, feeds, tree, pourer)
-                tree.problems.raise_if_any()
-            with stages.stage("feeds"):
-                aside.wait()
-            with stages.stage("data"):
-                write_manifest(staged, published_urls(site, history, tree.owners, feeds))
-            with stages.stage("shells"):
-                finish_shells(site, pourer, staged)
+                tree = render_frame(site, history, feeds, engine_urls if pour else None)
+                if not pour:
+                    render_records(tree, site, history, feeds, site.records)
+                    render_withdrawn_pages(tree, site, history)
+                docs_dir = root / "build" / "docs"
+                tree.write(docs_dir)
+            # 6. engine: render the docs tree to HTML in a staging folder beside site/.
+            with stages.stage("engine"):
+                raw = engines.engine_config(site.config, root, docs_dir, staged, nav)
+                epoch = source_date_epoch(history)
+                engines.render_html(engine, raw, root / "build", staged, epoch, dirty=preview)
+            shells = read_shells(staged) if pour else {}
+            with closing(Pourer(shells, staged, raw, pool=pool)) as pourer:
+                # 6b. records: each record's pages, rendered here and poured into the
+                # engine-made shells by a pool of processes as they come, with the other
+                # pages outside the navigation.
+                with stages.stage("render"):
+                    if pour:
+                        pour_records(site, history, feeds, tree, pourer)
+                    tree.problems.raise_if_any()
+                with stages.stage("feeds"):
+                    aside.finish()
+                with stages.stage("data"):
+                    write_manifest(staged, published_urls(site, history, tree.owners, feeds))
+                with stages.stage("shells"):
+                    finish_shells(site, pourer, staged)
         if not preview:
             with stages.stage("publish"):
                 swap_into_place(staged, site_dir)
@@ -199,31 +202,56 @@ def write_feeds_and_data(site: Site, history: History, feeds: list[Feed], out: P
 
 
 class _Aside:
-    """A task run by a forked process beside the build (in this one when a site is small)."""
+    """A task that writes into the site, run by a forked process from the start of a build.
 
-    def __init__(self, task: Callable[..., None], args: tuple[Any, ...], fork: bool) -> None:
+    The engine empties the folder it renders into, so the process writes into a folder
+    of its own, which finish() merges into the site. Unforked (a small site, one core, or
+    the preview server, whose threads serve pages), the task runs in finish().
+    """
+
+    def __init__(
+        self, task: Callable[..., None], args: tuple[Any, ...], site_dir: Path, fork: bool
+    ) -> None:
+        self.task, self.args, self.site_dir = task, args, site_dir
+        self.folder = site_dir.with_name(site_dir.name + ".aside")
         self.process: multiprocessing.process.BaseProcess | None = None
-        if not fork:  # a small site, one core, or the preview server (whose threads serve)
-            task(*args)
-            return
-        # Forked before any other thread or pool exists, so it inherits the data as it is.
-        self.process = multiprocessing.get_context("fork").Process(target=task, args=args)
-        self.process.start()
+        if fork and (os.cpu_count() or 1) >= 2:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            # Forked while no other thread or pool exists: it inherits the data as it is.
+            context = multiprocessing.get_context("fork")
+            self.process = context.Process(target=task, args=(*args, self.folder))
+            self.process.start()
 
-    def wait(self) -> None:
-        """Wait for the task; raise if it failed."""
-        if self.process is not None:
-            self.process.join()
-            code, self.process = self.process.exitcode, None
-            if code != 0:
-                raise OpenRecordError(f"writing the feeds and open data failed (exit {code})")
+    def __enter__(self) -> _Aside:
+        return self
 
-    def close(self) -> None:
-        """Stop the task if the build is abandoned."""
-        if self.process is not None:
+    def __exit__(self, *_exc: object) -> None:
+        if self.process is not None:  # the build was abandoned
             self.process.kill()
             self.process.join()
             self.process = None
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def finish(self) -> None:
+        """Run the task or wait for it; put what it wrote into the site."""
+        if self.process is None:
+            self.task(*self.args, self.site_dir)
+            return
+        self.process.join()
+        code, self.process = self.process.exitcode, None
+        if code != 0:
+            raise OpenRecordError(f"writing the feeds and open data failed (exit {code})")
+        _merge_into(self.folder, self.site_dir)
+
+
+def _merge_into(source: Path, target: Path) -> None:
+    """Move a folder's contents into another, folder by folder where both have one."""
+    for entry in source.iterdir():
+        destination = target / entry.name
+        if entry.is_dir() and destination.is_dir():
+            _merge_into(entry, destination)
+        else:
+            entry.replace(destination)
 
 
 #: From this many records and versions, other processes pour the pages and write the feeds.
