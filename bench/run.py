@@ -1,14 +1,17 @@
 """Time a full openrecord build on a generated corpus.
 
-    BENCH_RECORDS=1000 BENCH_COMMITS=5000 python bench/run.py [--peer] [--keep]
+    BENCH_RECORDS=1000 BENCH_COMMITS=5000 [BENCH_ENGINE=zensical] [BENCH_PREVIEW=0] \
+        python bench/run.py [--peer] [--keep]
 
 The corpus (see corpus.py) is generated into a temporary folder, or reused from
 ``bench/.corpus-<records>-<commits>`` when that folder exists (``--keep`` creates
 it). The build runs in a fresh child process, in-process there through
 ``generator.build.build()``, so its peak memory and CPU time are its own. Prints
 the time of each stage (when build() reports them), the total, pages written,
-pages per second and peak memory; with ``--peer``, also the peer stack's time
-from peer.py on the same corpus. Nothing here asserts a time: it measures.
+pages per second and peak memory; unless BENCH_PREVIEW=0, the preview's time
+to show one edited record; with ``--peer``, also the peer stack's time from
+peer.py on the same corpus. BENCH_ENGINE picks the engine (mkdocs, zensical).
+Nothing here asserts a time: it measures.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ def measure(root: Path) -> dict[str, Any]:
     options: dict[str, Any] = {}
     if "timings" in inspect.signature(pipeline.build).parameters:
         options["timings"] = timings
+    options["engine"] = os.environ.get("BENCH_ENGINE", "mkdocs")
     site = root / "site"
     before = _cpu()
     start = time.perf_counter()
@@ -194,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         root, how = prepare(records, commits, args.keep, scratch)
         print(f"corpus: {records} records, {commits} first-parent commits ({how})")
+        if os.environ.get("BENCH_ENGINE", "mkdocs") != "mkdocs":
+            print(f"engine: {os.environ['BENCH_ENGINE']}")
         figures = run_child(root)
         peers = run_peer(root) if args.peer else None
         report(figures, peers)
