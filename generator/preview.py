@@ -18,7 +18,7 @@ from generator.build import BuildResult, Context, Report, build
 from generator.history import uncommitted
 from generator.load import front_matter_text, load_file
 from generator.render import render_record_page
-from generator.search import SearchEntry
+from generator.search import SearchEntry, add_to_index, write_index
 from generator.shells import pour_one
 from generator.validate import check_body
 
@@ -88,11 +88,12 @@ class Preview:
 
 def _replace_search_entries(site_dir: Path, entries: dict[str, list[SearchEntry]]) -> None:
     """Put pages' new entries in the search index in place of their old ones."""
-    path = site_dir / "search" / "search_index.json"
-    if not path.is_file():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    index["docs"] = [
-        doc for doc in index["docs"] if doc["location"].split("#")[0] not in entries
-    ] + [entry for page in entries.values() for entry in page]
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    for path, key in (
+        (site_dir / "search" / "search_index.json", "docs"),
+        (site_dir / "search.json", "items"),
+    ):
+        if path.is_file():
+            index = json.loads(path.read_text(encoding="utf-8"))
+            index[key] = [doc for doc in index[key] if doc["location"].split("#")[0] not in entries]
+            write_index(path, index)
+    add_to_index(site_dir, [entry for page in entries.values() for entry in page])

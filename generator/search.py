@@ -12,13 +12,14 @@ import html
 import json
 import re
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 
 class SearchEntry(TypedDict):
-    """One entry of Material's search index: a page, or one section of it."""
+    """One entry of the search index: a page (level 1), or one section of it."""
 
     location: str
+    level: int
     title: str
     text: str
 
@@ -119,6 +120,7 @@ def search_entries(url: str, title: str, content: str) -> list[SearchEntry]:
     return [
         {
             "location": f"{url}#{section.anchor}" if section.anchor else url,
+            "level": int(section.tag[1]) if section.anchor else 1,
             "title": "".join(section.title).strip() or title,
             "text": "".join(section.text).strip(),
         }
@@ -139,12 +141,26 @@ def _escape(words: str) -> str:
 
 
 def add_to_index(site_dir: Path, entries: list[SearchEntry]) -> None:
-    """Add entries to the search index the engine wrote (when its search is on)."""
-    path = site_dir / "search" / "search_index.json"
-    if not path.is_file() or not entries:
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    index["docs"] += entries
+    """Add entries to the search index the engine wrote, in that engine's form.
+
+    Material writes search/search_index.json (its "docs" have no level); Zensical writes
+    search.json (its "items" also name their level, breadcrumb and tags).
+    """
+    material, zensical = site_dir / "search" / "search_index.json", site_dir / "search.json"
+    if material.is_file():
+        index = json.loads(material.read_text(encoding="utf-8"))
+        index["docs"] += [
+            {"location": e["location"], "title": e["title"], "text": e["text"]} for e in entries
+        ]
+        write_index(material, index)
+    elif zensical.is_file():
+        index = json.loads(zensical.read_text(encoding="utf-8"))
+        index["items"] += [{**entry, "path": [], "tags": []} for entry in entries]
+        write_index(zensical, index)
+
+
+def write_index(path: Path, index: dict[str, Any]) -> None:
+    """Write a search index compactly, as the engines do."""
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 

@@ -63,6 +63,11 @@ def test_zensical_output_keeps_the_overrides_and_the_sanitiser(both: tuple[Path,
     assert 'rel="noopener"' in page  # added by the sanitiser, a Markdown extension
     assert "Report a problem with this page" in page
     assert scan_site(zensical_site) == {}
+    import json
+
+    items = json.loads((zensical_site / "search.json").read_text(encoding="utf-8"))["items"]
+    poured = [item for item in items if item["location"] == "decisions/pilot/"]
+    assert poured and poured[0]["level"] == 1  # a poured page is found by Zensical's search
 
 
 def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: Path) -> None:
