@@ -110,8 +110,8 @@ def search_entries(url: str, title: str, content: str) -> list[SearchEntry]:
             headerlink = 0
         context.pop()
         opened[tag] -= 1
-        if tag in _KEEP and not _skipping(opened):
-            parts = section.title if opened.get(section.tag) else section.text
+        parts = section.title if opened.get(section.tag) else section.text
+        if tag in _KEEP and not _skipping(opened) and f"<{tag}>" in parts:
             start = parts.index(f"<{tag}>")
             if any(not part.isspace() for part in parts[start + 1 :]):
                 parts.append(f"</{tag}>")

@@ -214,3 +214,43 @@ def test_relative_links_resolve_to_their_target(
     assert resolved.rstrip("/") == ("/" + target).rstrip("/")
     assert fragment == anchor
     assert link.endswith("/") or file not in ("",) or "#" in link
+
+
+@given(
+    html=st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<li>",
+                "</li>",
+                "<ul>",
+                "</ul>",
+                "<div>",
+                "</div>",
+                "<code>",
+                "</code>",
+                '<h2 id="a">',
+                "</h2>",
+                '<h3 id="b">',
+                "</h3>",
+                '<h1 id="t">',
+                "</h1>",
+                "words",
+                " ",
+                "&amp;",
+                "<br>",
+                "<script>",
+                "</script>",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_search_entries_take_any_markup(html: str) -> None:
+    """However its elements nest, a page gives search entries, each with its own address."""
+    from generator.search import search_entries
+
+    entries = search_entries("a/b/", "Title", html)
+    assert not entries or entries[0]["location"] == "a/b/"  # no words, no entry: as Material
+    assert all(entry["location"].startswith("a/b/") for entry in entries)
