@@ -142,13 +142,14 @@ def build(
     # 1-4. load, validate, link, history: all data is gathered before anything is written.
     site, history = gather(root, stages)
     warnings = _warnings(site, history, strict)
-    # 5. render: the feeds' items, then the complete docs tree, one page per address.
+    # The engine renders the navigation's pages; every other page is poured into a shell.
     nav = engines.navigation([(e(page.meta.title), page.url) for page in site.pages])
     engine_urls = engines.nav_urls(nav)
     pool = pour and _worth_a_pool(site, history)
     staged = site_dir if preview else staging_dir(site_dir)
     staged.mkdir(parents=True, exist_ok=True)
     try:
+        # 5. render: first the feeds' items, which the pages announce.
         with stages.stage("render"):
             feeds = plan_feeds(site, history)
         # 7 (begun). feeds and open data: written from now on by a forked process of their
@@ -156,7 +157,7 @@ def build(
         with _Aside(
             write_feeds_and_data, (site, history, feeds), staged, pool and not preview
         ) as aside:
-            # 5. render: the docs tree of the pages around the records, one page an address.
+            # 5 (cont.). the docs tree of the pages around the records, one page an address.
             with stages.stage("render"):
                 tree = render_frame(site, history, feeds, engine_urls if pour else None)
                 if not pour:
