@@ -14,9 +14,10 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from generator.render import render_frame, render_records, render_site
 from generator.render_history import render_withdrawn_pages
 from generator.rules import accepted_decision_rewrites
 from generator.search import SearchEntry, add_to_index, add_to_sitemap
-from generator.shells import SHELL_ROOTS, Pourer, Shell, read_shells
+from generator.shells import SHELL_ROOTS, Pourer, Shell, ShellPage, read_shells
 from generator.tree import DocsTree
 from generator.validate import validate_content
 
@@ -165,19 +166,28 @@ def build(
                     render_withdrawn_pages(tree, site, history)
                 docs_dir = root / "build" / "docs"
                 tree.write(docs_dir)
-            # 6. engine: render the docs tree to HTML in a staging folder beside site/.
-            with stages.stage("engine"):
-                raw = engines.engine_config(site.config, root, docs_dir, staged, nav)
-                epoch = source_date_epoch(history)
-                engines.render_html(engine, raw, root / "build", staged, epoch, dirty=preview)
+            # 6. engine: render the docs tree to HTML in a staging folder beside site/, in
+            # its own process; meanwhile the records' pages are rendered here (6b), to be
+            # poured into the shells the engine makes.
+            raw = engines.engine_config(site.config, root, docs_dir, staged, nav)
+            epoch = source_date_epoch(history)
+            with ThreadPoolExecutor(max_workers=1) as waiting:
+                running = waiting.submit(
+                    engines.render_html, engine, raw, root / "build", staged, epoch, preview
+                )
+                batches = record_batches(site, history, feeds, tree) if pour else iter([])
+                with stages.stage("render"):
+                    early = list(_until(running, batches))
+                with stages.stage("engine"):
+                    running.result()
             shells = read_shells(staged) if pour else {}
             with closing(Pourer(shells, staged, raw, pool=pool)) as pourer:
                 # 6b. records: each record's pages, rendered here and poured into the
                 # engine-made shells by a pool of processes as they come, with the other
                 # pages outside the navigation.
                 with stages.stage("render"):
-                    if pour:
-                        pour_records(site, history, feeds, tree, pourer)
+                    for batch in chain(early, batches):
+                        pourer.pour(batch)
                     tree.problems.raise_if_any()
                 with stages.stage("feeds"):
                     aside.finish()
@@ -268,17 +278,28 @@ def _worth_a_pool(site: Site, history: History) -> bool:
 _BATCH = 16
 
 
-def pour_records(
-    site: Site, history: History, feeds: list[Feed], tree: DocsTree, pourer: Pourer
-) -> None:
-    """Render every record's pages (and withdrawn records') and hand them to the pourer."""
-    pourer.pour(tree.take_shells())
+def record_batches(
+    site: Site, history: History, feeds: list[Feed], tree: DocsTree
+) -> Iterator[list[ShellPage]]:
+    """Render every record's pages (and withdrawn records'), a batch of pages at a time.
+
+    The first batch holds the pages outside the navigation that the docs tree already had.
+    """
+    yield tree.take_shells()
     graph = edges(site)
     for start in range(0, len(site.records), _BATCH):
         render_records(tree, site, history, feeds, site.records[start : start + _BATCH], graph)
-        pourer.pour(tree.take_shells())
+        yield tree.take_shells()
     render_withdrawn_pages(tree, site, history)
-    pourer.pour(tree.take_shells())
+    yield tree.take_shells()
+
+
+def _until(running: Future[None], batches: Iterator[list[ShellPage]]) -> Iterator[list[ShellPage]]:
+    """Take batches while a task runs (at least one, so the wait is never idle)."""
+    for batch in batches:
+        yield batch
+        if running.done():
+            return
 
 
 def finish_shells(site: Site, pourer: Pourer, site_dir: Path) -> None:
