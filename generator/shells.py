@@ -25,10 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from markdown import Markdown
-
+from generator import convert
 from generator.errors import EngineError
-from generator.sanitize import RAW_END, RAW_START, clean_html
 from generator.search import SearchEntry, search_entries
 
 ShellPage = tuple[str, dict[str, Any], str]  # url, front matter, body Markdown
@@ -227,21 +225,7 @@ def _setup(
 ) -> tuple[Any, ...]:
     """Return what a process needs to pour pages: shells, Markdown settings, folder."""
     description = html.escape(str(raw.get("site_description") or ""))
-    return (shells, *markdown_settings(raw), str(site_dir), description)
-
-
-def markdown_settings(raw: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
-    """Return the Markdown extensions and their settings from an engine configuration."""
-    names: list[str] = []
-    settings: dict[str, Any] = {}
-    for entry in raw.get("markdown_extensions") or []:
-        if isinstance(entry, dict):
-            for name, options in entry.items():
-                names.append(name)
-                settings[name] = options or {}
-        else:
-            names.append(str(entry))
-    return names, settings
+    return (shells, *convert.markdown_settings(raw), str(site_dir), description)
 
 
 #: What every page of one build shares, set once per worker process by _start.
@@ -256,54 +240,9 @@ def _start(
     description: str,
 ) -> None:
     """Prepare a worker: the shells, a Markdown converter and the output folder."""
-    _convert.cache_clear()
+    convert.start(names, settings)
     _SHARED.pop("cuts", None)
-    _SHARED.update(
-        shells=shells,
-        site_dir=site_dir,
-        description=description,
-        markdown=Markdown(extensions=names, extension_configs=settings),
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _convert(text: str) -> tuple[str, list[dict[str, Any]]]:
-    """Return a record text's HTML and headings; a record's versions often share a text."""
-    markdown = _SHARED["markdown"].reset()
-    html = str(markdown.convert(text))
-    return html, list(getattr(markdown, "toc_tokens", []))
-
-
-def _segments(body: str) -> Iterator[tuple[bool, str]]:
-    """Split a page body into openrecord's own HTML blocks (True) and Markdown (False)."""
-    rest = body
-    while RAW_START in rest:
-        before, _, after = rest.partition(RAW_START)
-        generated, _, rest = after.partition(RAW_END)
-        if before.strip():
-            yield False, before
-        yield True, generated
-    if rest.strip():
-        yield False, rest
-
-
-def render_content(body: str) -> tuple[str, list[dict[str, Any]]]:
-    """Return a page's HTML and the headings of its table of contents.
-
-    openrecord's own HTML (every value escaped) only passes the sanitiser; the record's
-    Markdown is converted like any page, and its conversion is shared by every page
-    showing the same text (the record, its latest version, versions that left it alone).
-    """
-    parts: list[str] = []
-    tokens: list[dict[str, Any]] = []
-    for generated, text in _segments(body):
-        if generated:
-            parts.append(clean_html(text.strip("\n")))
-        else:
-            html, headings = _convert(text.strip("\n"))
-            parts.append(html)
-            tokens += headings
-    return "\n".join(parts), tokens
+    _SHARED.update(shells=shells, site_dir=site_dir, description=description)
 
 
 def _cut(shell: Shell) -> list[tuple[bool, str]]:
@@ -325,7 +264,7 @@ def _cut(shell: Shell) -> list[tuple[bool, str]]:
 def _fill_one(page: ShellPage) -> Poured:
     """Render one page and pour it into the shell of its depth."""
     url, front, body = page
-    content, tokens = render_content(body)
+    content, tokens = convert.render_content(body)
     if tokens and tokens[0]["level"] == 1:  # as the engine: a lone h1's children
         tokens = tokens[0]["children"]
     shell: Shell | None = _SHARED["shells"].get((depth(url), int(bool(tokens))))
