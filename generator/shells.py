@@ -180,10 +180,8 @@ class Pourer:
         self.pending: list[tuple[list[str], Future[list[Poured]] | list[Poured]]] = []
 
     def pour(self, pages: list[ShellPage]) -> None:
-        """Start pouring pages (a record's pages side by side, sharing their conversions)."""
-        ordered = sorted(pages, key=lambda page: page[0])
-        for start in range(0, len(ordered), _CHUNK):
-            chunk = ordered[start : start + _CHUNK]
+        """Start pouring pages, a record's pages in one task (they share their sections)."""
+        for chunk in chunks(pages, _CHUNK):
             urls = [page[0] for page in chunk]
             if self.pool is None:
                 self.pending.append((urls, _fill_many(chunk)))
@@ -205,6 +203,25 @@ class Pourer:
 
 
 _CHUNK = 64
+
+
+def chunks(pages: list[ShellPage], size: int) -> Iterator[list[ShellPage]]:
+    """Yield pages in address order, cut into chunks of about size pages between records.
+
+    A record's pages ('decisions/x/', its history and versions) share two address
+    segments, and stay in one chunk.
+    """
+    chunk: list[ShellPage] = []
+    owner = None
+    for page in sorted(pages, key=lambda page: page[0]):
+        group = page[0].split("/", 2)[:2]
+        if len(chunk) >= size and group != owner:
+            yield chunk
+            chunk = []
+        chunk.append(page)
+        owner = group
+    if chunk:
+        yield chunk
 
 
 def _fill_many(pages: list[ShellPage]) -> list[Poured]:

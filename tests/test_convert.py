@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
 
-from generator import convert
+from generator import convert, shells
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The bundled site's extensions (as the engine runs them: the sanitiser last).
@@ -165,3 +165,15 @@ def test_an_unknown_extension_converts_every_text_whole() -> None:
     before = convert._convert.cache_info()
     assert convert.convert(RECORD) == whole([*SITE, "smarty"], RECORD)
     assert convert._convert.cache_info().misses - before.misses == 1
+
+
+def test_a_records_pages_are_poured_by_one_task() -> None:
+    urls = [f"decisions/d{n}/{page}" for n in range(7) for page in ("", "history/", "v1/", "v2/")]
+    urls += ["topics/a/", "topics/b/", "decisions/page/2/"]
+    pages = [(url, {}, "") for url in reversed(urls)]
+    chunks = list(shells.chunks(pages, 6))
+    assert [page[0] for chunk in chunks for page in chunk] == sorted(urls)
+    assert all(len(chunk) >= 6 for chunk in chunks[:-1])
+    owners = [{tuple(page[0].split("/")[:2]) for page in chunk} for chunk in chunks]
+    for owner in {tuple(url.split("/")[:2]) for url in urls}:
+        assert sum(owner in chunk for chunk in owners) == 1, owner
