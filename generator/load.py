@@ -231,12 +231,17 @@ def _missing_fence_hint(text: str) -> str:
     )
 
 
+_YAML_MARKS = re.compile("[&*!]")
+
+
 def _parse_yaml_mapping(
     text: str, rel: str, first_line: int, problems: Collector, what: str
 ) -> yaml.MappingNode | None:
     """Parse YAML strictly into nodes, refusing anchors, aliases, tags and duplicate keys."""
     try:
-        for event in yaml.parse(text, Loader=TEXT_LOADER):
+        # Anchors, aliases and tags need '&', '*' or '!': most texts have none to look for.
+        events = yaml.parse(text, Loader=TEXT_LOADER) if _YAML_MARKS.search(text) else ()
+        for event in events:
             line = first_line + (event.start_mark.line if event.start_mark else 0)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 problems.add(
