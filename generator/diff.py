@@ -55,11 +55,17 @@ def parse_version(text: str) -> Version:
     end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
     if end is None:
         return Version({}, text)
+    return Version(_front_matter("\n".join(lines[1:end])), "\n".join(lines[end + 1 :]))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _front_matter(text: str) -> dict[str, Any]:
+    """Return front matter values as text; a text's edits often leave its front matter alone."""
     try:
-        front = yaml.load("\n".join(lines[1:end]), Loader=TEXT_LOADER)
+        front = yaml.load(text, Loader=TEXT_LOADER)
     except yaml.YAMLError:
         front = None
-    return Version(front if isinstance(front, dict) else {}, "\n".join(lines[end + 1 :]))
+    return front if isinstance(front, dict) else {}
 
 
 def show_value(value: Any) -> str:
