@@ -38,7 +38,7 @@ from generator.render import render_frame, render_records, render_site
 from generator.render_history import render_withdrawn_pages
 from generator.rules import accepted_decision_rewrites
 from generator.search import SearchEntry, add_to_index, add_to_sitemap
-from generator.shells import SHELL_ROOTS, Pourer, Shell, ShellPage, read_shells
+from generator.shells import SHELL_ROOTS, Pourer, Shell, ShellPage, read_shells, start_server
 from generator.tree import DocsTree
 from generator.validate import validate_content
 
@@ -140,6 +140,8 @@ def build(
     """
     site_dir = site_dir or root / "site"
     stages = Stages(timings, report)
+    if pour and not preview and (os.cpu_count() or 1) >= 2:
+        start_server()  # the pool's processes: ready by the time the engine has run
     # 1-4. load, validate, link, history: all data is gathered before anything is written.
     site, history = gather(root, stages)
     warnings = _warnings(site, history, strict)

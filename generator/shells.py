@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,26 @@ def read_shells(site_dir: Path) -> dict[tuple[int, int], Shell]:
     }
 
 
+#: What the pool's processes need, imported once by the server they are forked from.
+_PRELOAD = [
+    "generator.shells",
+    *(f"markdown.extensions.{name}" for name in ("toc", "tables", "footnotes", "admonition")),
+    *(f"markdown.extensions.{name}" for name in ("def_list", "sane_lists", "attr_list")),
+    *(f"pymdownx.{name}" for name in ("highlight", "superfences", "details")),
+]
+
+
+def start_server() -> None:
+    """Start the process the pool's processes are forked from, importing what they need.
+
+    Started at the beginning of a build, it imports while the content is read; each pool
+    process is then forked from it ready to work, instead of starting Python afresh.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    forkserver.ensure_running()
+
+
 class Pourer:
     """Pours pages into shells as they are rendered, in a pool of processes when it pays."""
 
@@ -168,10 +189,11 @@ class Pourer:
         workers = min(os.cpu_count() or 1, 4)
         self.pool: ProcessPoolExecutor | None = None
         if pool and workers >= 2:
-            # Fresh processes, not forks: a fork of a large build would copy its memory.
+            # Forks of a small server process (see start_server), not of this one: a
+            # fork of a large build would copy its memory.
             self.pool = ProcessPoolExecutor(
                 max_workers=workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=multiprocessing.get_context("forkserver"),
                 initializer=_start,
                 initargs=setup,
             )
