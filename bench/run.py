@@ -51,6 +51,10 @@ def measure(root: Path) -> dict[str, Any]:
     start = time.perf_counter()
     result = pipeline.build(root, site, **options)
     wall = time.perf_counter() - start
+    # The pool's processes are forked from a server process: count them once it has ended.
+    stop_server = getattr(sys.modules.get("generator.shells"), "stop_server", None)
+    if stop_server is not None:
+        stop_server()
     after = _cpu()
     preview = _preview_update(root) if os.environ.get("BENCH_PREVIEW", "1") != "0" else None
     return {
