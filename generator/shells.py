@@ -173,10 +173,25 @@ def start_server() -> None:
 
     Started at the beginning of a build, it imports while the content is read; each pool
     process is then forked from it ready to work, instead of starting Python afresh.
+    Where there is no such server (Windows) or it cannot start, the pool starts each of
+    its processes afresh.
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    forkserver.ensure_running()
+    if _start_method() != "forkserver":
+        return
+    multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        _SERVER_FAILED.append(True)
+
+
+_SERVER_FAILED: list[bool] = []
+
+
+def _start_method() -> str:
+    """Return how the pool starts its processes: forked from a server, else afresh."""
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods and not _SERVER_FAILED else "spawn"
 
 
 def stop_server() -> None:
@@ -200,11 +215,11 @@ class Pourer:
         workers = min(os.cpu_count() or 1, 4)
         self.pool: ProcessPoolExecutor | None = None
         if pool and workers >= 2:
-            # Forks of a small server process (see start_server), not of this one: a
-            # fork of a large build would copy its memory.
+            # Forks of a small server process (see start_server) or fresh processes, never
+            # forks of this one: a fork of a large build would copy its memory.
             self.pool = ProcessPoolExecutor(
                 max_workers=workers,
-                mp_context=multiprocessing.get_context("forkserver"),
+                mp_context=multiprocessing.get_context(_start_method()),
                 initializer=_start,
                 initargs=setup,
             )

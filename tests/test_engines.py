@@ -194,3 +194,26 @@ def test_a_failed_aside_process_fails_the_build_and_keeps_the_old_site(
         build(git_site.root, site)
     assert (site / "index.html").read_bytes() == before
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".site.")]
+
+
+def test_without_a_server_the_pool_starts_its_processes_afresh(
+    git_site: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from multiprocessing import forkserver
+
+    from generator import build as builds
+    from generator import shells
+
+    alone = build(git_site.root, tmp_path / "alone").site_dir
+
+    def refused() -> None:
+        raise OSError("no sockets here")
+
+    stop_server()
+    monkeypatch.setattr(shells, "_SERVER_FAILED", [])
+    monkeypatch.setattr(forkserver, "ensure_running", refused)
+    monkeypatch.setattr(builds, "POOL_FROM", 0)
+    pooled = build(git_site.root, tmp_path / "pooled").site_dir
+    assert shells._start_method() == "spawn"
+    for page in ("index.html", "decisions/d/index.html", "decisions/d/history/index.html"):
+        assert (pooled / page).read_bytes() == (alone / page).read_bytes(), page
