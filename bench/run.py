@@ -47,6 +47,7 @@ def measure(root: Path) -> dict[str, Any]:
         options["timings"] = timings
     options["engine"] = os.environ.get("BENCH_ENGINE", "mkdocs")
     site = root / "site"
+    speed_before = reference_loop()
     before = _cpu()
     start = time.perf_counter()
     result = pipeline.build(root, site, **options)
@@ -56,6 +57,7 @@ def measure(root: Path) -> dict[str, Any]:
     if stop_server is not None:
         stop_server()
     after = _cpu()
+    speed_after = reference_loop()
     preview = _preview_update(root) if os.environ.get("BENCH_PREVIEW", "1") != "0" else None
     return {
         "preview": preview,
@@ -64,11 +66,26 @@ def measure(root: Path) -> dict[str, Any]:
         "pages": sum(1 for _ in site.rglob("index.html")),
         "docs_pages": result.pages,
         "warnings": len(result.warnings),
+        "reference": [speed_before, speed_after],
         "cpu_self": after[0] - before[0],
         "cpu_children": after[1] - before[1],
         "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "maxrss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
+
+
+def reference_loop() -> float:
+    """Time a fixed piece of pure Python work: how fast the machine is at this moment.
+
+    A shared machine's speed varies from minute to minute (on ours, a loop like this one
+    took twice as long at some moments as at others within one hour), so runs are
+    compared by it, not by seconds alone.
+    """
+    start = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - start
 
 
 def _preview_update(root: Path) -> dict[str, float] | None:
@@ -159,6 +176,12 @@ def report(figures: dict[str, Any], peers: dict[str, Any] | None) -> None:
         f"peak memory: {figures['maxrss_self_mb']:.0f} MB (build process), "
         f"{figures['maxrss_children_mb']:.0f} MB (largest child)"
     )
+    if figures.get("reference"):
+        before, after = figures["reference"]
+        print(
+            f"machine: a fixed loop took {before:.2f} s before the build and {after:.2f} s "
+            "after (lower is faster; compare runs by it)"
+        )
     if figures.get("preview"):
         preview = figures["preview"]
         print(
