@@ -11,14 +11,13 @@ whole preview again.
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 from generator.build import BuildResult, Context, Report, build
 from generator.history import uncommitted
 from generator.load import front_matter_text, load_file
 from generator.render import render_record_page
-from generator.search import SearchEntry, add_to_index, write_index
+from generator.search import add_to_index
 from generator.shells import pour_one
 from generator.validate import check_body
 
@@ -80,20 +79,8 @@ class Preview:
             page = render_record_page(site, history, context.feeds, record, context.engine_urls)
             poured = pour_one(page, context.shells, self.site_dir, context.raw)
             entries[page[0]] = poured.entries
-        _replace_search_entries(self.site_dir, entries)
+        found = [entry for page in entries.values() for entry in page]
+        add_to_index(self.site_dir, found, replacing=entries)
         self.context = dataclasses.replace(context, site=site, history=history)
         self.texts.update(texts)
         return len(edited)
-
-
-def _replace_search_entries(site_dir: Path, entries: dict[str, list[SearchEntry]]) -> None:
-    """Put pages' new entries in the search index in place of their old ones."""
-    for path, key in (
-        (site_dir / "search" / "search_index.json", "docs"),
-        (site_dir / "search.json", "items"),
-    ):
-        if path.is_file():
-            index = json.loads(path.read_text(encoding="utf-8"))
-            index[key] = [doc for doc in index[key] if doc["location"].split("#")[0] not in entries]
-            write_index(path, index)
-    add_to_index(site_dir, [entry for page in entries.values() for entry in page])

@@ -11,8 +11,9 @@ import gzip
 import html
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
 
 
 class SearchEntry(TypedDict):
@@ -140,28 +141,39 @@ def _escape(words: str) -> str:
     return html.escape(words, quote=False) if _SPECIAL.search(words) else words
 
 
-def add_to_index(site_dir: Path, entries: list[SearchEntry]) -> None:
+def add_to_index(site_dir: Path, entries: list[SearchEntry], replacing: Iterable[str] = ()) -> None:
     """Add entries to the search index the engine wrote, in that engine's form.
 
     Material writes search/search_index.json (its "docs" have no level); Zensical writes
-    search.json (its "items" also name their level, breadcrumb and tags).
+    search.json (its "items" also name their level, breadcrumb and tags). The entries of
+    the pages named in replacing (the preview's edited pages) are taken out first.
     """
     material, zensical = site_dir / "search" / "search_index.json", site_dir / "search.json"
-    if material.is_file():
-        index = json.loads(material.read_text(encoding="utf-8"))
-        index["docs"] += [
-            {"location": e["location"], "title": e["title"], "text": e["text"]} for e in entries
-        ]
-        write_index(material, index)
-    elif zensical.is_file():
-        index = json.loads(zensical.read_text(encoding="utf-8"))
-        index["items"] += [{**entry, "path": [], "tags": []} for entry in entries]
-        write_index(zensical, index)
+    gone = set(replacing)
+    for path, key in ((material, "docs"), (zensical, "items")):
+        if not path.is_file():
+            continue
+        index = json.loads(path.read_text(encoding="utf-8"))
+        if gone:
+            index[key] = [doc for doc in index[key] if doc["location"].split("#")[0] not in gone]
+        if key == "docs":
+            index[key] += [
+                {"location": e["location"], "title": e["title"], "text": e["text"]} for e in entries
+            ]
+        else:
+            index[key] += [{**entry, "path": [], "tags": []} for entry in entries]
+        write_atomically(path, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+        return
 
 
-def write_index(path: Path, index: dict[str, Any]) -> None:
-    """Write a search index compactly, as the engines do."""
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def write_atomically(path: Path, text: str) -> None:
+    """Write a file so that a reader sees the old text or the new, never a part of it.
+
+    The preview's server may be sending the file while it is rewritten.
+    """
+    part = path.with_name(f".{path.name}.part")
+    part.write_text(text, encoding="utf-8")
+    part.replace(path)
 
 
 _URL = re.compile(r"\s*<url>.*?</url>", re.S)

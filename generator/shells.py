@@ -28,7 +28,7 @@ from typing import Any
 
 from generator import convert
 from generator.errors import EngineError
-from generator.search import SearchEntry, search_entries
+from generator.search import SearchEntry, search_entries, write_atomically
 
 ShellPage = tuple[str, dict[str, Any], str]  # url, front matter, body Markdown
 
@@ -280,8 +280,12 @@ def _fill_many(pages: list[ShellPage]) -> list[Poured]:
 def pour_one(
     page: ShellPage, shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any]
 ) -> Poured:
-    """Render one page into its shell, in this process (the preview's quick path)."""
+    """Render one page into its shell, in this process (the preview's quick path).
+
+    The page is replaced whole, as the preview's server may be sending it meanwhile.
+    """
     _start(*_setup(shells, site_dir, raw))
+    _SHARED["atomic"] = True
     return _fill_one(page)
 
 
@@ -307,7 +311,7 @@ def _start(
     """Prepare a worker: the shells, a Markdown converter and the output folder."""
     convert.start(names, settings)
     _SHARED.pop("cuts", None)
-    _SHARED.update(shells=shells, site_dir=site_dir, description=description)
+    _SHARED.update(shells=shells, site_dir=site_dir, description=description, atomic=False)
 
 
 def _cut(shell: Shell) -> list[tuple[bool, str]]:
@@ -360,7 +364,10 @@ def _fill_one(page: ShellPage) -> Poured:
     )
     target = Path(_SHARED["site_dir"]) / url / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, encoding="utf-8")
+    if _SHARED["atomic"]:
+        write_atomically(target, html)
+    else:
+        target.write_text(html, encoding="utf-8")
     searchable = not (front.get("search") or {}).get("exclude")
     entries = search_entries(url, str(front.get("title", "")), content) if searchable else []
     return Poured(entries, "noindex" not in str(robots or ""))

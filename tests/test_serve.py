@@ -127,3 +127,40 @@ def test_preview_re_renders_only_an_edited_text(git_site: Git, tmp_path: Path) -
     path.write_text(original.replace("We decided.", "We decided again."))
     assert preview.update(["content/decisions/d.md"]) is None  # front matter: a whole build
     assert preview.update(["content/decisions/new.md"]) is None
+
+
+def test_a_reader_never_sees_half_a_page_while_the_preview_updates(
+    git_site: Git, tmp_path: Path
+) -> None:
+    """The server may send a page or the search index while an edit rewrites it."""
+    import threading
+
+    from generator.preview import Preview
+
+    preview = Preview(git_site.root, tmp_path / "preview")
+    preview.build()
+    page = tmp_path / "preview/decisions/d/index.html"
+    index = tmp_path / "preview/search/search_index.json"
+    seen: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            text = page.read_text()
+            seen.append(text[-7:])
+            json.loads(index.read_text())  # a half-written index would not parse
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    path = git_site.root / "content/decisions/d.md"
+    original = path.read_text()
+    try:
+        for number in range(40):
+            path.write_text(original.replace("Body text.", f"Edit number {number}."))
+            assert preview.update(["content/decisions/d.md"]) == 1
+    finally:
+        done.set()
+        reader.join()
+    assert seen and set(seen) == {"</html>"}  # every read was a whole page
+    assert "Edit number 39." in index.read_text()
+    assert not list((tmp_path / "preview").rglob(".*.part"))
