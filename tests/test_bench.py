@@ -39,7 +39,7 @@ def test_tiny_bench_prints_its_table() -> None:
     ]
     assert any(line.startswith("pages written: ") for line in lines)
     assert any(line.startswith("peak memory: ") for line in lines)
-    assert any(line.startswith("machine: a fixed loop took ") for line in lines)
+    assert any(line.startswith("machine: a fixed loop on both cores took ") for line in lines)
     assert any(line.startswith("preview (openrecord serve): whole build ") for line in lines)
 
 
