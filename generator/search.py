@@ -62,7 +62,7 @@ def search_entries(url: str, title: str, content: str) -> list[SearchEntry]:
     for match in _TOKEN.finditer(content):
         closing, tag, attrs, data = match.groups()
         if data is not None:
-            if opened.get("script") or opened.get("style") or opened.get("object"):
+            if _skipping(opened):
                 continue
             if not opened.get("pre"):
                 data = " " if data.isspace() else data.replace("\n", " ")
