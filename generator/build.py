@@ -140,8 +140,6 @@ def build(
     """
     site_dir = site_dir or root / "site"
     stages = Stages(timings, report)
-    if pour and not preview and (os.cpu_count() or 1) >= 2:
-        start_server()  # the pool's processes: ready by the time the engine has run
     # 1-4. load, validate, link, history: all data is gathered before anything is written.
     site, history = gather(root, stages)
     warnings = _warnings(site, history, strict)
@@ -149,6 +147,8 @@ def build(
     nav = engines.navigation([(e(page.meta.title), page.url) for page in site.pages])
     engine_urls = engines.nav_urls(nav)
     pool = pour and _worth_a_pool(site, history)
+    if pool and not preview:
+        start_server()  # the pool's processes: ready by the time the engine has run
     staged = site_dir if preview else staging_dir(site_dir)
     staged.mkdir(parents=True, exist_ok=True)
     try:

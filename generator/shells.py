@@ -171,12 +171,13 @@ _PRELOAD = [
 def start_server() -> None:
     """Start the process the pool's processes are forked from, importing what they need.
 
-    Started at the beginning of a build, it imports while the content is read; each pool
-    process is then forked from it ready to work, instead of starting Python afresh.
-    Where there is no such server (Windows) or it cannot start, the pool starts each of
-    its processes afresh.
+    Started once a build knows it will use a pool, it imports while the pages around the
+    records are rendered and the engine runs; each pool process is then forked from it
+    ready to work, instead of starting Python afresh. Where there is no such server
+    (Windows) or it cannot start, the pool starts each of its processes afresh. With one
+    core there is no pool, and no server.
     """
-    if _start_method() != "forkserver":
+    if _workers() < 2 or _start_method() != "forkserver":
         return
     multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
     try:
@@ -186,6 +187,11 @@ def start_server() -> None:
 
 
 _SERVER_FAILED: list[bool] = []
+
+
+def _workers() -> int:
+    """Return how many processes a pool has: one a core, at most four."""
+    return min(os.cpu_count() or 1, 4)
 
 
 def _start_method() -> str:
@@ -212,7 +218,7 @@ class Pourer:
         self, shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any], pool: bool
     ) -> None:
         setup = _setup(shells, site_dir, raw)
-        workers = min(os.cpu_count() or 1, 4)
+        workers = _workers()
         self.pool: ProcessPoolExecutor | None = None
         if pool and workers >= 2:
             # Forks of a small server process (see start_server) or fresh processes, never
@@ -285,8 +291,7 @@ def pour_one(
     The page is replaced whole, as the preview's server may be sending it meanwhile.
     """
     _start(*_setup(shells, site_dir, raw))
-    _SHARED["atomic"] = True
-    return _fill_one(page)
+    return _fill_one(page, atomic=True)
 
 
 def _setup(
@@ -311,7 +316,7 @@ def _start(
     """Prepare a worker: the shells, a Markdown converter and the output folder."""
     convert.start(names, settings)
     _SHARED.pop("cuts", None)
-    _SHARED.update(shells=shells, site_dir=site_dir, description=description, atomic=False)
+    _SHARED.update(shells=shells, site_dir=site_dir, description=description)
 
 
 def _cut(shell: Shell) -> list[tuple[bool, str]]:
@@ -330,8 +335,8 @@ def _cut(shell: Shell) -> list[tuple[bool, str]]:
     return cuts[shell.url]
 
 
-def _fill_one(page: ShellPage) -> Poured:
-    """Render one page and pour it into the shell of its depth."""
+def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
+    """Render one page and pour it into the shell of its depth (atomic: replaced whole)."""
     url, front, body = page
     content, tokens = convert.render_content(body)
     if tokens and tokens[0]["level"] == 1:  # as the engine: a lone h1's children
@@ -364,7 +369,7 @@ def _fill_one(page: ShellPage) -> Poured:
     )
     target = Path(_SHARED["site_dir"]) / url / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    if _SHARED["atomic"]:
+    if atomic:
         write_atomically(target, html)
     else:
         target.write_text(html, encoding="utf-8")
