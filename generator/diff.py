@@ -17,9 +17,8 @@ from typing import Any
 import yaml
 
 from generator.fragments import e
-from generator.load import TEXT_LOADER
+from generator.load import TEXT_LOADER, front_matter_end
 
-_FENCE = re.compile(r"^-{3,}\s*$")
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
@@ -50,9 +49,7 @@ def parse_version(text: str) -> Version:
     Cached: the history, feeds, rules and pages all ask about the same revisions.
     """
     lines = text.split("\n")
-    if not lines or not _FENCE.match(lines[0]):
-        return Version({}, text)
-    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    end = front_matter_end(lines)
     if end is None:
         return Version({}, text)
     return Version(_front_matter("\n".join(lines[1:end])), "\n".join(lines[end + 1 :]))

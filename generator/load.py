@@ -106,10 +106,18 @@ def load_content(root: Path, content_dir: str = "content") -> Loaded:
 def front_matter_text(text: str) -> str | None:
     """Return a file's text up to the end of its front matter (None when it has none)."""
     lines = text.replace("\r\n", "\n").split("\n")
+    end = front_matter_end(lines)
+    return None if end is None else "\n".join(lines[: end + 1])
+
+
+def front_matter_end(lines: list[str]) -> int | None:
+    """Return the index of the '---' line that closes the front matter opening lines.
+
+    None when the first line opens no front matter, or nothing closes it.
+    """
     if not lines or not _FENCE.match(lines[0]):
         return None
-    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
-    return None if end is None else "\n".join(lines[: end + 1])
+    return next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
 
 
 def load_file(root: Path, rel: str) -> Source:
@@ -203,7 +211,7 @@ def _split(text: str, rel: str, folder: str, slug: str, problems: Collector) -> 
     if not lines or not _FENCE.match(lines[0]):
         problems.add(rel, 1, _missing_fence_hint(text))
         return None
-    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    end = front_matter_end(lines)
     if end is None:
         problems.add(
             rel,
