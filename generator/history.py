@@ -78,9 +78,8 @@ def no_history(reason: str) -> History:
 
 def read_history(root: Path, content_dir: str = "content") -> History:
     """Read the revisions of every record under content/ from the repository around root."""
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+    repo = _repository(root)
+    if repo is None:
         return no_history(
             f"{root.name} is not a git repository: pages say 'history not "
             "available'. Run `git init` and commit to publish a history."
@@ -91,8 +90,7 @@ def read_history(root: Path, content_dir: str = "content") -> History:
             "clone the whole history (in GitHub Actions: actions/checkout with "
             "fetch-depth: 0) and build again"
         )
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = (root.resolve() / content_dir).relative_to(top).as_posix() + "/"
+    prefix = _content_prefix(repo, root, content_dir)
     if not repo.head.is_valid():
         return History(True, {}, {}, {}, _dirty(repo, prefix), ())
     commits = _read_log(repo, prefix)
@@ -341,12 +339,22 @@ def _record_id(path: str) -> str | None:
 
 def uncommitted(root: Path, content_dir: str = "content") -> frozenset[str]:
     """Return the ids of records with uncommitted changes in the repository around root."""
+    repo = _repository(root)
+    return frozenset() if repo is None else _dirty(repo, _content_prefix(repo, root, content_dir))
+
+
+def _repository(root: Path) -> git.Repo | None:
+    """Return the git repository around root, or None when root is in none."""
     try:
-        repo = git.Repo(root, search_parent_directories=True)
+        return git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return frozenset()
+        return None
+
+
+def _content_prefix(repo: git.Repo, root: Path, content_dir: str) -> str:
+    """Return the content folder's path in the repository, as git names it ('content/')."""
     top = Path(repo.working_tree_dir or root).resolve()
-    return _dirty(repo, (root.resolve() / content_dir).relative_to(top).as_posix() + "/")
+    return (root.resolve() / content_dir).relative_to(top).as_posix() + "/"
 
 
 def _dirty(repo: git.Repo, prefix: str) -> frozenset[str]:
