@@ -56,7 +56,10 @@ class Preview:
             old, file = self.texts.get(path), self.root / path
             if context is None or path not in by_path or old is None or not file.is_file():
                 return None
-            texts[path] = file.read_text(encoding="utf-8")
+            try:
+                texts[path] = file.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                return None  # the whole build reports the file, with how to fix it
             if front_matter_text(texts[path]) != front_matter_text(old):
                 return None
         assert context is not None

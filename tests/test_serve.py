@@ -127,6 +127,14 @@ def test_preview_re_renders_only_an_edited_text(git_site: Git, tmp_path: Path) -
     path.write_text(original.replace("We decided.", "We decided again."))
     assert preview.update(["content/decisions/d.md"]) is None  # front matter: a whole build
     assert preview.update(["content/decisions/new.md"]) is None
+    path.write_bytes(original.encode("utf-8").replace(b"Body text.", b"Caf\xe9."))
+    assert preview.update(["content/decisions/d.md"]) is None  # not UTF-8: a whole build
+    with pytest.raises(ContentError) as unreadable:
+        preview.build()
+    line = original[: original.index("Body text.")].count("\n") + 1
+    assert unreadable.value.report().startswith(
+        f"content/decisions/d.md:{line}: the file is not valid UTF-8"
+    )
 
 
 def test_a_reader_never_sees_half_a_page_while_the_preview_updates(
