@@ -30,7 +30,7 @@ from generator.feeds import FORMATS, Feed, plan_feeds, write_feeds
 from generator.fragments import e
 from generator.history import History, read_history
 from generator.link import link_records
-from generator.load import load_content
+from generator.load import load_content, refuse_links
 from generator.model import Site
 from generator.provenance import edges
 from generator.publish import discard, staging_dir, swap_into_place
@@ -91,6 +91,7 @@ class Stages:
 def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
     """Read, validate, link and date all content; raise ContentError listing every problem."""
     stages = stages or Stages(None, None)
+    refuse_links(root)  # nothing is read or written through a link to elsewhere
     config = load_config(root / "mkdocs.yml")
     # 4. history is read from git by a thread of its own while stages 1-3 run.
     with ThreadPoolExecutor(max_workers=1) as pool:

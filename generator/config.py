@@ -95,6 +95,13 @@ class SiteConfig(BaseModel):
         return f"{self.repo_url}/{self.edit_uri.strip('/')}/{path}"
 
 
+#: Engine settings a pull request could use to run code or read files on the build machine.
+_REFUSED_SETTINGS = {
+    "hooks": "hooks run Python code on the build machine during every build",
+    "INHERIT": "openrecord reads one settings file, so the site builds the same everywhere",
+}
+
+
 def load_config(path: Path) -> SiteConfig:
     """Read mkdocs.yml, refusing settings openrecord cannot use."""
     try:
@@ -105,6 +112,9 @@ def load_config(path: Path) -> SiteConfig:
         raise ConfigError(f"{path.name}: not valid YAML: {error}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path.name}:1: must be a mapping of settings")
+    for key, why in _REFUSED_SETTINGS.items():
+        if key in raw:
+            raise ConfigError(f"{path.name}: '{key}' is not allowed: {why}; remove it")
     extra = raw.get("extra") or {}
     values = {key: raw.get(key) for key in SiteConfig.model_fields if key in raw}
     values["openrecord"] = extra.get("openrecord") or {}

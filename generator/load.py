@@ -103,6 +103,38 @@ def load_content(root: Path, content_dir: str = "content") -> Loaded:
     return Loaded(tuple(records), tuple(pages), topics, topics_path)
 
 
+#: What the build reads from the repository, and the folders it writes into there.
+READ_PATHS = ("mkdocs.yml", "content", "theme")
+WRITTEN_PATHS = ("build", "site")
+
+
+def refuse_links(root: Path) -> None:
+    """Refuse every symbolic link the build would read through or write through.
+
+    A link committed in a pull request could point anywhere on the build machine
+    (``/proc/self/environ``, a home folder), and whatever it points at would be read
+    into the site or written over. No link is followed: each is a problem at its path.
+    """
+    problems = Collector()
+    for name in (*READ_PATHS, *WRITTEN_PATHS):
+        path = root / name
+        if path.is_symlink():
+            problems.add(name, 1, _LINK_MESSAGE)
+        elif name in READ_PATHS and path.is_dir():
+            for directory, dirnames, filenames in os.walk(path, followlinks=False):
+                here = Path(directory)
+                for entry in sorted([*dirnames, *filenames]):
+                    if (here / entry).is_symlink():
+                        problems.add((here / entry).relative_to(root).as_posix(), 1, _LINK_MESSAGE)
+    problems.raise_if_any()
+
+
+_LINK_MESSAGE = (
+    "this is a symbolic link; openrecord never follows links, because the site would "
+    "publish whatever they point at on the build machine; put the file itself here instead"
+)
+
+
 def front_matter_text(text: str) -> str | None:
     """Return a file's text up to the end of its front matter (None when it has none)."""
     lines = text.replace("\r\n", "\n").split("\n")
@@ -152,12 +184,7 @@ def _walk(base: Path, root: Path, problems: Collector) -> list[Path]:
             path = here / name
             rel = path.relative_to(root).as_posix()
             if path.is_symlink():
-                problems.add(
-                    rel,
-                    1,
-                    "symbolic links are not allowed in content/: the site would "
-                    "publish whatever they point at; copy the file here instead",
-                )
+                problems.add(rel, 1, _LINK_MESSAGE)
             elif name.startswith((".", "-")):
                 problems.add(rel, 1, "file names may not start with '.' or '-'; rename it")
             else:

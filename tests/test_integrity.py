@@ -135,8 +135,9 @@ def test_symlink_is_refused_and_its_target_never_read(site_root: Path, tmp_path:
     secret.write_text(FRONT + "---\n\nTOP SECRET\n")
     (site_root / "content/intentions/leak.md").symlink_to(secret)
     assert problems(site_root) == [
-        "content/intentions/leak.md:1: symbolic links are not allowed in content/: the site "
-        "would publish whatever they point at; copy the file here instead"
+        "content/intentions/leak.md:1: this is a symbolic link; openrecord never follows "
+        "links, because the site would publish whatever they point at on the build machine; "
+        "put the file itself here instead"
     ]
 
 

@@ -1,0 +1,130 @@
+"""A pull request as an attacker writes it: nothing it contains crashes a build or leaks.
+
+The rule under test: whatever ``check`` accepts, ``build`` builds; whatever either refuses,
+it refuses with ``path:line`` and a fix; nothing from the build machine reaches the site.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build, check
+from generator.cli import cli
+from generator.errors import ContentError
+from tests.conftest import Git
+
+LINK = (
+    "this is a symbolic link; openrecord never follows links, because the site would "
+    "publish whatever they point at on the build machine; put the file itself here instead"
+)
+SECRET = "MACHINE-SECRET-7f3a"
+
+
+def refused(root: Path) -> list[str]:
+    """Return the problem lines check gives for a site."""
+    with pytest.raises(ContentError) as raised:
+        check(root)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def every_byte(folder: Path) -> bytes:
+    """Return the bytes of every file under a folder, joined."""
+    return b"".join(path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file())
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """Return a folder outside the repository holding what must never be published."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.txt").write_text(SECRET)
+    (folder / "leak.md").write_text(f"---\ntitle: X\nsummary: {SECRET}.\nstatus: proposed\n---\n")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("link", "target"),
+    [
+        ("theme/assets/env.txt", "/proc/self/environ"),
+        ("theme/assets/host.txt", "/etc/hostname"),
+        ("theme/assets/secret.txt", "secret.txt"),
+        ("theme/partials", "."),
+        ("content/intentions/leak.md", "leak.md"),
+        ("content/pages/outside", "."),
+        ("content/topics.yml", "secret.txt"),
+    ],
+)
+def test_a_link_anywhere_the_build_reads_is_refused_by_check_and_build(
+    git_site: Git, outside: Path, tmp_path: Path, link: str, target: str
+) -> None:
+    root = git_site.root
+    path = root / link
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    path.symlink_to(target if target.startswith("/") else outside / target)
+    git_site.commit("Add a link")
+    assert refused(root) == [f"{link}:1: {LINK}"]
+    with pytest.raises(ContentError):
+        build(root, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    result = CliRunner().invoke(cli, ["build", "--root", str(root)])
+    assert result.exit_code == 1
+    assert f"{link}:1: {LINK}" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", ["content", "theme", "mkdocs.yml", "build", "site"])
+def test_a_top_level_folder_or_file_that_is_a_link_is_refused(
+    git_site: Git, outside: Path, tmp_path: Path, name: str
+) -> None:
+    root = git_site.root
+    real = root / name
+    moved = outside / f"moved-{name}"
+    if real.exists():
+        os.replace(real, moved)
+    else:
+        moved.mkdir()
+    real.symlink_to(moved)
+    assert refused(root) == [f"{name}:1: {LINK}"]
+    with pytest.raises(ContentError):
+        build(root, tmp_path / "out")
+
+
+def test_no_file_outside_the_repository_reaches_the_site(
+    git_site: Git, outside: Path, tmp_path: Path
+) -> None:
+    """Links to the outside in every folder the build reads: refused all at once."""
+    root = git_site.root
+    folders = sorted(
+        {path.parent for path in [*root.glob("content/**/*"), *root.glob("theme/**/*")]}
+        | {root / "content", root / "theme"}
+    )
+    links = []
+    for number, folder in enumerate(folders):
+        link = folder / f"n{number}.md"
+        link.symlink_to(outside / "leak.md")
+        links.append(f"{link.relative_to(root).as_posix()}:1: {LINK}")
+    assert sorted(refused(root)) == sorted(links)
+    for folder in folders:
+        for link in folder.glob("n*.md"):
+            link.unlink()
+    site = build(root, tmp_path / "out").site_dir
+    assert (site / "decisions/d/index.html").is_file()
+    assert SECRET.encode() not in every_byte(site)
+
+
+@pytest.mark.parametrize("setting", ["hooks:\n  - theme/run.py\n", "INHERIT: ../other.yml\n"])
+def test_settings_that_run_code_or_read_other_files_are_refused(
+    git_site: Git, setting: str
+) -> None:
+    config = git_site.root / "mkdocs.yml"
+    config.write_text(config.read_text() + setting)
+    (git_site.root / "theme/run.py").write_text("raise SystemExit('ran')\n")
+    result = CliRunner().invoke(cli, ["check", "--root", str(git_site.root)])
+    key = setting.split(":")[0]
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: mkdocs.yml: '{key}' is not allowed: ")
