@@ -27,6 +27,13 @@ MAX_FILE_BYTES = 1024 * 1024
 _FENCE = YAMLHandler.FM_BOUNDARY
 _TOML_FENCE = re.compile(r"^\+{3}\s*$", re.MULTILINE)
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.md$")
+#: Characters that XML (so feeds, sitemaps and pages) cannot carry: controls but tab and
+#: line ends, lone surrogates, and the non-characters U+FFFE and U+FFFF.
+XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters YAML reads as the end of a line, which no editor shows as one.
+_HIDDEN_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+#: How deep lists and mappings may nest in front matter (records need two levels).
+MAX_YAML_DEPTH = 8
 
 
 @dataclass(frozen=True)
@@ -229,7 +236,29 @@ def _read_text(path: Path, rel: str, problems: Collector) -> str | None:
         line = data[: error.start].count(b"\n") + 1
         problems.add(rel, line, "the file is not valid UTF-8; save it with UTF-8 encoding")
         return None
-    return text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n")
+    unsafe = XML_UNSAFE.search(text)
+    if unsafe is not None:
+        line, column = _position(text, unsafe.start())
+        problems.add(
+            rel,
+            line,
+            f"{describe_character(unsafe.group())} at column {column}: "
+            "pages and feeds cannot carry it; delete it (it is usually invisible)",
+        )
+        return None
+    return text
+
+
+def describe_character(char: str) -> str:
+    """Name an invisible character for a person: 'an invisible control character (U+0001)'."""
+    return f"an invisible control character (U+{ord(char):04X})"
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Return the line and column (both from 1) of an index in a text."""
+    start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - start + 1
 
 
 def _split(text: str, rel: str, folder: str, slug: str, problems: Collector) -> Source | None:
@@ -273,6 +302,17 @@ def _parse_yaml_mapping(
     text: str, rel: str, first_line: int, problems: Collector, what: str
 ) -> yaml.MappingNode | None:
     """Parse YAML strictly into nodes, refusing anchors, aliases, tags and duplicate keys."""
+    hidden = _HIDDEN_LINE_BREAKS.search(text)
+    if hidden is not None:
+        line, column = _position(text, hidden.start())
+        problems.add(
+            rel,
+            first_line + line - 1,
+            f"an invisible line separator (U+{ord(hidden.group()):04X}) at column {column}, "
+            "which YAML reads as the start of a new line: delete it and keep the value on "
+            "one line",
+        )
+        return None
     try:
         # Anchors, aliases and tags need '&', '*' or '!': most texts have none to look for.
         events = yaml.parse(text, Loader=TEXT_LOADER) if _YAML_MARKS.search(text) else ()
@@ -319,31 +359,58 @@ def _parse_yaml_mapping(
             f"{what} must be a list of 'key: value' lines, not a single value or list",
         )
         return None
-    return node if _keys_are_unique(node, rel, first_line, problems) else None
+    return node if _tree_is_sound(node, rel, first_line, problems) else None
 
 
-def _keys_are_unique(node: yaml.Node, rel: str, first_line: int, problems: Collector) -> bool:
-    """Check that no mapping in the tree gives a key twice; report every repeat."""
-    unique = True
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key, value in node.value:
-            line = first_line + key.start_mark.line
-            if not isinstance(key, yaml.ScalarNode):
-                problems.add(rel, line, "keys must be plain words such as 'title'")
-                unique = False
-            elif key.value in seen:
+def _tree_is_sound(node: yaml.Node, rel: str, first_line: int, problems: Collector) -> bool:
+    """Check every node: no key given twice, no deep nesting, no character XML cannot carry.
+
+    Walked with a stack, not recursion, so no nesting can exhaust Python's stack; every
+    problem is reported.
+    """
+    sound = True
+    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        line = first_line + current.start_mark.line
+        if depth > MAX_YAML_DEPTH:
+            problems.add(
+                rel,
+                line,
+                f"lists and fields are nested more than {MAX_YAML_DEPTH} levels deep here; "
+                "records need at most two (a field holding a list), so flatten it",
+            )
+            sound = False
+            continue
+        if isinstance(current, yaml.ScalarNode):
+            unsafe = XML_UNSAFE.search(current.value)
+            if unsafe is not None:
                 problems.add(
                     rel,
                     line,
-                    f"'{key.value}' is given twice (first on line "
-                    f"{seen[key.value]}); keep one of them",
+                    f"this value holds {describe_character(unsafe.group())}, written as an "
+                    "escape such as \\u0001: pages and feeds cannot carry it; remove it",
                 )
-                unique = False
-            else:
-                seen[key.value] = line
-            unique = _keys_are_unique(value, rel, first_line, problems) and unique
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            unique = _keys_are_unique(item, rel, first_line, problems) and unique
-    return unique
+                sound = False
+        elif isinstance(current, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in current.value:
+                key_line = first_line + key.start_mark.line
+                if not isinstance(key, yaml.ScalarNode):
+                    problems.add(rel, key_line, "keys must be plain words such as 'title'")
+                    sound = False
+                elif key.value in seen:
+                    problems.add(
+                        rel,
+                        key_line,
+                        f"'{key.value}' is given twice (first on line "
+                        f"{seen[key.value]}); keep one of them",
+                    )
+                    sound = False
+                else:
+                    seen[key.value] = key_line
+                    stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in current.value)
+    return sound

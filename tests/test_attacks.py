@@ -128,3 +128,59 @@ def test_settings_that_run_code_or_read_other_files_are_refused(
     key = setting.split(":")[0]
     assert result.exit_code == 1
     assert result.output.startswith(f"error: mkdocs.yml: '{key}' is not allowed: ")
+
+
+FRONT = "---\ntitle: {title}\nsummary: Y.\nstatus: proposed\n---\n\nBody.\n"
+
+
+@pytest.mark.parametrize(
+    "escape", ["\\u0001", "\\u0000", "\\u000b", "\\u000c", "\\u001b", "\\uFFFE"]
+)
+def test_escapes_xml_cannot_carry_are_refused_at_their_line(git_site: Git, escape: str) -> None:
+    git_site.write("content/intentions/x.md", FRONT.format(title=f'"x {escape} y"'))
+    code = escape[2:].upper().zfill(4)
+    assert refused(git_site.root) == [
+        f"content/intentions/x.md:2: this value holds an invisible control character "
+        f"(U+{code}), written as an escape such as \\u0001: pages and feeds cannot carry it; "
+        "remove it"
+    ]
+
+
+def test_a_topic_label_with_a_form_feed_is_refused(git_site: Git) -> None:
+    git_site.write("content/topics.yml", 'pilots:\n  label: "Pi\\flots"\n  description: D.\n')
+    assert refused(git_site.root) == [
+        "content/topics.yml:2: this value holds an invisible control character (U+000C), "
+        "written as an escape such as \\u0001: pages and feeds cannot carry it; remove it"
+    ]
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x0c", "\x1b", "\ufffe"])
+def test_raw_characters_xml_cannot_carry_are_refused_in_any_file(git_site: Git, char: str) -> None:
+    git_site.write("content/decisions/d.md", FRONT.format(title="Fine") + f"Body{char}text.\n")
+    assert refused(git_site.root) == [
+        f"content/decisions/d.md:8: an invisible control character (U+{ord(char):04X}) at "
+        "column 5: pages and feeds cannot carry it; delete it (it is usually invisible)"
+    ]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_hidden_line_breaks_cannot_smuggle_a_field(git_site: Git, separator: str) -> None:
+    git_site.write("content/intentions/i.md", FRONT.format(title=f"Innocent{separator}draft: true"))
+    assert refused(git_site.root) == [
+        f"content/intentions/i.md:2: an invisible line separator (U+{ord(separator):04X}) at "
+        "column 16, which YAML reads as the start of a new line: delete it and keep the value "
+        "on one line"
+    ]
+
+
+def test_deeply_nested_yaml_is_refused_without_a_crash(git_site: Git) -> None:
+    nested = "[" * 990 + "]" * 990
+    git_site.write("content/intentions/i.md", FRONT.format(title="T") + "")
+    text = (git_site.root / "content/intentions/i.md").read_text()
+    git_site.write("content/intentions/i.md", text.replace("status:", f"owner: {nested}\nstatus:"))
+    [problem] = refused(git_site.root)
+    assert problem.startswith("content/intentions/i.md:")
+    assert problem == (
+        "content/intentions/i.md:4: lists and fields are nested more than 8 levels deep "
+        "here; records need at most two (a field holding a list), so flatten it"
+    )
