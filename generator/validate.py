@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator import schema
 from generator.errors import Collector
+from generator.limits import body_limits
 from generator.load import Loaded, Source
 from generator.model import Page, Record, Topic
 from generator.sanitize import find_unsafe_markup
@@ -250,8 +251,8 @@ def check_body(source: Source) -> None:
 
 
 def _check_body(source: Source, problems: Collector) -> None:
-    """Refuse raw HTML and unsafe links in a body, naming each line."""
-    for offset, message in find_unsafe_markup(source.body):
+    """Refuse raw HTML, unsafe links and texts past the renderer's limits, naming each line."""
+    for offset, message in [*find_unsafe_markup(source.body), *body_limits(source.body)]:
         problems.add(source.path, source.body_line + offset, message)
 
 

@@ -10,18 +10,23 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.build import build, check
 from generator.cli import cli
 from generator.errors import ContentError
-from tests.conftest import Git
+from generator.limits import body_limits
+from tests.conftest import ROOT, Git
 
 LINK = (
     "this is a symbolic link; openrecord never follows links, because the site would "
     "publish whatever they point at on the build machine; put the file itself here instead"
 )
 SECRET = "MACHINE-SECRET-7f3a"
+BUNDLED_SETTINGS = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 def refused(root: Path) -> list[str]:
@@ -184,3 +189,61 @@ def test_deeply_nested_yaml_is_refused_without_a_crash(git_site: Git) -> None:
         "content/intentions/i.md:4: lists and fields are nested more than 8 levels deep "
         "here; records need at most two (a field holding a list), so flatten it"
     )
+
+
+BOMBS = {
+    "list markers": ("- " * 5000 + "deep\n", 0, "lists or quotes are nested 5000 levels deep"),
+    "indented items": (
+        "".join("  " * i + "- item\n" for i in range(700)),
+        32,
+        "lists or quotes are nested 33 levels deep",
+    ),
+    "quotes": ("> " * 3000 + "x\n", 0, "lists or quotes are nested 3000 levels deep"),
+    "emphasis": ("*" * 3000 + "x" + "*" * 3000 + "\n", 0, "a row of more than 200"),
+    "alternating emphasis": (
+        "*a _b " * 1500 + "x" + "_ *" * 1500 + "\n",
+        0,
+        "this paragraph has more than 1000",
+    ),
+    "brackets": ("[" * 30000 + "\n", 0, "this text has 30000 '[' brackets"),
+    "links": ("[a](b) " * 100000 + "\n", 0, "this text has 100000 '[' brackets"),
+    "long address": (
+        "[x]: https://e.org/" + "a" * 100000 + "\n\n" + "[a][x] " * 500 + "\n",
+        0,
+        "this link's address is 100014 characters long",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BOMBS))
+def test_markdown_bombs_are_refused_by_check_at_their_line(git_site: Git, name: str) -> None:
+    body, offset, message = BOMBS[name]
+    git_site.write("content/decisions/d.md", FRONT.format(title="T") + "\n" + body)
+    problems = refused(git_site.root)
+    assert any(p.startswith(f"content/decisions/d.md:{9 + offset}: {message}") for p in problems)
+    assert len(problems) <= 2  # one message a kind of limit, never one a line
+
+
+BLOCKS = st.sampled_from(
+    ["- ", "  ", "> ", "1. ", "*", "**", "_", "[", "]", "](", "(", ")", "`", "```", "~~~",
+     "\n", "\n\n", "x", "word ", "# ", "| a | b |\n|---|---|\n", ": ", "term\n: def\n",
+     "[^1]", "[^1]: note\n", "    ", "\t", "!", "<", "&#1;", "&#x0;", "\\", "---\n"]
+)  # fmt: skip
+COUNTS = st.sampled_from([1, 2, 3, 10, 40, 300, 3000, 6000])
+HOSTILE = st.lists(st.tuples(BLOCKS, COUNTS), max_size=8).map(
+    lambda parts: "".join(block * count for block, count in parts)
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(body=HOSTILE)
+def test_any_body_check_accepts_renders(body: str) -> None:
+    """What passes the body checks converts without an exception, as the build converts it."""
+    from generator import convert
+    from generator.sanitize import find_unsafe_markup
+
+    if find_unsafe_markup(body) or list(body_limits(body)):
+        return
+    convert.start(*convert.markdown_settings(BUNDLED_SETTINGS))
+    html, _toc = convert.render_content(body)
+    assert isinstance(html, str)
