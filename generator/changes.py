@@ -1,34 +1,39 @@
-"""Change rules for a pull request: compare the base branch with HEAD through git.
+"""Change rules for a pull request: what merging HEAD into BASE would publish, judged.
 
-``openrecord check --changes BASE`` refuses what would damage the public record:
-a published record that disappears without an alias or a withdrawal status, an
-accepted decision rewritten in a major change, and a change with no change note
-(GitHub's web editor writes "Update file.md", which tells a reader nothing).
+``openrecord check --changes BASE`` reads the pull request's commits (those in
+``BASE..HEAD``: in GitHub Actions, HEAD is the merge GitHub checks out, ``refs/pull/N/merge``)
+as the published history will: through ``merges.publish``, the function the history
+calls for every step of the published branch. It refuses what would damage the public
+record: a published record that disappears without an alias or a withdrawal status, an
+address taken from another record, an accepted decision rewritten in a major change
+(merged with a merge commit or a squash, or commit by commit with a rebase), and a change
+with no change note (GitHub's web editor writes "Update file.md", which tells a reader
+nothing).
 """
 
 from __future__ import annotations
 
-import re
+import datetime
 from pathlib import Path
 
 import git
 
-from generator.diff import body_changed, parse_version
 from generator.errors import HistoryError, Problem
-from generator.history import describe, read_blobs
-from generator.model import Site
-from generator.rules import RELEASING_STATUSES
+from generator.history import History, before_rules, read_authored, read_blobs, record_id
+from generator.merges import Authored, Person, Step, is_generic, publish, split_trailers
+from generator.model import Record, Revision, Site
+from generator.rules import address_takeovers, rewrites
 
-#: Messages that name a file or an action but say nothing of what changed or why.
-_GENERIC_NOTE = re.compile(
-    r"^((update|create|add|delete|remove|rename|edit|change|fix|wip|changes|updates)"
-    r"( [\w./-]+\.(md|yml|yaml))?|add files via upload|update files|initial commit)\.?$",
-    re.IGNORECASE,
-)
-_RECORD = re.compile(r"^(?P<id>(workshops|intentions|decisions)/[a-z0-9][a-z0-9-]*)\.md$")
+_NOW = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-def check_changes(root: Path, site: Site, base: str, content_dir: str = "content") -> list[Problem]:
+def check_changes(
+    root: Path,
+    site: Site,
+    history: History,
+    base: str,
+    content_dir: str = "content",
+) -> list[Problem]:
     """Return every change rule broken between base and HEAD."""
     repo = git.Repo(root, search_parent_directories=True)
     try:
@@ -40,7 +45,7 @@ def check_changes(root: Path, site: Site, base: str, content_dir: str = "content
         ) from None
     top = Path(repo.working_tree_dir or root).resolve()
     prefix = (root.resolve() / content_dir).relative_to(top).as_posix() + "/"
-    before = _record_paths(repo.git.ls_tree("-r", "--name-only", base_sha, "--", prefix), prefix)
+    before = _record_paths(repo.git.ls_tree("-r", base_sha, "--", prefix), prefix)
     current = {record.id: record for record in site.records}
     claimed = set(current) | {alias for r in site.records for alias in r.meta.aliases}
     problems = [
@@ -48,24 +53,89 @@ def check_changes(root: Path, site: Site, base: str, content_dir: str = "content
         for record_id, path in sorted(before.items())
         if record_id not in claimed
     ]
-    notes = _notes_by_path(repo, base_sha, prefix)
-    wanted = {_spec(base_sha, prefix, before[r.id]) for r in site.records if r.id in before}
-    old_texts = read_blobs(repo, wanted)
+    exempt = before_rules(repo, site.config.openrecord.rules_from)
+    branch = [
+        commit
+        for commit in read_authored(
+            repo, ["--topo-order", "--reverse", f"{base_sha}..HEAD"], [], {}
+        )
+        if commit.sha not in exempt
+    ]
+    problems += address_takeovers(site, history, since=[commit.sha for commit in branch])
+    merged = publish(Step("HEAD", Person("", ""), "", tuple(branch)))
+    base_commits = set(repo.git.rev_list(base_sha).split())
+    wanted = [_spec(base_sha, prefix, _base_path(r, before)) for r in site.records]
     for record in site.records:
-        touched = notes.get(record.path.removeprefix(f"{content_dir}/"))
-        if touched is None:
+        path = prefix + record.path.removeprefix(f"{content_dir}/")
+        touching = [commit for commit in branch if not commit.merge and path in commit.paths]
+        wanted += [f"{commit.sha}:{path}" for commit in touching]
+    texts = read_blobs(repo, wanted)
+    for record in site.records:
+        path = prefix + record.path.removeprefix(f"{content_dir}/")
+        touching = [commit for commit in branch if not commit.merge and path in commit.paths]
+        if not touching:
             continue
-        if not any(note for note, _minor in touched):
+        if all(_says_nothing(commit.message) for commit in touching):
             problems.append(Problem(record.path, 1, _NO_NOTE))
-        minor = all(is_minor for _note, is_minor in touched)
-        old_text = old_texts.get(_spec(base_sha, prefix, before.get(record.id, "")))
-        if old_text and not minor and record.type.name == "decision":
-            old = parse_version(old_text)
-            new = parse_version(Path(root, record.path).read_text(encoding="utf-8"))
-            rewritten = old.status == "accepted" and body_changed(old, new)
-            if rewritten and new.status not in RELEASING_STATUSES:
-                problems.append(Problem(record.path, record.body_line, _rewritten(record.id)))
+        if record.type.name != "decision":
+            continue
+        old_text = texts.get(_spec(base_sha, prefix, _base_path(record, before)))
+        prior = [r for r in history.of(record.id) if r.commit in base_commits]
+        if old_text is not None and (not prior or prior[-1].text != old_text):
+            prior.append(_revision("base", path, old_text, "major", len(prior)))
+        new_text = Path(root, record.path).read_text(encoding="utf-8").replace("\r\n", "\n")
+        merge = _revision("HEAD", path, new_text, merged.kind(path, old_text, new_text), 0)
+        if len(prior) in rewrites([*prior, merge]):
+            problems.append(Problem(record.path, record.body_line, _rewritten(record.id)))
+            continue
+        rebased = _rebased(record, path, touching, texts, old_text)
+        broken = [i - len(prior) for i in rewrites([*prior, *rebased]) if i >= len(prior)]
+        if broken:
+            sha = rebased[broken[0]].commit[:7]
+            message = _rewritten(record.id) + f" (commit {sha} is published on its own if the "
+            message += "pull request is merged with 'Rebase and merge')"
+            problems.append(Problem(record.path, record.body_line, message))
     return problems
+
+
+def _base_path(record: Record, before: dict[str, str]) -> str:
+    """Return where a record was at the base: under its id, or an alias when it moved."""
+    for address in (record.id, *record.meta.aliases):
+        if address in before:
+            return before[address]
+    return ""
+
+
+def _rebased(
+    record: Record,
+    path: str,
+    touching: list[Authored],
+    texts: dict[str, str],
+    old_text: str | None,
+) -> list[Revision]:
+    """Return the revisions a rebase would publish: one per commit that changed the record."""
+    revisions: list[Revision] = []
+    previous = old_text
+    for commit in touching:
+        text = texts.get(f"{commit.sha}:{path}")
+        if text is None:
+            continue
+        kind = publish(Step(commit.sha, commit.author, commit.message)).kind(path, previous, text)
+        revisions.append(_revision(commit.sha, record.path, text, kind, len(revisions)))
+        previous = text
+    return revisions
+
+
+def _revision(commit: str, path: str, text: str, kind: str, index: int) -> Revision:
+    """Return a revision a pull request would publish, for the rules to judge."""
+    return Revision(index + 1, commit, _NOW, "", None, "", "", kind, path, text)
+
+
+def _says_nothing(message: str) -> bool:
+    """Return whether a commit message only names a file or an action ("Update x.md")."""
+    body = split_trailers(message)[0]
+    first, _, rest = body.partition("\n")
+    return is_generic(first) and not rest.strip()
 
 
 _NO_NOTE = (
@@ -103,25 +173,13 @@ def _spec(commit: str, prefix: str, path: str) -> str:
 
 
 def _record_paths(listing: str, prefix: str) -> dict[str, str]:
-    """Return content-relative paths of the records in a tree listing, by id."""
+    """Return content-relative paths of the records (files only) in a tree listing, by id."""
     found = {}
     for line in listing.splitlines():
-        match = _RECORD.match(line.removeprefix(prefix))
-        if match:
-            found[match.group("id")] = line.removeprefix(prefix)
+        info, _, name = line.partition("\t")
+        mode, kind = info.split(" ")[:2]
+        relative = name.removeprefix(prefix)
+        found_id = record_id(relative)
+        if kind == "blob" and mode in ("100644", "100755") and found_id:
+            found[found_id] = relative
     return found
-
-
-def _notes_by_path(repo: git.Repo, base: str, prefix: str) -> dict[str, list[tuple[str, bool]]]:
-    """Return, for each content file changed since base, its commits' notes and minor flags."""
-    output = repo.git.log(
-        "--no-merges", "-z", "--name-only", "--format=%x1e%B%x1f", f"{base}..HEAD", "--", prefix
-    )
-    notes: dict[str, list[tuple[str, bool]]] = {}
-    for chunk in output.split("\x1e")[1:]:
-        message, _, names = chunk.partition("\x1f")
-        _pull, subject, note, minor = describe(message)
-        meaningful = "" if _GENERIC_NOTE.match(subject.strip()) and note == subject else note
-        for name in filter(None, (part.strip("\n") for part in names.split("\0"))):
-            notes.setdefault(name.removeprefix(prefix), []).append((meaningful, minor))
-    return notes

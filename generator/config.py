@@ -32,6 +32,12 @@ class OpenRecordSettings(BaseModel):
         description="The published branch, whose first-parent line is the history of the record.",
     )
     publisher: str | None = Field(None, description="Who publishes the record, for feeds.")
+    rules_from: str | None = Field(
+        None,
+        description="A commit: the history up to it is published as it is, and the "
+        "pull-request and accepted-decision rules apply only to changes after it (for a "
+        "record whose history was imported).",
+    )
 
 
 class SiteConfig(BaseModel):

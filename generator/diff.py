@@ -98,6 +98,21 @@ def body_changed(old: Version | None, new: Version) -> bool:
     return (old.body if old else "").strip() != new.body.strip()
 
 
+def looks_the_same(old: Version, new: Version) -> bool:
+    """Return whether two versions read the same: equal values, bodies equal but for spacing.
+
+    Line endings, spaces at the end of a line and blank lines at either end change nothing
+    a reader sees; two spaces that end a line break it, so they count.
+    """
+    return old.front == new.front and _visible(old.body) == _visible(new.body)
+
+
+def _visible(body: str) -> list[str]:
+    """Return a body's lines as a reader sees them: trailing spaces gone, hard breaks kept."""
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
+    return [line.rstrip() + ("  " if line.endswith("  ") else "") for line in lines]
+
+
 def render_field_changes(changes: list[tuple[str, str | None, str | None]]) -> str:
     """Return field changes as an HTML list: `status: proposed → accepted`."""
     if not changes:

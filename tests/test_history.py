@@ -9,7 +9,8 @@ import pytest
 
 from generator.build import build, check, gather
 from generator.errors import ContentError, HistoryError
-from generator.history import describe, read_history
+from generator.history import read_history
+from generator.merges import Person, Step, publish
 from generator.render import render_site
 from tests.conftest import Git, decision, intention
 
@@ -36,17 +37,30 @@ def pilot(git_site: Git) -> Git:
     return git_site
 
 
-def test_describe_reads_pull_requests_trailers_and_notes() -> None:
-    assert describe("Merge pull request #7 from ann/pilots\n\nAdd pilot areas\n\nAs asked.") == (
-        7,
-        "Add pilot areas",
-        "Add pilot areas\n\nAs asked.",
-        False,
-    )
-    assert describe(
+def described(message: str) -> tuple[int | None, str, str, bool]:
+    """Return what a one-parent commit publishes: pull request, subject, note, minor."""
+    published = publish(Step("0" * 40, Person("Ann", "ann@example.org"), message))
+    return published.pull_request, published.subject, published.note, published.minor
+
+
+def test_messages_give_pull_requests_trailers_and_notes() -> None:
+    assert described(
         "Accept pilot areas (#12)\n\nAgreed.\n\nChange-Type: minor\nSigned-off-by: A"
     ) == (12, "Accept pilot areas", "Accept pilot areas\n\nAgreed.", True)
-    assert describe("Fix typo") == (None, "Fix typo", "Fix typo", False)
+    assert described("Fix typo") == (None, "Fix typo", "Fix typo", False)
+    assert described("RFC: Refactor the libs team") == (
+        None,
+        "RFC: Refactor the libs team",
+        "RFC: Refactor the libs team",
+        False,
+    )
+    # Only the last paragraph holds trailers, and only when every line of it is one.
+    assert described("Fix typo\n\nChange-Type: minor\n\nMore words.")[3] is False
+    assert described("Fix typo\n\nChange-Type: minor\nnot a trailer")[3] is False
+    assert described("Fix typo\n\nRFC: yes\nChange-Type: minor")[2:] == (
+        "Fix typo\n\nRFC: yes",
+        True,
+    )
 
 
 def test_revisions_of_the_pilot_decision(pilot: Git) -> None:
