@@ -63,6 +63,7 @@ def check_changes(
     ]
     problems += address_takeovers(site, history, since=[commit.sha for commit in branch])
     merged = publish(Step("HEAD", Person("", ""), "", tuple(branch)))
+    squashed = publish(Step("HEAD", Person("", ""), squash_message(branch)))
     base_commits = set(repo.git.rev_list(base_sha).split())
     wanted = [_spec(base_sha, prefix, _base_path(r, before)) for r in site.records]
     for record in site.records:
@@ -77,25 +78,53 @@ def check_changes(
             continue
         if all(_says_nothing(commit.message) for commit in touching):
             problems.append(Problem(record.path, 1, _NO_NOTE))
-        if record.type.name != "decision":
-            continue
-        old_text = texts.get(_spec(base_sha, prefix, _base_path(record, before)))
-        prior = [r for r in history.of(record.id) if r.commit in base_commits]
-        if old_text is not None and (not prior or prior[-1].text != old_text):
-            prior.append(_revision("base", path, old_text, "major", len(prior)))
-        new_text = Path(root, record.path).read_text(encoding="utf-8").replace("\r\n", "\n")
-        merge = _revision("HEAD", path, new_text, merged.kind(path, old_text, new_text), 0)
-        if len(prior) in rewrites([*prior, merge]):
-            problems.append(Problem(record.path, record.body_line, _rewritten(record.id)))
-            continue
-        rebased = _rebased(record, path, touching, texts, old_text)
-        broken = [i - len(prior) for i in rewrites([*prior, *rebased]) if i >= len(prior)]
-        if broken:
-            sha = rebased[broken[0]].commit[:7]
-            message = _rewritten(record.id) + f" (commit {sha} is published on its own if the "
-            message += "pull request is merged with 'Rebase and merge')"
-            problems.append(Problem(record.path, record.body_line, message))
+        if record.type.name == "decision":
+            old_text = texts.get(_spec(base_sha, prefix, _base_path(record, before)))
+            prior = [r for r in history.of(record.id) if r.commit in base_commits]
+            if old_text is not None and (not prior or prior[-1].text != old_text):
+                prior.append(_revision("base", path, old_text, "major"))
+            new_text = Path(root, record.path).read_text(encoding="utf-8").replace("\r\n", "\n")
+            published = {
+                "merge": [_revision("HEAD", path, new_text, merged.kind(path, old_text, new_text))],
+                "squash": [
+                    _revision("HEAD", path, new_text, squashed.kind(path, old_text, new_text))
+                ],
+                "rebase": _rebased(path, touching, texts, old_text),
+            }
+            for button in site.config.openrecord.merge_buttons:
+                revisions = published[button]
+                broken = [i - len(prior) for i in rewrites([*prior, *revisions]) if i >= len(prior)]
+                if broken:
+                    how = _BUTTONS[button].format(sha=revisions[broken[0]].commit[:7])
+                    problems.append(
+                        Problem(record.path, record.body_line, _rewritten(record.id) + how)
+                    )
+                    break
     return problems
+
+
+#: What each merge button publishes differently, said after the rule a pull request breaks.
+_BUTTONS = {
+    "merge": "",
+    "squash": (
+        " (with 'Squash and merge' the squashed change is minor only if every commit of the "
+        "pull request ends with 'Change-Type: minor'; a maintainer can merge it with 'Create "
+        "a merge commit' instead, where only the commits that change this record count)"
+    ),
+    "rebase": (
+        " (with 'Rebase and merge' each commit is published on its own, and commit {sha} "
+        "rewrites it)"
+    ),
+}
+
+
+def squash_message(branch: list[Authored]) -> str:
+    """Return the message GitHub's "Squash and merge" writes by default for a branch."""
+    commits = [commit for commit in branch if not commit.merge]
+    if len(commits) == 1:
+        subject, _, rest = commits[0].message.partition("\n")
+        return f"{subject} (#1)\n{rest}"
+    return "Squash (#1)\n\n" + "\n\n".join(f"* {commit.message}" for commit in commits)
 
 
 def _base_path(record: Record, before: dict[str, str]) -> str:
@@ -107,7 +136,6 @@ def _base_path(record: Record, before: dict[str, str]) -> str:
 
 
 def _rebased(
-    record: Record,
     path: str,
     touching: list[Authored],
     texts: dict[str, str],
@@ -121,14 +149,14 @@ def _rebased(
         if text is None:
             continue
         kind = publish(Step(commit.sha, commit.author, commit.message)).kind(path, previous, text)
-        revisions.append(_revision(commit.sha, record.path, text, kind, len(revisions)))
+        revisions.append(_revision(commit.sha, path, text, kind))
         previous = text
     return revisions
 
 
-def _revision(commit: str, path: str, text: str, kind: str, index: int) -> Revision:
+def _revision(commit: str, path: str, text: str, kind: str) -> Revision:
     """Return a revision a pull request would publish, for the rules to judge."""
-    return Revision(index + 1, commit, _NOW, "", None, "", "", kind, path, text)
+    return Revision(0, commit, _NOW, "", None, "", "", kind, path, text)
 
 
 def _says_nothing(message: str) -> bool:
