@@ -26,8 +26,8 @@ from generator.diff import looks_the_same, parse_version
 
 #: No pull request number above this is real; a longer one is not read as a number.
 MAX_PULL_REQUEST = 10**9
-_MERGE_PR = re.compile(r"^Merge pull request #(\d{1,10}) from \S+")
-_SQUASH_PR = re.compile(r"\s*\(#(\d{1,10})\)$")
+_MERGE_PR = re.compile(r"^Merge pull request #(\d+) from \S+")
+_SQUASH_PR = re.compile(r"\s*\(#(\d+)\)$")
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*)$")
 _CONTINUATION = re.compile(r"^[ \t]+\S")
 #: The trailers openrecord reads; only these are taken out of a published note.
@@ -152,7 +152,9 @@ def _merge_commit(step: Step, branch: Sequence[Authored]) -> Published:
     merge = _MERGE_PR.match(subject.strip())
     title = rest.strip().partition("\n")[0].strip() if merge else None
     commits = [commit for commit in branch if not commit.merge]
-    messages = [commit.message for commit in commits]
+    # A bot's commits (a formatter a workflow ran) say nothing a reader needs, when people wrote.
+    written = [commit for commit in commits if not commit.author.is_bot] or commits
+    messages = [commit.message for commit in written]
     coauthors = [
         *(commit.author for commit in commits),
         *_coauthors(trailers),
@@ -302,6 +304,8 @@ def _choose_author(people: Sequence[Person]) -> tuple[str, tuple[str, ...]]:
 
 def _number(digits: str) -> int | None:
     """Return a pull request number, or None when it is too large to be real."""
+    if len(digits) > len(str(MAX_PULL_REQUEST)):  # int() of 5,000 digits raises
+        return None
     number = int(digits)
     return number if 0 < number <= MAX_PULL_REQUEST else None
 

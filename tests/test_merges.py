@@ -16,6 +16,7 @@ from generator.build import gather
 from generator.cli import cli
 from generator.data import write_data
 from generator.feeds import plan_feeds, write_feeds
+from generator.merges import Authored, Person, Step, publish
 from generator.render import render_site
 from tests.conftest import Git
 from tests.test_history import ACCEPTED, PROPOSED
@@ -287,3 +288,107 @@ def test_everything_merged_builds_with_the_engine(repo: Git, tmp_path: Path) -> 
     assert code == 0, output
     history = (tmp_path / "site/decisions/pilot/history/index.html").read_text()
     assert "no visible change" in history and "minor change" in history
+
+
+def authored(author: str, message: str, *paths: str, email: str = "") -> Authored:
+    """Return a pull request commit by author that changed paths."""
+    person = Person(author, email or f"{author.split()[0].lower()}@example.org")
+    return Authored("0" * 40, person, message, frozenset(paths))
+
+
+def test_a_merge_reads_title_notes_authors_and_kind_from_the_branch() -> None:
+    path = "content/decisions/plan.md"
+    published = publish(
+        Step(
+            "1" * 40,
+            Person("Max Maintainer", "max@example.org"),
+            "Merge pull request #3984 from someone/patch-4\n\nRFC: Refactor the libs team",
+            (
+                authored("Fay Fork", "Update plan.md", path),
+                authored("Gus Helper", "Say why\n\nCo-authored-by: Hal <hal@example.org>", path),
+                authored(BOT, "Format", "notes/x.txt", email=BOT_EMAIL),
+            ),
+        )
+    )
+    assert (published.pull_request, published.subject, published.note) == (
+        3984,
+        "RFC: Refactor the libs team",
+        "RFC: Refactor the libs team\n\nSay why",
+    )
+    assert (published.author, published.coauthors) == ("Fay Fork", ("Gus Helper", "Hal"))
+    assert published.kind(path, "a", "b") == "major"
+    assert published.kind("content/decisions/other.md", "a", "b") == "major"
+
+
+def test_a_merge_is_minor_for_a_record_only_minor_commits_changed() -> None:
+    plan, pilot = "content/decisions/plan.md", "content/decisions/pilot.md"
+    step = Step(
+        "1" * 40,
+        Person("Max", "max@example.org"),
+        "Merge pull request #5 from fay/fix\n\nFix typos",
+        (
+            authored("Fay Fork", "Fix a typo\n\nChange-Type: minor", plan),
+            authored("Fay Fork", "Rewrite the pilot", pilot),
+        ),
+    )
+    published = publish(step)
+    assert (published.kind(plan, "a", "b"), published.kind(pilot, "a", "b")) == ("minor", "major")
+    assert published.kind(plan, "---\nt: 1\n---\nx\n", "---\nt: 1\n---\nx  \n\n") == "minor"
+    assert published.kind(plan, "---\nt: 1\n---\nx \n", "---\nt: 1\n---\nx\n\n") == "unchanged"
+
+
+def test_a_squash_reads_its_sections_trailers_and_co_authors() -> None:
+    message = (
+        "Explain the pilot areas (#12)\n\n* Update plan.md\n\n* Explain the pilot areas\n\n"
+        "Because the council asked.\n\nChange-Type: minor\n\n---------\n\n"
+        f"Co-authored-by: {BOT} <{BOT_EMAIL}>\nCo-authored-by: jane.doe@example.org <j@x.org>"
+    )
+    published = publish(Step("1" * 40, Person(BOT, BOT_EMAIL), message))
+    assert (published.pull_request, published.subject) == (12, "Explain the pilot areas")
+    assert published.note == "Explain the pilot areas\n\nBecause the council asked."
+    assert (published.author, published.coauthors, published.minor) == ("jane.doe", (), False)
+
+
+@pytest.mark.parametrize(
+    ("message", "number"),
+    [("Fix (#" + "9" * 5000 + ")", None), ("Fix (#1000000001)", None), ("Fix (#0)", None)],
+)
+def test_impossible_pull_request_numbers_are_not_read(message: str, number: int | None) -> None:
+    assert publish(Step("1" * 40, Person("A", "a@example.org"), message)).pull_request == number
+
+
+def test_a_branch_that_merged_main_midway_brings_only_its_own_commits(repo: Git) -> None:
+    repo.run("checkout", "-q", "-b", "patch-1")
+    repo.write("content/decisions/plan.md", PLAN + "Three areas.\n")
+    repo.commit("Plan three areas", author="Fay Fork")
+    repo.run("checkout", "-q", "main")
+    repo.write("content/workshops/w.md", (repo.root / "content/workshops/w.md").read_text() + "x\n")
+    repo.commit("Note what the workshop heard (#40)", author="Ivy Other")
+    repo.run("checkout", "-q", "patch-1")
+    repo.merge("main", "Merge branch 'main' into patch-1")
+    repo.write("content/decisions/plan.md", PLAN + "Three areas, named.\n")
+    repo.commit("Name the three areas", author="Fay Fork")
+    assert check_changes_as_ci(repo)[0] == 0
+    merge_as_github(repo, SCENARIOS["major change"], "merge")
+    _site, history = gather(repo.root)
+    last = history.of("decisions/plan")[-1]
+    assert (last.pull_request, last.author, last.coauthors) == (PR, "Fay Fork", ())
+    assert last.note == "Plan the pilots in three areas\n\nPlan three areas\n\nName the three areas"
+    assert [r.pull_request for r in history.of("workshops/w")] == [None, 40]
+
+
+def test_a_rename_says_where_the_record_was(repo: Git) -> None:
+    text = (repo.root / "content/decisions/plan.md").read_text()
+    (repo.root / "content/decisions/plan.md").unlink()
+    repo.write(
+        "content/decisions/pilot-plan.md",
+        text.replace("status: proposed", "status: proposed\naliases: [decisions/plan]"),
+    )
+    repo.commit("Name the plan after the pilots (#7)")
+    docs = render_site(*gather(repo.root)).pages
+    page = docs["decisions/pilot-plan/history/index.md"]
+    assert (
+        '<p class="or-renamed">Renamed from <a href="../../plan/"><code>decisions/plan</code>'
+        "</a>; the old address redirects here.</p>"
+    ) in page
+    assert '"template": "redirect.html"' in docs["decisions/plan/index.md"]
