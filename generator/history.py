@@ -201,7 +201,7 @@ def _parse_commit(chunk: str, prefix: str, warnings: dict[str, None]) -> Commit:
         second = next(tokens) if status[0] in "RC" else None
         old_file, new_file = old_mode in _FILE_MODES, new_mode in _FILE_MODES
         if not (old_file or old_mode == _ABSENT) or not (new_file or new_mode == _ABSENT):
-            _warn_not_a_file(sha, prefix, (first, second), (old_mode, new_mode), warnings)
+            _warn_not_a_file(sha, prefix, (first, second or first), (old_mode, new_mode), warnings)
             if old_file and first.startswith(prefix):  # a file replaced by a link: gone
                 changes.append(("D", first, None, new_blob))
             elif new_file and (second or first).startswith(prefix):
@@ -235,7 +235,7 @@ def _parse_commit(chunk: str, prefix: str, warnings: dict[str, None]) -> Commit:
 def _warn_not_a_file(
     sha: str,
     prefix: str,
-    paths: tuple[str, str | None],
+    paths: tuple[str, str],
     modes: tuple[str, str],
     warnings: dict[str, None],
 ) -> None:

@@ -139,7 +139,7 @@ def publish(step: Step) -> Published:
         pull_request=None,
         author=author,
         coauthors=coauthors,
-        subject=title.strip(),
+        subject=public_text(title),
         note=public_text(body),
         minor=_is_minor(trailers),
     )
