@@ -263,3 +263,28 @@ def test_long_history_read_in_two_parts_is_the_same(
     assert [r.pull_request for r in whole.of("decisions/d")][-4:] == [20, 21, 22, 23]
     assert [r.author for r in whole.of("intentions/i")][-1] == "Bea Branch"
     assert "workshops/w" in whole.withdrawn and len(whole.of("workshops/w2")) == 1
+
+
+def test_rules_apply_only_after_rules_from(pilot: Git) -> None:
+    """An imported history's past rewrites are published as they are, and never refused."""
+    pilot.write("content/decisions/pilot.md", ACCEPTED + "We will start everywhere.\n")
+    imported = pilot.commit("Change the plan, long before openrecord (#13)")
+    with pytest.raises(ContentError):
+        check(pilot.root, strict=True)
+    config = pilot.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text() + f"extra:\n  openrecord:\n    rules_from: {imported}\n"
+    )
+    pilot.commit("Apply the rules from now on")
+    assert check(pilot.root, strict=True)[1] == ()
+    assert [r.kind for r in read_history(pilot.root).of("decisions/pilot")][-1] == "major"
+    pilot.write("content/decisions/pilot.md", ACCEPTED + "We will start nowhere.\n")
+    pilot.commit("Change the plan again (#14)")
+    with pytest.raises(ContentError) as raised:
+        check(pilot.root, strict=True)
+    assert [str(p).split(" (commit")[0] for p in raised.value.problems] == [
+        "content/decisions/pilot.md:6: version 5"
+    ]
+    config.write_text(config.read_text().replace(imported, "f" * 40))
+    with pytest.raises(HistoryError, match="rules_from names f{40}, which is not a commit"):
+        gather(pilot.root)
