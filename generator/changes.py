@@ -14,13 +14,29 @@ nothing).
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
 from generator.errors import HistoryError, Problem
-from generator.history import History, before_rules, read_authored, read_blobs, record_id
-from generator.merges import Authored, Person, Step, is_generic, publish, split_trailers
+from generator.history import (
+    History,
+    before_rules,
+    content_prefix,
+    read_authored,
+    read_blobs,
+    record_id,
+)
+from generator.merges import (
+    Authored,
+    Person,
+    Published,
+    Step,
+    is_generic,
+    publish,
+    split_trailers,
+)
 from generator.model import Record, Revision, Site
 from generator.rules import address_takeovers, rewrites
 
@@ -43,8 +59,7 @@ def check_changes(
             f"cannot find {base} in this repository; fetch it first (in GitHub "
             "Actions: actions/checkout with fetch-depth: 0)"
         ) from None
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = (root.resolve() / content_dir).relative_to(top).as_posix() + "/"
+    prefix = content_prefix(repo, root, content_dir)
     before = _record_paths(repo.git.ls_tree("-r", base_sha, "--", prefix), prefix)
     current = {record.id: record for record in site.records}
     claimed = set(current) | {alias for r in site.records for alias in r.meta.aliases}
@@ -62,45 +77,87 @@ def check_changes(
         if commit.sha not in exempt
     ]
     problems += address_takeovers(site, history, since=[commit.sha for commit in branch])
-    merged = publish(Step("HEAD", Person("", ""), "", tuple(branch)))
-    squashed = publish(Step("HEAD", Person("", ""), squash_message(branch)))
-    base_commits = set(repo.git.rev_list(base_sha).split())
-    wanted = [_spec(base_sha, prefix, _base_path(r, before)) for r in site.records]
+    touching = {
+        record.id: [
+            commit
+            for commit in branch
+            if not commit.merge and _path(record, prefix) in commit.paths
+        ]
+        for record in site.records
+    }
+    texts = read_blobs(
+        repo,
+        [
+            *(_spec(base_sha, prefix, _base_path(record, before)) for record in site.records),
+            *(f"{c.sha}:{_path(r, prefix)}" for r in site.records for c in touching[r.id]),
+        ],
+    )
+    pull_request = PullRequest(
+        publish(Step("HEAD", Person("", ""), "", tuple(branch))),
+        publish(Step("HEAD", Person("", ""), squash_message(branch))),
+        set(repo.git.rev_list(base_sha).split()),
+        texts,
+        site.config.openrecord.merge_buttons,
+    )
     for record in site.records:
-        path = prefix + record.path.removeprefix(f"{content_dir}/")
-        touching = [commit for commit in branch if not commit.merge and path in commit.paths]
-        wanted += [f"{commit.sha}:{path}" for commit in touching]
-    texts = read_blobs(repo, wanted)
-    for record in site.records:
-        path = prefix + record.path.removeprefix(f"{content_dir}/")
-        touching = [commit for commit in branch if not commit.merge and path in commit.paths]
-        if not touching:
+        if not touching[record.id]:
             continue
-        if all(_says_nothing(commit.message) for commit in touching):
+        if all(_says_nothing(commit.message) for commit in touching[record.id]):
             problems.append(Problem(record.path, 1, _NO_NOTE))
         if record.type.name == "decision":
             old_text = texts.get(_spec(base_sha, prefix, _base_path(record, before)))
-            prior = [r for r in history.of(record.id) if r.commit in base_commits]
-            if old_text is not None and (not prior or prior[-1].text != old_text):
-                prior.append(_revision("base", path, old_text, "major"))
-            new_text = Path(root, record.path).read_text(encoding="utf-8").replace("\r\n", "\n")
-            published = {
-                "merge": [_revision("HEAD", path, new_text, merged.kind(path, old_text, new_text))],
-                "squash": [
-                    _revision("HEAD", path, new_text, squashed.kind(path, old_text, new_text))
-                ],
-                "rebase": _rebased(path, touching, texts, old_text),
-            }
-            for button in site.config.openrecord.merge_buttons:
-                revisions = published[button]
-                broken = [i - len(prior) for i in rewrites([*prior, *revisions]) if i >= len(prior)]
-                if broken:
-                    how = _BUTTONS[button].format(sha=revisions[broken[0]].commit[:7])
-                    problems.append(
-                        Problem(record.path, record.body_line, _rewritten(record.id) + how)
-                    )
-                    break
+            new_text = Path(root, record.path).read_text(encoding="utf-8")
+            rewrite = pull_request.rewrite(
+                record, history, _path(record, prefix), touching[record.id], old_text, new_text
+            )
+            if rewrite is not None:
+                problems.append(rewrite)
     return problems
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """What a pull request would publish with each merge button, and the base it merges into."""
+
+    merged: Published
+    squashed: Published
+    base_commits: set[str]
+    texts: dict[str, str]
+    buttons: tuple[str, ...]
+
+    def rewrite(
+        self,
+        record: Record,
+        history: History,
+        path: str,
+        touching: list[Authored],
+        old_text: str | None,
+        new_text: str,
+    ) -> Problem | None:
+        """Return the problem if a button allowed would publish a rewrite of an accepted decision.
+
+        The base's revisions come first, so the rule knows whether it was ever accepted.
+        """
+        new_text = new_text.replace("\r\n", "\n")
+        prior = [r for r in history.of(record.id) if r.commit in self.base_commits]
+        if old_text is not None and (not prior or prior[-1].text != old_text):
+            prior.append(_revision("base", path, old_text, "major"))
+        published = {
+            "merge": [
+                _revision("HEAD", path, new_text, self.merged.kind(path, old_text, new_text))
+            ],
+            "squash": [
+                _revision("HEAD", path, new_text, self.squashed.kind(path, old_text, new_text))
+            ],
+            "rebase": _rebased(path, touching, self.texts, old_text),
+        }
+        for button in self.buttons:
+            revisions = published[button]
+            broken = [i - len(prior) for i in rewrites([*prior, *revisions]) if i >= len(prior)]
+            if broken:
+                how = _BUTTONS[button].format(sha=revisions[broken[0]].commit[:7])
+                return Problem(record.path, record.body_line, _rewritten(record.id) + how)
+        return None
 
 
 #: What each merge button publishes differently, said after the rule a pull request breaks.
@@ -125,6 +182,11 @@ def squash_message(branch: list[Authored]) -> str:
         subject, _, rest = commits[0].message.partition("\n")
         return f"{subject} (#1)\n{rest}"
     return "Squash (#1)\n\n" + "\n\n".join(f"* {commit.message}" for commit in commits)
+
+
+def _path(record: Record, prefix: str) -> str:
+    """Return a record's path in the repository, as git names it."""
+    return prefix + record.path.split("/", 1)[1]
 
 
 def _base_path(record: Record, before: dict[str, str]) -> str:

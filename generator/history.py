@@ -101,7 +101,7 @@ def read_history(
             "clone the whole history (in GitHub Actions: actions/checkout with "
             "fetch-depth: 0) and build again"
         )
-    prefix = _content_prefix(repo, root, content_dir)
+    prefix = content_prefix(repo, root, content_dir)
     if not repo.head.is_valid():
         return History(True, {}, {}, {}, _dirty(repo, prefix), ())
     warnings: dict[str, None] = {}
@@ -494,7 +494,7 @@ def record_id(path: str) -> str | None:
 def uncommitted(root: Path, content_dir: str = "content") -> frozenset[str]:
     """Return the ids of records with uncommitted changes in the repository around root."""
     repo = _repository(root)
-    return frozenset() if repo is None else _dirty(repo, _content_prefix(repo, root, content_dir))
+    return frozenset() if repo is None else _dirty(repo, content_prefix(repo, root, content_dir))
 
 
 def _repository(root: Path) -> git.Repo | None:
@@ -505,7 +505,7 @@ def _repository(root: Path) -> git.Repo | None:
         return None
 
 
-def _content_prefix(repo: git.Repo, root: Path, content_dir: str) -> str:
+def content_prefix(repo: git.Repo, root: Path, content_dir: str) -> str:
     """Return the content folder's path in the repository, as git names it ('content/')."""
     top = Path(repo.working_tree_dir or root).resolve()
     return (root.resolve() / content_dir).relative_to(top).as_posix() + "/"

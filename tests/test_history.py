@@ -286,5 +286,5 @@ def test_rules_apply_only_after_rules_from(pilot: Git) -> None:
         "content/decisions/pilot.md:6: version 5"
     ]
     config.write_text(config.read_text().replace(imported, "f" * 40))
-    with pytest.raises(HistoryError, match="rules_from names f{40}, which is not a commit"):
+    with pytest.raises(HistoryError, match=r"rules_from names f{40}, which is not a commit"):
         gather(pilot.root)
