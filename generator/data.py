@@ -402,8 +402,9 @@ def render_data_page(tree: DocsTree, site: Site, history: History) -> None:
         ),
         (
             "records/TYPE/SLUG.json",
-            "One record with every published version: date, author, "
-            "pull request, change note, major or minor, and status at that version.",
+            "One record with every published version: date, author and co-authors, "
+            "pull request, change note, kind (major, minor, or unchanged: no visible change), "
+            "the id it was renamed from, and status at that version.",
         ),
         (
             "schema/TYPE.schema.json",

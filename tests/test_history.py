@@ -272,9 +272,7 @@ def test_rules_apply_only_after_rules_from(pilot: Git) -> None:
     with pytest.raises(ContentError):
         check(pilot.root, strict=True)
     config = pilot.root / "mkdocs.yml"
-    config.write_text(
-        config.read_text() + f"extra:\n  openrecord:\n    rules_from: {imported}\n"
-    )
+    config.write_text(config.read_text() + f"extra:\n  openrecord:\n    rules_from: {imported}\n")
     pilot.commit("Apply the rules from now on")
     assert check(pilot.root, strict=True)[1] == ()
     assert [r.kind for r in read_history(pilot.root).of("decisions/pilot")][-1] == "major"
