@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -144,7 +145,12 @@ def before_rules(repo: git.Repo, rules_from: str | None) -> frozenset[str]:
 
 #: From this many commits on, the line is read by two git processes at once.
 SPLIT_FROM = 2000
-_LOG_FORMAT = "--format=%x1e%H%x1f%P%x1f%ct%x1f%cI%x1f%an%x1f%ae%x1f%B%x1f"
+#: Marks between commits and between their fields in git's output. A message or a name can
+#: hold any character but NUL, so the marks are random: no commit can contain them.
+_COMMIT, _FIELD = f"<{secrets.token_hex(12)}>", f"<{secrets.token_hex(12)}>"
+_LOG_FORMAT = (
+    "--format=" + _COMMIT + _FIELD.join(["%H", "%P", "%ct", "%cI", "%an", "%ae", "%B", ""])
+)
 
 
 def _read_log(
@@ -180,7 +186,7 @@ def _read_log(
         outputs = list(pool.map(log, parts))
     commits = []
     for output in outputs:
-        for chunk in output.split("\x1e")[1:]:
+        for chunk in output.split(_COMMIT)[1:]:
             commit = _parse_commit(chunk, prefix, warnings)
             if commit.changes:
                 commits.append(commit)
@@ -190,7 +196,7 @@ def _read_log(
 
 def _parse_commit(chunk: str, prefix: str, warnings: dict[str, None]) -> Commit:
     """Parse one commit of the log: header fields, then its changes under prefix."""
-    sha, parents, unix, iso, name, email, message, raw = chunk.split("\x1f", 7)
+    sha, parents, unix, iso, name, email, message, raw = chunk.split(_FIELD, 7)
     tokens = iter(raw.lstrip("\0\n").split("\0"))
     changes: list[tuple[str, str | None, str | None, str]] = []
     for token in tokens:
@@ -376,7 +382,7 @@ def _branches(
     }
 
 
-_AUTHORED_FORMAT = "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%B%x1f"
+_AUTHORED_FORMAT = "--format=" + _COMMIT + _FIELD.join(["%H", "%P", "%an", "%ae", "%B", ""])
 
 
 def read_authored(
@@ -401,8 +407,8 @@ def read_authored(
             strip_newline_in_stdout=False,
         )
     found = []
-    for chunk in bytes(output).decode("utf-8", errors="replace").split("\x1e")[1:]:
-        sha, parents, name, email, message, names = chunk.split("\x1f", 5)
+    for chunk in bytes(output).decode("utf-8", errors="replace").split(_COMMIT)[1:]:
+        sha, parents, name, email, message, names = chunk.split(_FIELD, 5)
         found.append(
             Authored(
                 sha,

@@ -83,11 +83,11 @@ def test_characters_xml_cannot_carry_are_replaced_and_named(git_site: Git, tmp_p
     git_site.write("content/decisions/d.md", PROPOSED + "Edited.\n")
     sha = raw_commit(
         git_site,
-        "Say \x01 why \x1b[31m in red \x0b\x0c \ufffe\n".encode(),
+        "Say \x01 why \x1e\x1f \x1b[31m in red \x0b\x0c \ufffe\n".encode(),
         author=b"Eve \x01 Evil <eve@example.org>",
     )
     pages, feed, data, warnings = published(git_site, tmp_path / "out")
-    assert "Say \ufffd why \ufffd[31m in red \ufffd\ufffd \ufffd" in pages
+    assert "Say \ufffd why \ufffd\ufffd \ufffd[31m in red \ufffd\ufffd \ufffd" in pages
     assert "Eve \ufffd Evil" in feed and "\x01" not in feed + data
     assert warnings == (
         f"commit {sha[:7]}: its message or author holds control characters that cannot be "
