@@ -109,8 +109,12 @@ def read_history(
     line = repo.git.rev_list("--first-parent", "HEAD").split()
     commits = _read_log(repo, prefix, line, warnings)
     newest_first = commits[::-1]
-    blobs = read_blobs(repo, (change[3] for commit in newest_first for change in commit.changes))
-    branches = _branches(repo, line, [c for c in commits if len(c.parents) > 1], warnings)
+    merges = [commit for commit in commits if len(commit.parents) > 1]
+    # The merged branches' commits are read while git reads the old versions.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(_branches, repo, line, merges, warnings)
+        blobs = read_blobs(repo, (change[3] for c in newest_first for change in c.changes))
+        branches = reading.result()
     exempt = before_rules(repo, rules_from)
     lineages = _follow(commits, blobs, branches, prefix, exempt)
     revisions: dict[str, list[Revision]] = {}

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from generator.diff import looks_the_same, parse_version
+from generator.diff import looks_the_same
 
 #: No pull request number above this is real; a longer one is not read as a number.
 MAX_PULL_REQUEST = 10**9
@@ -113,11 +113,7 @@ class Published:
         A change that leaves the front matter values and the body as they were (line
         endings, trailing spaces, a re-save) is unchanged, whatever the message says.
         """
-        if (
-            before is not None
-            and after is not None
-            and looks_the_same(parse_version(before), parse_version(after))
-        ):
+        if before is not None and after is not None and looks_the_same(before, after):
             return UNCHANGED
         if self.minor or (path in self.minor_paths):
             return MINOR

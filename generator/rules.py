@@ -86,16 +86,21 @@ def claims(history: History) -> list[Claim]:
     found = []
     lineages = [*history.revisions.items(), *history.withdrawn.items()]
     for owner, revisions in lineages:
+        first: set[str] = set()  # a record's first claim of an address is the one that counts
         for order, revision in enumerate(revisions):
             if revision.deleted:
                 continue
-            front = parse_version(revision.text).front
-            aliases = front.get("aliases")
             held = [revision.path.removesuffix(".md")]
-            held += [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+            if "aliases" in revision.text:
+                aliases = parse_version(revision.text).front.get("aliases")
+                held += (
+                    [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+                )
             for address in held:
-                claim = Claim(address, owner, revision.commit, revision.path)
-                found.append((revision.date, order, owner, claim))
+                if address not in first:
+                    first.add(address)
+                    claim = Claim(address, owner, revision.commit, revision.path)
+                    found.append((revision.date, order, owner, claim))
     found.sort(key=lambda entry: entry[:3])
     return [entry[3] for entry in found]
 
@@ -135,11 +140,14 @@ def address_takeovers(
                     f"in commit {claim.commit[:7]}, {_taken(claim.address, first.owner)}",
                 )
             )
+    held_by: dict[str, list[str]] = {}
+    for address, claim in owners.items():
+        held_by.setdefault(claim.owner, []).append(address)
     for record in site.records:
         kept = {record.id, *record.meta.aliases}
-        for address, claim in sorted(owners.items()):
+        for address in held_by.get(record.id, []):
             redirected = history.former_ids.get(address) == record.id
-            if claim.owner == record.id and address not in kept and not redirected:
+            if address not in kept and not redirected:
                 problems.append(Problem(record.path, 1, _dropped(address, record.id)))
     return sorted(set(problems))
 
