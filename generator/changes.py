@@ -19,7 +19,7 @@ from pathlib import Path
 
 import git
 
-from generator.errors import HistoryError, Problem
+from generator.errors import Problem
 from generator.history import (
     History,
     before_rules,
@@ -27,6 +27,7 @@ from generator.history import (
     read_authored,
     read_blobs,
     record_id,
+    resolve_commit,
 )
 from generator.merges import (
     Authored,
@@ -52,13 +53,12 @@ def check_changes(
 ) -> list[Problem]:
     """Return every change rule broken between base and HEAD."""
     repo = git.Repo(root, search_parent_directories=True)
-    try:
-        base_sha = repo.git.rev_parse("--verify", "--quiet", f"{base}^{{commit}}").strip()
-    except git.GitCommandError:
-        raise HistoryError(
-            f"cannot find {base} in this repository; fetch it first (in GitHub "
-            "Actions: actions/checkout with fetch-depth: 0)"
-        ) from None
+    base_sha = resolve_commit(
+        repo,
+        base,
+        f"cannot find {base} in this repository; fetch it first (in GitHub "
+        "Actions: actions/checkout with fetch-depth: 0)",
+    )
     prefix = content_prefix(repo, root, content_dir)
     before = _record_paths(repo.git.ls_tree("-r", base_sha, "--", prefix), prefix)
     current = {record.id: record for record in site.records}

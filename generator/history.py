@@ -136,15 +136,22 @@ def before_rules(repo: git.Repo, rules_from: str | None) -> frozenset[str]:
     """Return the commits the rules do not apply to: rules_from and everything before it."""
     if not rules_from:
         return frozenset()
-    try:
-        sha = repo.git.rev_parse("--verify", "--quiet", f"{rules_from}^{{commit}}").strip()
-    except git.GitCommandError:
-        raise HistoryError(
-            f"mkdocs.yml: extra.openrecord.rules_from names {rules_from}, which is not a commit "
-            "of this repository; give the full id of the last commit before the rules apply "
-            "(`git log --first-parent` lists them)"
-        ) from None
+    sha = resolve_commit(
+        repo,
+        rules_from,
+        f"mkdocs.yml: extra.openrecord.rules_from names {rules_from}, which is not a commit "
+        "of this repository; give the full id of the last commit before the rules apply "
+        "(`git log --first-parent` lists them)",
+    )
     return frozenset(repo.git.rev_list(sha).split())
+
+
+def resolve_commit(repo: git.Repo, name: str, unknown: str) -> str:
+    """Return the full id of the commit a name gives, or raise HistoryError saying unknown."""
+    try:
+        return str(repo.git.rev_parse("--verify", "--quiet", f"{name}^{{commit}}")).strip()
+    except git.GitCommandError:
+        raise HistoryError(unknown) from None
 
 
 #: From this many commits on, the line is read by two git processes at once.
