@@ -36,7 +36,7 @@ from generator.provenance import edges
 from generator.publish import discard, staging_dir, swap_into_place
 from generator.render import render_frame, render_records, render_site
 from generator.render_history import render_withdrawn_pages
-from generator.rules import accepted_decision_rewrites
+from generator.rules import accepted_decision_rewrites, address_takeovers
 from generator.search import SearchEntry, add_to_index, add_to_sitemap
 from generator.shells import SHELL_ROOTS, Pourer, Shell, ShellPage, read_shells, start_server
 from generator.tree import DocsTree
@@ -95,7 +95,7 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
     config = load_config(root / "mkdocs.yml")
     # 4. history is read from git by a thread of its own while stages 1-3 run.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        reading = pool.submit(read_history, root)
+        reading = pool.submit(read_history, root, rules_from=config.openrecord.rules_from)
         # 1. load: read every file under content/, front matter as YAML nodes with lines.
         with stages.stage("load"):
             loaded = load_content(root)
@@ -340,7 +340,7 @@ def check(
     """
     site, history = gather(root)
     warnings = _warnings(site, history, strict)
-    problems = check_changes(root, site, changes) if changes is not None else []
+    problems = check_changes(root, site, history, changes) if changes is not None else []
     if against is not None:
         feeds = plan_feeds(site, history)
         urls = published_urls(site, history, render_site(site, history, feeds).owners, feeds)
@@ -353,6 +353,7 @@ def check(
 def _warnings(site: Site, history: History, strict: bool) -> tuple[str, ...]:
     """Return the build's warnings; with strict, raise the history rules' problems instead."""
     problems: list[Problem] = accepted_decision_rewrites(site, history)
+    problems += address_takeovers(site, history) if history.available else []
     if strict and problems:
         raise ContentError(problems)
     return (*history.warnings, *(str(problem) for problem in problems))

@@ -1,46 +1,66 @@
-"""Change rules for a pull request: compare the base branch with HEAD through git.
+"""Change rules for a pull request: what merging HEAD into BASE would publish, judged.
 
-``openrecord check --changes BASE`` refuses what would damage the public record:
-a published record that disappears without an alias or a withdrawal status, an
-accepted decision rewritten in a major change, and a change with no change note
-(GitHub's web editor writes "Update file.md", which tells a reader nothing).
+``openrecord check --changes BASE`` reads the pull request's commits (those in
+``BASE..HEAD``: in GitHub Actions, HEAD is the merge GitHub checks out, ``refs/pull/N/merge``)
+as the published history will: through ``merges.publish``, the function the history
+calls for every step of the published branch. It refuses what would damage the public
+record: a published record that disappears without an alias or a withdrawal status, an
+address taken from another record, an accepted decision rewritten in a major change
+(merged with a merge commit or a squash, or commit by commit with a rebase), and a change
+with no change note (GitHub's web editor writes "Update file.md", which tells a reader
+nothing).
 """
 
 from __future__ import annotations
 
-import re
+import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
-from generator.diff import body_changed, parse_version
-from generator.errors import HistoryError, Problem
-from generator.history import describe, read_blobs
-from generator.model import Site
-from generator.rules import RELEASING_STATUSES
-
-#: Messages that name a file or an action but say nothing of what changed or why.
-_GENERIC_NOTE = re.compile(
-    r"^((update|create|add|delete|remove|rename|edit|change|fix|wip|changes|updates)"
-    r"( [\w./-]+\.(md|yml|yaml))?|add files via upload|update files|initial commit)\.?$",
-    re.IGNORECASE,
+from generator.errors import Problem
+from generator.history import (
+    History,
+    before_rules,
+    content_prefix,
+    read_authored,
+    read_blobs,
+    record_id,
+    resolve_commit,
 )
-_RECORD = re.compile(r"^(?P<id>(workshops|intentions|decisions)/[a-z0-9][a-z0-9-]*)\.md$")
+from generator.merges import (
+    Authored,
+    Person,
+    Published,
+    Step,
+    is_generic,
+    publish,
+    split_trailers,
+)
+from generator.model import Record, Revision, Site
+from generator.rules import address_takeovers, rewrites
+
+_NOW = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-def check_changes(root: Path, site: Site, base: str, content_dir: str = "content") -> list[Problem]:
+def check_changes(
+    root: Path,
+    site: Site,
+    history: History,
+    base: str,
+    content_dir: str = "content",
+) -> list[Problem]:
     """Return every change rule broken between base and HEAD."""
     repo = git.Repo(root, search_parent_directories=True)
-    try:
-        base_sha = repo.git.rev_parse("--verify", "--quiet", f"{base}^{{commit}}").strip()
-    except git.GitCommandError:
-        raise HistoryError(
-            f"cannot find {base} in this repository; fetch it first (in GitHub "
-            "Actions: actions/checkout with fetch-depth: 0)"
-        ) from None
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = (root.resolve() / content_dir).relative_to(top).as_posix() + "/"
-    before = _record_paths(repo.git.ls_tree("-r", "--name-only", base_sha, "--", prefix), prefix)
+    base_sha = resolve_commit(
+        repo,
+        base,
+        f"cannot find {base} in this repository; fetch it first (in GitHub "
+        "Actions: actions/checkout with fetch-depth: 0)",
+    )
+    prefix = content_prefix(repo, root, content_dir)
+    before = _record_paths(repo.git.ls_tree("-r", base_sha, "--", prefix), prefix)
     current = {record.id: record for record in site.records}
     claimed = set(current) | {alias for r in site.records for alias in r.meta.aliases}
     problems = [
@@ -48,24 +68,164 @@ def check_changes(root: Path, site: Site, base: str, content_dir: str = "content
         for record_id, path in sorted(before.items())
         if record_id not in claimed
     ]
-    notes = _notes_by_path(repo, base_sha, prefix)
-    wanted = {_spec(base_sha, prefix, before[r.id]) for r in site.records if r.id in before}
-    old_texts = read_blobs(repo, wanted)
+    exempt = before_rules(repo, site.config.openrecord.rules_from)
+    branch = [
+        commit
+        for commit in read_authored(
+            repo, ["--topo-order", "--reverse", f"{base_sha}..HEAD"], [], {}
+        )
+        if commit.sha not in exempt
+    ]
+    problems += address_takeovers(site, history, since=[commit.sha for commit in branch])
+    touching = {
+        record.id: [
+            commit
+            for commit in branch
+            if not commit.merge and _path(record, prefix) in commit.paths
+        ]
+        for record in site.records
+    }
+    texts = read_blobs(
+        repo,
+        [
+            *(_spec(base_sha, prefix, _base_path(record, before)) for record in site.records),
+            *(f"{c.sha}:{_path(r, prefix)}" for r in site.records for c in touching[r.id]),
+        ],
+    )
+    pull_request = PullRequest(
+        publish(Step("HEAD", Person("", ""), "", tuple(branch))),
+        publish(Step("HEAD", Person("", ""), squash_message(branch))),
+        set(repo.git.rev_list(base_sha).split()),
+        texts,
+        site.config.openrecord.merge_buttons,
+    )
     for record in site.records:
-        touched = notes.get(record.path.removeprefix(f"{content_dir}/"))
-        if touched is None:
+        if not touching[record.id]:
             continue
-        if not any(note for note, _minor in touched):
+        if all(_says_nothing(commit.message) for commit in touching[record.id]):
             problems.append(Problem(record.path, 1, _NO_NOTE))
-        minor = all(is_minor for _note, is_minor in touched)
-        old_text = old_texts.get(_spec(base_sha, prefix, before.get(record.id, "")))
-        if old_text and not minor and record.type.name == "decision":
-            old = parse_version(old_text)
-            new = parse_version(Path(root, record.path).read_text(encoding="utf-8"))
-            rewritten = old.status == "accepted" and body_changed(old, new)
-            if rewritten and new.status not in RELEASING_STATUSES:
-                problems.append(Problem(record.path, record.body_line, _rewritten(record.id)))
+        if record.type.name == "decision":
+            old_text = texts.get(_spec(base_sha, prefix, _base_path(record, before)))
+            new_text = Path(root, record.path).read_text(encoding="utf-8")
+            rewrite = pull_request.rewrite(
+                record, history, _path(record, prefix), touching[record.id], old_text, new_text
+            )
+            if rewrite is not None:
+                problems.append(rewrite)
     return problems
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """What a pull request would publish with each merge button, and the base it merges into."""
+
+    merged: Published
+    squashed: Published
+    base_commits: set[str]
+    texts: dict[str, str]
+    buttons: tuple[str, ...]
+
+    def rewrite(
+        self,
+        record: Record,
+        history: History,
+        path: str,
+        touching: list[Authored],
+        old_text: str | None,
+        new_text: str,
+    ) -> Problem | None:
+        """Return the problem if a button allowed would publish a rewrite of an accepted decision.
+
+        The base's revisions come first, so the rule knows whether it was ever accepted.
+        """
+        new_text = new_text.replace("\r\n", "\n")
+        prior = [r for r in history.of(record.id) if r.commit in self.base_commits]
+        if old_text is not None and (not prior or prior[-1].text != old_text):
+            prior.append(_revision("base", path, old_text, "major"))
+        published = {
+            "merge": [
+                _revision("HEAD", path, new_text, self.merged.kind(path, old_text, new_text))
+            ],
+            "squash": [
+                _revision("HEAD", path, new_text, self.squashed.kind(path, old_text, new_text))
+            ],
+            "rebase": _rebased(path, touching, self.texts, old_text),
+        }
+        for button in self.buttons:
+            revisions = published[button]
+            broken = [i - len(prior) for i in rewrites([*prior, *revisions]) if i >= len(prior)]
+            if broken:
+                how = _BUTTONS[button].format(sha=revisions[broken[0]].commit[:7])
+                return Problem(record.path, record.body_line, _rewritten(record.id) + how)
+        return None
+
+
+#: What each merge button publishes differently, said after the rule a pull request breaks.
+_BUTTONS = {
+    "merge": "",
+    "squash": (
+        " (with 'Squash and merge' the squashed change is minor only if every commit of the "
+        "pull request ends with 'Change-Type: minor'; a maintainer can merge it with 'Create "
+        "a merge commit' instead, where only the commits that change this record count)"
+    ),
+    "rebase": (
+        " (with 'Rebase and merge' each commit is published on its own, and commit {sha} "
+        "rewrites it)"
+    ),
+}
+
+
+def squash_message(branch: list[Authored]) -> str:
+    """Return the message GitHub's "Squash and merge" writes by default for a branch."""
+    commits = [commit for commit in branch if not commit.merge]
+    if len(commits) == 1:
+        subject, _, rest = commits[0].message.partition("\n")
+        return f"{subject} (#1)\n{rest}"
+    return "Squash (#1)\n\n" + "\n\n".join(f"* {commit.message}" for commit in commits)
+
+
+def _path(record: Record, prefix: str) -> str:
+    """Return a record's path in the repository, as git names it."""
+    return prefix + record.path.split("/", 1)[1]
+
+
+def _base_path(record: Record, before: dict[str, str]) -> str:
+    """Return where a record was at the base: under its id, or an alias when it moved."""
+    for address in (record.id, *record.meta.aliases):
+        if address in before:
+            return before[address]
+    return ""
+
+
+def _rebased(
+    path: str,
+    touching: list[Authored],
+    texts: dict[str, str],
+    old_text: str | None,
+) -> list[Revision]:
+    """Return the revisions a rebase would publish: one per commit that changed the record."""
+    revisions: list[Revision] = []
+    previous = old_text
+    for commit in touching:
+        text = texts.get(f"{commit.sha}:{path}")
+        if text is None:
+            continue
+        kind = publish(Step(commit.sha, commit.author, commit.message)).kind(path, previous, text)
+        revisions.append(_revision(commit.sha, path, text, kind))
+        previous = text
+    return revisions
+
+
+def _revision(commit: str, path: str, text: str, kind: str) -> Revision:
+    """Return a revision a pull request would publish, for the rules to judge."""
+    return Revision(0, commit, _NOW, "", None, "", "", kind, path, text)
+
+
+def _says_nothing(message: str) -> bool:
+    """Return whether a commit message only names a file or an action ("Update x.md")."""
+    body = split_trailers(message)[0]
+    first, _, rest = body.partition("\n")
+    return is_generic(first) and not rest.strip()
 
 
 _NO_NOTE = (
@@ -103,25 +263,13 @@ def _spec(commit: str, prefix: str, path: str) -> str:
 
 
 def _record_paths(listing: str, prefix: str) -> dict[str, str]:
-    """Return content-relative paths of the records in a tree listing, by id."""
+    """Return content-relative paths of the records (files only) in a tree listing, by id."""
     found = {}
     for line in listing.splitlines():
-        match = _RECORD.match(line.removeprefix(prefix))
-        if match:
-            found[match.group("id")] = line.removeprefix(prefix)
+        info, _, name = line.partition("\t")
+        mode, kind = info.split(" ")[:2]
+        relative = name.removeprefix(prefix)
+        found_id = record_id(relative)
+        if kind == "blob" and mode in ("100644", "100755") and found_id:
+            found[found_id] = relative
     return found
-
-
-def _notes_by_path(repo: git.Repo, base: str, prefix: str) -> dict[str, list[tuple[str, bool]]]:
-    """Return, for each content file changed since base, its commits' notes and minor flags."""
-    output = repo.git.log(
-        "--no-merges", "-z", "--name-only", "--format=%x1e%B%x1f", f"{base}..HEAD", "--", prefix
-    )
-    notes: dict[str, list[tuple[str, bool]]] = {}
-    for chunk in output.split("\x1e")[1:]:
-        message, _, names = chunk.partition("\x1f")
-        _pull, subject, note, minor = describe(message)
-        meaningful = "" if _GENERIC_NOTE.match(subject.strip()) and note == subject else note
-        for name in filter(None, (part.strip("\n") for part in names.split("\0"))):
-            notes.setdefault(name.removeprefix(prefix), []).append((meaningful, minor))
-    return notes

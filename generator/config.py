@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode, urlsplit
 
 import yaml
@@ -32,6 +32,18 @@ class OpenRecordSettings(BaseModel):
         description="The published branch, whose first-parent line is the history of the record.",
     )
     publisher: str | None = Field(None, description="Who publishes the record, for feeds.")
+    merge_buttons: tuple[Literal["merge", "squash", "rebase"], ...] = Field(
+        ("merge", "squash", "rebase"),
+        min_length=1,
+        description="The merge buttons the repository allows on GitHub: `check --changes` "
+        "refuses a pull request that any of them would publish against the rules.",
+    )
+    rules_from: str | None = Field(
+        None,
+        description="A commit: the history up to it is published as it is, and the "
+        "pull-request and accepted-decision rules apply only to changes after it (for a "
+        "record whose history was imported).",
+    )
 
 
 class SiteConfig(BaseModel):

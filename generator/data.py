@@ -52,7 +52,12 @@ class DataRevision(_Data):
     pull_request: int | None = Field(description="The pull request that made it, if any.")
     pull_request_url: str | None = Field(description="Address of that pull request.")
     note: str = Field(description="The change note: what changed and why.")
-    kind: Literal["major", "minor"] = Field(description="Minor changes are never fed.")
+    coauthors: list[str] = Field(description="Others who wrote the change (names only).")
+    kind: Literal["major", "minor", "unchanged"] = Field(
+        description="major: fed to subscribers; minor: a correction, never fed; unchanged: "
+        "no visible change (line endings, a re-save), never fed."
+    )
+    renamed_from: str | None = Field(description="The record's id before this version moved it.")
     status: str | None = Field(description="The record's status at this version.")
     commit: str = Field(description="The git commit on the published branch.")
     url: str = Field(description="The record as it was at this version.")
@@ -171,7 +176,9 @@ def data_revisions(site: Site, history: History, record_id: str) -> list[DataRev
             if repo and revision.pull_request
             else None,
             note=revision.note,
-            kind="minor" if revision.minor else "major",
+            kind=revision.kind,
+            coauthors=list(revision.coauthors),
+            renamed_from=revision.renamed_from,
             status=parse_version(revision.text).status,
             commit=revision.commit,
             url=site.config.absolute(f"{record_id}/v{revision.number}/"),
@@ -395,8 +402,9 @@ def render_data_page(tree: DocsTree, site: Site, history: History) -> None:
         ),
         (
             "records/TYPE/SLUG.json",
-            "One record with every published version: date, author, "
-            "pull request, change note, major or minor, and status at that version.",
+            "One record with every published version: date, author and co-authors, "
+            "pull request, change note, kind (major, minor, or unchanged: no visible change), "
+            "the id it was renamed from, and status at that version.",
         ),
         (
             "schema/TYPE.schema.json",

@@ -98,6 +98,41 @@ def body_changed(old: Version | None, new: Version) -> bool:
     return (old.body if old else "").strip() != new.body.strip()
 
 
+def looks_the_same(old: str, new: str) -> bool:
+    """Return whether two texts of a record read the same: equal values, bodies but for spacing.
+
+    Line endings, spaces at the end of a line and blank lines at either end change nothing
+    a reader sees; two spaces that end a line break it, so they count. The front matter is
+    parsed only when the bodies read the same (most changes change the body).
+    """
+    if old == new:
+        return True
+    old_front, old_body = _split_text(old)
+    new_front, new_body = _split_text(new)
+    if old_body != new_body and _visible(old_body) != _visible(new_body):
+        return False
+    return (
+        old_front == new_front
+        or _visible(old_front) == _visible(new_front)
+        or (parse_version(old).front == parse_version(new).front)
+    )
+
+
+def _split_text(text: str) -> tuple[str, str]:
+    """Return the front matter and the body of a record's text, neither parsed."""
+    lines = text.split("\n")
+    end = front_matter_end(lines)
+    if end is None:
+        return "", text
+    return "\n".join(lines[1:end]), "\n".join(lines[end + 1 :])
+
+
+def _visible(body: str) -> list[str]:
+    """Return a body's lines as a reader sees them: trailing spaces gone, hard breaks kept."""
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
+    return [line.rstrip() + ("  " if line.endswith("  ") else "") for line in lines]
+
+
 def render_field_changes(changes: list[tuple[str, str | None, str | None]]) -> str:
     """Return field changes as an HTML list: `status: proposed → accepted`."""
     if not changes:

@@ -119,17 +119,18 @@ def collect_items(site: Site, history: History) -> list[Item]:
     domain = urlsplit(site.config.absolute("")).hostname or "localhost"
     items: list[Item] = []
     subjects = [(subject_of(record), history.of(record.id)) for record in site.records]
-    for record, revisions in [*subjects, *withdrawn_subjects(history, taken_ids(site))]:
+    subjects += withdrawn_subjects(history, taken_ids(site))
+    bases = _item_bases(subjects)
+    for record, revisions in subjects:
         if not revisions:
             continue
-        first_id = _first_id(revisions[0].path)
-        minted = revisions[0].date.date().isoformat()
+        minted, first_id = bases[record.id]
         previous_status: str | None = None
         for revision in revisions:
             status = parse_version(revision.text).status or previous_status or ""
             entered = status != previous_status
             previous_status = status
-            if revision.minor:
+            if not revision.fed:
                 continue
             if revision.deleted:
                 kind, verb, status = "withdrawn", "withdrawn", "withdrawn"
@@ -154,9 +155,24 @@ def collect_items(site: Site, history: History) -> list[Item]:
     return items
 
 
-def _first_id(path: str) -> str:
-    """Return the id a record had when it was first published, from its first path."""
-    return path.removesuffix(".md")
+def _item_bases(subjects: list[tuple[Subject, list[Revision]]]) -> dict[str, tuple[str, str]]:
+    """Return the date and name each record's item ids are minted from, unique to it.
+
+    A record's items are named after its id when it was first published, so they survive a
+    rename. Should a later record have started at the same address on the same day (an
+    address taken over before the rules refused it), its items are told apart by its first
+    commit, so no two items ever share an id.
+    """
+    bases: dict[str, tuple[str, str]] = {}
+    taken: set[tuple[str, str]] = set()
+    dated = [(revisions[0], subject) for subject, revisions in subjects if revisions]
+    for first, subject in sorted(dated, key=lambda pair: (pair[0].date, pair[0].commit)):
+        base = (first.date.date().isoformat(), first.path.removesuffix(".md"))
+        if base in taken:
+            base = (base[0], f"{base[1]}-{first.commit[:12]}")
+        taken.add(base)
+        bases[subject.id] = base
+    return bases
 
 
 def plan_feeds(site: Site, history: History) -> list[Feed]:
@@ -314,8 +330,9 @@ def _feedgen(
         entry.published(item.date)
         entry.updated(item.date)
         entry.pubDate(item.date)
-        entry.author({"name": item.revision.author})
-        entry.dc.dc_creator(item.revision.author)
+        for name in (item.revision.author, *item.revision.coauthors):
+            entry.author({"name": name})
+            entry.dc.dc_creator(name)
         entry.summary(escape(item.record.summary), type="html")  # RSS reads it as HTML
         entry.content(html[item.id], type="html")
         for term in _categories(item):
@@ -395,7 +412,9 @@ def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
                 "content_html": html[item.id],
                 "date_published": item.date.isoformat(),
                 "date_modified": item.date.isoformat(),
-                "authors": [{"name": item.revision.author}],
+                "authors": [
+                    {"name": name} for name in (item.revision.author, *item.revision.coauthors)
+                ],
                 "tags": _categories(item),
             }
             for item in feed.items

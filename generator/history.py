@@ -12,25 +12,31 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from itertools import chain, repeat
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import git
 
 from generator.errors import HistoryError
+from generator.merges import Authored, Person, Step, publish
 from generator.model import Revision
 from generator.schema import TYPES_BY_FOLDER
 
-_MERGE_PR = re.compile(r"^Merge pull request #(\d+) from ")
-_SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
-_TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
 _RECORD_PATH = re.compile(r"^(?P<folder>[a-z]+)/(?P<slug>[a-z0-9][a-z0-9-]*)\.md$")
 _ZERO = "0" * 40
-_AUTHOR = re.compile(r"^author (.*) <[^>]*> \d+ [+-]\d{4}$", re.M)
+#: Git's modes of a file; anything else (a submodule, a symbolic link) is not read.
+_FILE_MODES = frozenset({"100644", "100755"})
+_ABSENT = "000000"
+_NOT_FILES = {"160000": "a submodule entry", "120000": "a symbolic link"}
+#: Characters XML 1.0 cannot carry: feeds could not be written with them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Commit times a published branch can hold: from 1970 to the end of year 9999.
+_LATEST = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC).timestamp()
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class Commit:
     sha: str
     parents: tuple[str, ...]
     date: datetime.datetime
-    author: str
+    author: Person
     message: str
     changes: tuple[tuple[str, str | None, str | None, str], ...]  # status, old, new, blob
 
@@ -76,8 +82,14 @@ def no_history(reason: str) -> History:
     return History(False, {}, {}, {}, frozenset(), (reason,))
 
 
-def read_history(root: Path, content_dir: str = "content") -> History:
-    """Read the revisions of every record under content/ from the repository around root."""
+def read_history(
+    root: Path, content_dir: str = "content", rules_from: str | None = None
+) -> History:
+    """Read the revisions of every record under content/ from the repository around root.
+
+    rules_from (``extra.openrecord.rules_from``) names the commit up to which the history
+    is published as it is, with no rule applied: an imported history's past maintenance.
+    """
     repo = _repository(root)
     if repo is None:
         return no_history(
@@ -90,92 +102,129 @@ def read_history(root: Path, content_dir: str = "content") -> History:
             "clone the whole history (in GitHub Actions: actions/checkout with "
             "fetch-depth: 0) and build again"
         )
-    prefix = _content_prefix(repo, root, content_dir)
+    prefix = content_prefix(repo, root, content_dir)
     if not repo.head.is_valid():
         return History(True, {}, {}, {}, _dirty(repo, prefix), ())
-    commits = _read_log(repo, prefix)
+    warnings: dict[str, None] = {}
+    line = repo.git.rev_list("--first-parent", "HEAD").split()
+    commits = _read_log(repo, prefix, line, warnings)
     newest_first = commits[::-1]
-    blobs = read_blobs(
-        repo,
-        chain(
-            (change[3] for commit in newest_first for change in commit.changes),
-            (commit.parents[1] for commit in newest_first if len(commit.parents) > 1),
-        ),
-    )
-    authors = _merged_authors(commits, blobs)
-    lineages = _follow(commits, blobs, authors, prefix)
+    merges = [commit for commit in commits if len(commit.parents) > 1]
+    # The merged branches' commits are read while git reads the old versions.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(_branches, repo, line, merges, warnings)
+        blobs = read_blobs(repo, (change[3] for c in newest_first for change in c.changes))
+        branches = reading.result()
+    exempt = before_rules(repo, rules_from)
+    lineages = _follow(commits, blobs, branches, prefix, exempt)
     revisions: dict[str, list[Revision]] = {}
     withdrawn: dict[str, list[Revision]] = {}
     former: dict[str, str] = {}
     for lineage in lineages:
-        record_id = _record_id(lineage.path)
-        if record_id is None:
+        found = record_id(lineage.path)
+        if found is None:
             continue
-        (withdrawn if lineage.deleted else revisions)[record_id] = lineage.revisions
+        (withdrawn if lineage.deleted else revisions)[found] = lineage.revisions
         for old in lineage.paths[:-1]:
-            old_id = _record_id(old)
-            if old_id and old_id != record_id:
-                former[old_id] = record_id
-    return History(True, revisions, withdrawn, former, _dirty(repo, prefix))
+            old_id = record_id(old)
+            if old_id and old_id != found:
+                former[old_id] = found
+    return History(True, revisions, withdrawn, former, _dirty(repo, prefix), tuple(warnings))
+
+
+def before_rules(repo: git.Repo, rules_from: str | None) -> frozenset[str]:
+    """Return the commits the rules do not apply to: rules_from and everything before it."""
+    if not rules_from:
+        return frozenset()
+    sha = resolve_commit(
+        repo,
+        rules_from,
+        f"mkdocs.yml: extra.openrecord.rules_from names {rules_from}, which is not a commit "
+        "of this repository; give the full id of the last commit before the rules apply "
+        "(`git log --first-parent` lists them)",
+    )
+    return frozenset(repo.git.rev_list(sha).split())
+
+
+def resolve_commit(repo: git.Repo, name: str, unknown: str) -> str:
+    """Return the full id of the commit a name gives, or raise HistoryError saying unknown."""
+    try:
+        return str(repo.git.rev_parse("--verify", "--quiet", f"{name}^{{commit}}")).strip()
+    except git.GitCommandError:
+        raise HistoryError(unknown) from None
 
 
 #: From this many commits on, the line is read by two git processes at once.
 SPLIT_FROM = 2000
-_LOG_FORMAT = "--format=%x1e%H%x1f%P%x1f%cI%x1f%an%x1f%B%x1f"
+#: Marks between commits and between their fields in git's output. A message or a name can
+#: hold any character but NUL, so the marks are random: no commit can contain them.
+_COMMIT, _FIELD = f"<{secrets.token_hex(12)}>", f"<{secrets.token_hex(12)}>"
+_LOG_FORMAT = (
+    "--format=" + _COMMIT + _FIELD.join(["%H", "%P", "%ct", "%cI", "%an", "%ae", "%B", ""])
+)
 
 
-def _read_log(repo: git.Repo, prefix: str) -> list[Commit]:
+def _read_log(
+    repo: git.Repo, prefix: str, line: list[str], warnings: dict[str, None]
+) -> list[Commit]:
     """Return the commits that changed content/, oldest first.
 
     git is not given content/ as a path limit: with one, it compares the trees of every
     commit twice (once to decide whether to show it). A long line is read in two parts
     at once, the newest commits (whose folders are largest) in one, the rest in the other.
     """
-    line = repo.git.rev_list("--first-parent", "HEAD").split()
     parts = [["HEAD"]]
     if len(line) >= SPLIT_FROM and (os.cpu_count() or 1) >= 2:
         middle = line[len(line) * 3 // 10]
         parts = [[f"{middle}..HEAD"], [middle]]
 
     def log(revisions: list[str]) -> str:
-        return str(
-            repo.git.log(
-                "--first-parent",
-                "--diff-merges=first-parent",
-                "--raw",
-                "-z",
-                "-M",
-                "--no-abbrev",
-                _LOG_FORMAT,
-                *revisions,
-                strip_newline_in_stdout=False,
-            )
+        output = repo.git.log(
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--raw",
+            "-z",
+            "-M",
+            "--no-abbrev",
+            _LOG_FORMAT,
+            *revisions,
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
         )
+        return bytes(output).decode("utf-8", errors="replace")
 
     with ThreadPoolExecutor(max_workers=len(parts)) as pool:
         outputs = list(pool.map(log, parts))
-    commits = [
-        commit
-        for output in outputs
-        for commit in map(_parse_commit, output.split("\x1e")[1:], repeat(prefix))
-        if commit.changes
-    ]
+    commits = []
+    for output in outputs:
+        for chunk in output.split(_COMMIT)[1:]:
+            commit = _parse_commit(chunk, prefix, warnings)
+            if commit.changes:
+                commits.append(commit)
     commits.reverse()
-    return commits
+    return _dated(commits, warnings)
 
 
-def _parse_commit(chunk: str, prefix: str) -> Commit:
+def _parse_commit(chunk: str, prefix: str, warnings: dict[str, None]) -> Commit:
     """Parse one commit of the log: header fields, then its changes under prefix."""
-    sha, parents, date, author, message, raw = chunk.split("\x1f", 5)
+    sha, parents, unix, iso, name, email, message, raw = chunk.split(_FIELD, 7)
     tokens = iter(raw.lstrip("\0\n").split("\0"))
     changes: list[tuple[str, str | None, str | None, str]] = []
     for token in tokens:
         if not token.startswith(":"):
             continue
-        _old_mode, _new_mode, _old_blob, new_blob, status = token[1:].split(" ")
+        old_mode, new_mode, _old_blob, new_blob, status = token[1:].split(" ")
         first = next(tokens)
-        if status[0] in "RC":
-            second = next(tokens)
+        second = next(tokens) if status[0] in "RC" else None
+        old_file, new_file = old_mode in _FILE_MODES, new_mode in _FILE_MODES
+        if not (old_file or old_mode == _ABSENT) or not (new_file or new_mode == _ABSENT):
+            _warn_not_a_file(sha, prefix, (first, second or first), (old_mode, new_mode), warnings)
+            if old_file and first.startswith(prefix):  # a file replaced by a link: gone
+                changes.append(("D", first, None, new_blob))
+            elif new_file and (second or first).startswith(prefix):
+                changes.append(("A", None, second or first, new_blob))
+            continue
+        if second is not None:
             inside = first.startswith(prefix), second.startswith(prefix)
             if inside == (True, True):
                 changes.append((status[0], first, second, new_blob))
@@ -189,14 +238,74 @@ def _parse_commit(chunk: str, prefix: str) -> Commit:
             changes.append(("D", first, None, new_blob))
         else:
             changes.append((status[0], None, first, new_blob))
+    author = Person(publishable(name, sha, warnings), publishable(email, sha, warnings))
     return Commit(
         sha,
         tuple(parents.split()),
-        datetime.datetime.fromisoformat(date),
+        _read_date(unix, iso, sha, warnings) or _EPOCH,
         author,
-        message.strip(),
+        publishable(message.strip(), sha, warnings),
         tuple(changes),
     )
+
+
+def _warn_not_a_file(
+    sha: str,
+    prefix: str,
+    paths: tuple[str, str],
+    modes: tuple[str, str],
+    warnings: dict[str, None],
+) -> None:
+    """Warn that a git entry under content/ is a submodule or link, which is never published."""
+    for path, mode in zip(paths, modes, strict=True):
+        if path and path.startswith(prefix) and mode not in _FILE_MODES | {_ABSENT}:
+            what = _NOT_FILES.get(mode, "not a file")
+            warnings[
+                f"{path}: in commit {sha[:7]} this is {what}, not a file, so it is not "
+                f"published; replace it with a file or remove it (`git rm --cached {path}`)"
+            ] = None
+
+
+def publishable(text: str, sha: str, warnings: dict[str, None]) -> str:
+    """Return text from a commit with the characters XML cannot carry shown as U+FFFD."""
+    if not _NOT_XML.search(text):
+        return text
+    warnings[
+        f"commit {sha[:7]}: its message or author holds control characters that cannot be "
+        "published; they are shown as \ufffd (a commit cannot be edited once merged)"
+    ] = None
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _read_date(
+    unix: str, iso: str, sha: str, warnings: dict[str, None]
+) -> datetime.datetime | None:
+    """Return a commit's date, or None (with a warning) when git holds an impossible one."""
+    seconds = int(unix) if unix.isdigit() and len(unix) <= 12 else None
+    if seconds is None or seconds > _LATEST:
+        warnings[
+            f"commit {sha[:7]}: its date cannot be real (git says '{iso[:40] or unix[:40]}'); "
+            "the date of the commit before it is shown instead"
+        ] = None
+        return None
+    try:
+        return datetime.datetime.fromisoformat(iso)
+    except ValueError:
+        warnings[
+            f"commit {sha[:7]}: its time zone cannot be real (git says '{iso[:40]}'); "
+            "its time is shown in UTC"
+        ] = None
+        return datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+
+
+def _dated(commits: list[Commit], warnings: dict[str, None]) -> list[Commit]:
+    """Give a commit whose date was impossible the date of the commit before it."""
+    dated: list[Commit] = []
+    for commit in commits:
+        if commit.date is _EPOCH and dated:
+            commit = replace(commit, date=dated[-1].date)
+        dated.append(commit)
+    return dated
 
 
 def read_blobs(repo: git.Repo, shas: Iterable[str]) -> dict[str, str]:
@@ -233,28 +342,115 @@ def _cat_file(repo: git.Repo, wanted: list[str]) -> dict[str, str]:
     return blobs
 
 
-def _merged_authors(commits: list[Commit], objects: dict[str, str]) -> dict[str, str]:
-    """Return, for each merge on the line, the author of the branch it merged.
+def _branches(
+    repo: git.Repo, line: list[str], merges: list[Commit], warnings: dict[str, None]
+) -> dict[str, tuple[Authored, ...]]:
+    """Return, for each merge on the line, the commits of the branch it merged, oldest first.
 
-    objects holds the text of every merged branch's tip commit, read with the blobs.
+    A branch's commits are those reachable from the merge's second parent and not from its
+    first: walking the line oldest first, everything met before a merge is reachable from
+    its first parent, so a branch that merged main into itself midway brings only its own.
+    One ``git rev-list`` gives the graph and one ``git log`` the commits themselves.
     """
-    authors = {}
-    for commit in commits:
-        if len(commit.parents) > 1:
-            found = _AUTHOR.search(objects.get(commit.parents[1], ""))
-            authors[commit.sha] = found.group(1) if found else commit.author
-    return authors
+    if not merges:
+        return {}
+    graph: dict[str, list[str]] = {}
+    order: dict[str, int] = {}
+    for position, entry in enumerate(
+        repo.git.rev_list("--parents", "--topo-order", "HEAD").split("\n")
+    ):
+        sha, *parents = entry.split()
+        graph[sha] = parents
+        order[sha] = -position
+    wanted = {merge.sha for merge in merges}
+    seen: set[str] = set()
+    found: dict[str, list[str]] = {}
+    for sha in reversed(line):
+        brought: list[str] = []
+        stack = [parent for parent in graph.get(sha, [])[1:] if parent not in seen]
+        while stack:
+            commit = stack.pop()
+            if commit in seen:
+                continue
+            seen.add(commit)
+            brought.append(commit)
+            stack += [parent for parent in graph.get(commit, []) if parent not in seen]
+        seen.add(sha)
+        if sha in wanted:
+            found[sha] = sorted(brought, key=order.__getitem__)
+    authored = {
+        commit.sha: commit
+        for commit in read_authored(
+            repo,
+            ["--no-walk=unsorted", "--stdin"],
+            [c for shas in found.values() for c in shas],
+            warnings,
+        )
+    }
+    return {
+        merge: tuple(authored[sha] for sha in shas if sha in authored)
+        for merge, shas in found.items()
+    }
+
+
+_AUTHORED_FORMAT = "--format=" + _COMMIT + _FIELD.join(["%H", "%P", "%an", "%ae", "%B", ""])
+
+
+def read_authored(
+    repo: git.Repo, revisions: list[str], shas: list[str], warnings: dict[str, None]
+) -> list[Authored]:
+    """Return commits with their authors, messages and the files they changed (one git log).
+
+    revisions are given to git log as they are; shas, when there are any, on its input.
+    """
+    if not shas and "--stdin" in revisions:
+        return []
+    with tempfile.TemporaryFile() as request:
+        request.write("".join(f"{sha}\n" for sha in shas).encode())
+        request.seek(0)
+        output = repo.git.log(
+            "--name-only",
+            "-z",
+            _AUTHORED_FORMAT,
+            *revisions,
+            istream=request,
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
+        )
+    found = []
+    for chunk in bytes(output).decode("utf-8", errors="replace").split(_COMMIT)[1:]:
+        sha, parents, name, email, message, names = chunk.split(_FIELD, 5)
+        found.append(
+            Authored(
+                sha,
+                Person(publishable(name, sha, warnings), publishable(email, sha, warnings)),
+                publishable(message.strip(), sha, warnings),
+                frozenset(filter(None, (part.strip("\n") for part in names.split("\0")))),
+                merge=len(parents.split()) > 1,
+            )
+        )
+    return found
 
 
 def _follow(
-    commits: list[Commit], blobs: dict[str, str], authors: dict[str, str], prefix: str
+    commits: list[Commit],
+    blobs: dict[str, str],
+    branches: dict[str, tuple[Authored, ...]],
+    prefix: str,
+    exempt: frozenset[str],
 ) -> list[Lineage]:
     """Follow every file through adds, edits, renames and deletions, oldest commit first."""
     by_path: dict[str, Lineage] = {}
     every: list[Lineage] = []
     seen: set[int] = set()
     for commit in commits:
-        pull_request, subject, note, minor = describe(commit.message)
+        step = Step(
+            commit.sha,
+            commit.author,
+            commit.message,
+            branches.get(commit.sha, ()) if len(commit.parents) > 1 else None,
+        )
+        published = publish(step)
         for status, old, new, blob in commit.changes:
             if status == "R" and old is not None and old in by_path:
                 lineage = by_path.pop(old)
@@ -267,24 +463,35 @@ def _follow(
                 seen.add(id(lineage))
                 every.append(lineage)
             path = new if new is not None else (old or "")
+            moved_from = lineage.paths[-1] if lineage.paths and lineage.paths[-1] != path else None
             lineage.path = path
             lineage.deleted = status == "D"
-            if not lineage.paths or lineage.paths[-1] != path:
+            if moved_from is not None or not lineage.paths:
                 lineage.paths.append(path)
             by_path[path] = lineage
+            text = "" if status == "D" else blobs.get(blob, "")
+            before = lineage.revisions[-1] if lineage.revisions else None
+            kind = published.kind(
+                path,
+                None if before is None or before.deleted or moved_from else before.text,
+                None if status == "D" else text,
+            )
             lineage.revisions.append(
                 Revision(
                     number=len(lineage.revisions) + 1,
                     commit=commit.sha,
                     date=commit.date,
-                    author=authors.get(commit.sha, commit.author),
-                    pull_request=pull_request,
-                    subject=subject,
-                    note=note,
-                    minor=minor,
+                    author=published.author,
+                    pull_request=published.pull_request,
+                    subject=published.subject,
+                    note=published.note,
+                    kind=kind,
                     path=path.removeprefix(prefix),
-                    text="" if status == "D" else blobs.get(blob, ""),
+                    text=text,
                     deleted=status == "D",
+                    coauthors=published.coauthors,
+                    renamed_from=record_id(moved_from.removeprefix(prefix)) if moved_from else None,
+                    ruled=commit.sha not in exempt,
                 )
             )
     for lineage in every:
@@ -293,43 +500,7 @@ def _follow(
     return every
 
 
-def describe(message: str) -> tuple[int | None, str, str, bool]:
-    """Return a commit message's pull request number, subject, change note and minor flag."""
-    lines = message.strip().split("\n")
-    body, trailers = _split_trailers(lines[1:])
-    minor = any(
-        key.lower() == "change-type" and value.strip().lower() == "minor" for key, value in trailers
-    )
-    subject = lines[0].strip()
-    merge = _MERGE_PR.match(subject)
-    squash = _SQUASH_PR.search(subject)
-    pull_request = int(merge.group(1)) if merge else int(squash.group(1)) if squash else None
-    paragraphs = "\n".join(body).strip()
-    if merge:
-        # GitHub writes the pull request's title (and description) after the merge line.
-        first, _, rest = paragraphs.partition("\n")
-        subject, paragraphs = (first.strip() or subject), rest.strip()
-    elif squash:
-        subject = subject[: squash.start()].rstrip()
-    note = subject + ("\n\n" + paragraphs if paragraphs else "")
-    return pull_request, subject, note, minor
-
-
-def _split_trailers(lines: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Split git trailers (the last paragraph of 'Key: value' lines) from a message body."""
-    end = len(lines)
-    while end and not lines[end - 1].strip():
-        end -= 1
-    start = end
-    while start and lines[start - 1].strip() and _TRAILER.match(lines[start - 1]):
-        start -= 1
-    if start == end or (start and lines[start - 1].strip()):
-        return lines, []
-    trailers = [(m.group(1), m.group(2)) for m in map(_TRAILER.match, lines[start:end]) if m]
-    return lines[:start], trailers
-
-
-def _record_id(path: str) -> str | None:
+def record_id(path: str) -> str | None:
     """Return the record id of a content path, or None for pages and other files."""
     match = _RECORD_PATH.match(path)
     if not match or match.group("folder") not in TYPES_BY_FOLDER:
@@ -340,7 +511,7 @@ def _record_id(path: str) -> str | None:
 def uncommitted(root: Path, content_dir: str = "content") -> frozenset[str]:
     """Return the ids of records with uncommitted changes in the repository around root."""
     repo = _repository(root)
-    return frozenset() if repo is None else _dirty(repo, _content_prefix(repo, root, content_dir))
+    return frozenset() if repo is None else _dirty(repo, content_prefix(repo, root, content_dir))
 
 
 def _repository(root: Path) -> git.Repo | None:
@@ -351,7 +522,7 @@ def _repository(root: Path) -> git.Repo | None:
         return None
 
 
-def _content_prefix(repo: git.Repo, root: Path, content_dir: str) -> str:
+def content_prefix(repo: git.Repo, root: Path, content_dir: str) -> str:
     """Return the content folder's path in the repository, as git names it ('content/')."""
     top = Path(repo.working_tree_dir or root).resolve()
     return (root.resolve() / content_dir).relative_to(top).as_posix() + "/"
@@ -362,9 +533,9 @@ def _dirty(repo: git.Repo, prefix: str) -> frozenset[str]:
     output = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", prefix)
     ids = set()
     for entry in _porcelain_paths(output):
-        record_id = _record_id(entry.removeprefix(prefix))
-        if record_id:
-            ids.add(record_id)
+        found = record_id(entry.removeprefix(prefix))
+        if found:
+            ids.add(found)
     return frozenset(ids)
 
 

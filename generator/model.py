@@ -92,15 +92,27 @@ class Revision:
     pull_request: int | None
     subject: str
     note: str
-    minor: bool
+    kind: str  # major, minor, or unchanged (no visible change: a re-save)
     path: str
     text: str
     deleted: bool = False
+    coauthors: tuple[str, ...] = ()
+    renamed_from: str | None = None  # the record's id before this revision, when it moved
+    ruled: bool = True  # False before extra.openrecord.rules_from: no rule applies to it
 
     @property
-    def kind(self) -> str:
-        """Return 'minor' or 'major'."""
-        return "minor" if self.minor else "major"
+    def fed(self) -> bool:
+        """Return whether subscribers are told of it: major changes only."""
+        return self.kind == "major"
+
+    @property
+    def authors(self) -> str:
+        """Return the author and co-authors as one line: "Ann, with Bo and Cy"."""
+        if not self.coauthors:
+            return self.author
+        others = self.coauthors
+        rest = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " and " + others[-1]
+        return f"{self.author}, with {rest}"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,13 @@ from generator.schema import TYPES_BY_FOLDER
 from generator.tree import DocsTree
 
 CHANGES_PER_PAGE = 50
+_KIND_WORDS = {"major": "major", "minor": "minor", "unchanged": "no visible change"}
+_KIND_LABELS = {
+    kind: f'<span class="or-kind or-kind--{kind}">{words} change</span>'
+    if kind != "unchanged"
+    else f'<span class="or-kind or-kind--{kind}">{words}</span>'
+    for kind, words in _KIND_WORDS.items()
+}
 
 
 @dataclass(frozen=True)
@@ -218,16 +225,17 @@ def _history_entry(
 ) -> str:
     """Return one revision on a history page: who, when, why, and what changed."""
     pull = pull_request_link(site, revision, url)
-    kind = (
-        '<span class="or-kind or-kind--minor">minor change</span>'
-        if revision.minor
-        else '<span class="or-kind or-kind--major">major change</span>'
-    )
+    kind = _KIND_LABELS[revision.kind]
     status = status_badge(version.status) if version.status else ""
     if revision.deleted:
         changes = "<p>The record was withdrawn: its file was removed.</p>"
     elif previous is None:
         changes = "<p>First published.</p>"
+    elif revision.kind == "unchanged":
+        changes = (
+            "<p>No visible change: the text and its details read as before (a change of "
+            "line endings or spacing, or the file saved again).</p>"
+        )
     else:
         changes = render_field_changes(field_changes(previous, version))
         if body_changed(previous, version):
@@ -241,13 +249,19 @@ def _history_entry(
             f"View version {revision.number}",
         )
     )
+    if revision.renamed_from:
+        old = revision.renamed_from
+        changes = (
+            f'<p class="or-renamed">Renamed from <a href="{e(relative(url, f"{old}/"))}">'
+            f"<code>{e(old)}</code></a>; the old address redirects here.</p>" + changes
+        )
     note_lines = revision.note.split("\n")
     note = f'<p class="or-note">{"<br>".join(e(line) for line in note_lines if line)}</p>'
     anchor = f"v{revision.number}"
     return block(
         f'<section class="or-revision" id="{anchor}" aria-labelledby="{anchor}-title">',
         f'<h2 id="{anchor}-title">Version {revision.number}</h2>',
-        f'<p class="or-revision__meta">{time_tag(revision.date)} · {e(revision.author)}'
+        f'<p class="or-revision__meta">{time_tag(revision.date)} · {e(revision.authors)}'
         f"{' · pull request ' + pull if pull else ''} · {kind} {status}"
         f"{' · ' + view if view else ''}</p>",
         note,
@@ -374,12 +388,16 @@ def _change_group(
     for record_id, revision in sorted(group, key=lambda item: item[0]):
         title = titles.get(record_id) or parse_version(revision.text).title or record_id
         target = f"{record_id}/history/#v{revision.number}"
-        what = "withdrawn" if revision.deleted else f"version {revision.number}, {revision.kind}"
+        what = (
+            "withdrawn"
+            if revision.deleted
+            else f"version {revision.number}, {_KIND_WORDS[revision.kind]}"
+        )
         items.append(f"{link(relative(url, target), title)} ({what})")
     return block(
         '<section class="or-change">',
         f"<h2>{heading}</h2>",
-        f'<p class="or-revision__meta">{time_tag(first.date)} · {e(first.author)}</p>',
+        f'<p class="or-revision__meta">{time_tag(first.date)} · {e(first.authors)}</p>',
         "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>",
         "</section>",
     )

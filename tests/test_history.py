@@ -9,7 +9,8 @@ import pytest
 
 from generator.build import build, check, gather
 from generator.errors import ContentError, HistoryError
-from generator.history import describe, read_history
+from generator.history import read_history
+from generator.merges import Person, Step, publish
 from generator.render import render_site
 from tests.conftest import Git, decision, intention
 
@@ -36,17 +37,30 @@ def pilot(git_site: Git) -> Git:
     return git_site
 
 
-def test_describe_reads_pull_requests_trailers_and_notes() -> None:
-    assert describe("Merge pull request #7 from ann/pilots\n\nAdd pilot areas\n\nAs asked.") == (
-        7,
-        "Add pilot areas",
-        "Add pilot areas\n\nAs asked.",
-        False,
-    )
-    assert describe(
+def described(message: str) -> tuple[int | None, str, str, bool]:
+    """Return what a one-parent commit publishes: pull request, subject, note, minor."""
+    published = publish(Step("0" * 40, Person("Ann", "ann@example.org"), message))
+    return published.pull_request, published.subject, published.note, published.minor
+
+
+def test_messages_give_pull_requests_trailers_and_notes() -> None:
+    assert described(
         "Accept pilot areas (#12)\n\nAgreed.\n\nChange-Type: minor\nSigned-off-by: A"
     ) == (12, "Accept pilot areas", "Accept pilot areas\n\nAgreed.", True)
-    assert describe("Fix typo") == (None, "Fix typo", "Fix typo", False)
+    assert described("Fix typo") == (None, "Fix typo", "Fix typo", False)
+    assert described("RFC: Refactor the libs team") == (
+        None,
+        "RFC: Refactor the libs team",
+        "RFC: Refactor the libs team",
+        False,
+    )
+    # Only the last paragraph holds trailers, and only when every line of it is one.
+    assert described("Fix typo\n\nChange-Type: minor\n\nMore words.")[3] is False
+    assert described("Fix typo\n\nChange-Type: minor\nnot a trailer")[3] is False
+    assert described("Fix typo\n\nRFC: yes\nChange-Type: minor")[2:] == (
+        "Fix typo\n\nRFC: yes",
+        True,
+    )
 
 
 def test_revisions_of_the_pilot_decision(pilot: Git) -> None:
@@ -249,3 +263,26 @@ def test_long_history_read_in_two_parts_is_the_same(
     assert [r.pull_request for r in whole.of("decisions/d")][-4:] == [20, 21, 22, 23]
     assert [r.author for r in whole.of("intentions/i")][-1] == "Bea Branch"
     assert "workshops/w" in whole.withdrawn and len(whole.of("workshops/w2")) == 1
+
+
+def test_rules_apply_only_after_rules_from(pilot: Git) -> None:
+    """An imported history's past rewrites are published as they are, and never refused."""
+    pilot.write("content/decisions/pilot.md", ACCEPTED + "We will start everywhere.\n")
+    imported = pilot.commit("Change the plan, long before openrecord (#13)")
+    with pytest.raises(ContentError):
+        check(pilot.root, strict=True)
+    config = pilot.root / "mkdocs.yml"
+    config.write_text(config.read_text() + f"extra:\n  openrecord:\n    rules_from: {imported}\n")
+    pilot.commit("Apply the rules from now on")
+    assert check(pilot.root, strict=True)[1] == ()
+    assert [r.kind for r in read_history(pilot.root).of("decisions/pilot")][-1] == "major"
+    pilot.write("content/decisions/pilot.md", ACCEPTED + "We will start nowhere.\n")
+    pilot.commit("Change the plan again (#14)")
+    with pytest.raises(ContentError) as raised:
+        check(pilot.root, strict=True)
+    assert [str(p).split(" (commit")[0] for p in raised.value.problems] == [
+        "content/decisions/pilot.md:6: version 5"
+    ]
+    config.write_text(config.read_text().replace(imported, "f" * 40))
+    with pytest.raises(HistoryError, match=r"rules_from names f{40}, which is not a commit"):
+        gather(pilot.root)
