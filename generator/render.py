@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from generator.convert import without_title
 from generator.data import render_data_page
 from generator.feeds import FORMATS, Feed, feeds_for_page, plan_feeds
 from generator.fragments import (
@@ -480,7 +481,8 @@ def _render_record(
     provenance = provenance_section(site, record, graph)
     before = raw_html(header + themes_html)
     after = raw_html(f"{provenance}\n{related}\n{follow}")
-    body = f"{before}\n{record.body.strip()}\n\n{after}"
+    text = without_title(record.body.strip(), record.meta.title)  # the header shows it
+    body = f"{before}\n{text}\n\n{after}"
     tree.add(url, front, body, record.path, record)
 
 

@@ -1,12 +1,12 @@
-"""Keep strangers' markup out of the published site: two walls.
+"""Keep strangers' markup out of the published site: one allowlist, two walls.
 
-The first wall refuses raw HTML and links with unsafe schemes in record
-bodies, naming the line, so a contributor learns at once. The second wall
-runs on every page the engine renders: a Python-Markdown postprocessor (an
-ordinary Markdown extension, listed in mkdocs.yml, so every engine runs it)
-passes the page's HTML through nh3 with an allowlist that keeps what the site
-itself uses (headings with ids, admonitions, highlighted code, tables,
-diagrams, the record header) and drops everything else.
+The first wall is ``openrecord check`` (see policy.py): it reads a body as GitHub's
+parser does and refuses, at its line, whatever this allowlist would remove for being
+dangerous, so a contributor learns at once. The second wall runs on every page: each
+page's HTML (see convert.py) passes through nh3 with this allowlist, which keeps what the
+site itself uses (headings with ids, highlighted code, tables, task lists, diagrams, the
+record header) and what a record may use (``<br>``, ``<sup>``, ``<details>``, ...), and
+drops everything else.
 """
 
 from __future__ import annotations
@@ -14,12 +14,8 @@ from __future__ import annotations
 import functools
 import html
 import re
-from typing import Any
 
 import nh3
-from markdown import Extension, Markdown
-from markdown.postprocessors import Postprocessor
-from markdown.preprocessors import Preprocessor
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -122,8 +118,10 @@ _TAGS = {
     "hr",
     "i",
     "img",
+    "input",
     "ins",
     "kbd",
+    "label",
     "li",
     "mark",
     "nav",
@@ -170,13 +168,15 @@ _ATTRIBUTES = {
     },
     "a": {"href", "hreflang", "type"},
     "img": {"src", "alt", "width", "height", "loading"},
-    "td": {"colspan", "rowspan", "align", "style"},
-    "th": {"colspan", "rowspan", "align", "scope", "style"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
     "ol": {"start", "reversed"},
     "time": {"datetime"},
     "details": {"open"},
 }
-_STYLES = {"text-align"}
+#: A task list's box, and nothing else an <input> could be: a ticked or empty, disabled box.
+_INPUT_VALUES = {"input": {"type": {"checkbox"}, "checked": {""}, "disabled": {""}}}
+_INPUT_FORCED = {"input": {"type": "checkbox", "disabled": ""}}
 
 
 #: What the sanitiser could change: without any of these, a fragment is plain text already.
@@ -189,7 +189,8 @@ _CLEANER = nh3.Cleaner(
     tags=_TAGS,
     attributes=_ATTRIBUTES,
     url_schemes=set(SAFE_SCHEMES),
-    filter_style_properties=_STYLES,
+    tag_attribute_values=_INPUT_VALUES,
+    set_tag_attribute_values=_INPUT_FORCED,
     link_rel="noopener",
     strip_comments=True,
 )
@@ -212,42 +213,3 @@ RAW_END = "<!--/openrecord:html-->"
 def raw_html(html: str) -> str:
     """Return openrecord's own HTML marked to pass through Markdown as one block."""
     return f"\n{RAW_START}\n{html.strip()}\n{RAW_END}\n"
-
-
-class _StashGeneratedHtml(Preprocessor):
-    """Stash each marked block of openrecord's HTML whole, before Markdown parses HTML."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        out: list[str] = []
-        block: list[str] | None = None
-        for line in lines:
-            if block is None and line == RAW_START:
-                block = []
-            elif block is not None and line == RAW_END:
-                out += ["", self.md.htmlStash.store("\n".join(block)), ""]
-                block = None
-            elif block is not None:
-                block.append(line)
-            else:
-                out.append(line)
-        return out + (block or [])
-
-
-class _SanitizePostprocessor(Postprocessor):
-    """Run the page's HTML through nh3 after every other step of Python-Markdown."""
-
-    def run(self, text: str) -> str:
-        return clean_html(text)
-
-
-class SanitizeExtension(Extension):
-    """Python-Markdown extension: sanitise each page's rendered HTML with nh3."""
-
-    def extendMarkdown(self, md: Markdown) -> None:
-        md.preprocessors.register(_StashGeneratedHtml(md), "openrecord_html", 25)
-        md.postprocessors.register(_SanitizePostprocessor(md), "openrecord_sanitize", 1)
-
-
-def makeExtension(**kwargs: Any) -> SanitizeExtension:
-    """Return the extension, as Python-Markdown expects of a module named in mkdocs.yml."""
-    return SanitizeExtension(**kwargs)
