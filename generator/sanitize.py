@@ -11,75 +11,13 @@ drops everything else.
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 
 import nh3
 
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)|<!--|<!\[CDATA\[|<\?")
-_INLINE_LINK = re.compile(r"\]\(\s*<?([^)>\s]*)")
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-
-
-@functools.lru_cache(maxsize=1024)
-def is_safe(body: str) -> bool:
-    """Tell whether a Markdown body has no raw HTML and no unsafe link (versions share texts)."""
-    return not find_unsafe_markup(body)
-
-
-def find_unsafe_markup(body: str) -> list[tuple[int, str]]:
-    """Return (line offset, message) for each raw HTML tag or unsafe link in a Markdown body."""
-    found: list[tuple[int, str]] = []
-    fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
-        opener = _FENCE_OPEN.match(line)
-        if fence is not None:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
-            continue
-        if line.startswith(("    ", "\t")) and not line.strip().startswith(("-", "*", "[")):
-            continue  # an indented code block shows its text as text
-        text = _CODE_SPAN.sub("", line)
-        tag = _TAG.search(text)
-        if tag:
-            found.append(
-                (
-                    offset,
-                    f"raw HTML ({tag.group(0).strip()}...) is not allowed in a "
-                    "record; use Markdown instead (for example **bold**, [link](https://...)), "
-                    "or put the text in `backticks` to show it as code",
-                )
-            )
-        for url in _link_targets(text):
-            scheme = unsafe_scheme(url)
-            if scheme is not None:
-                found.append(
-                    (
-                        offset,
-                        f"links to '{scheme}:' addresses are not allowed; link "
-                        "to an https:// address or to another page of this site",
-                    )
-                )
-    return found
-
-
-def _link_targets(text: str) -> list[str]:
-    """Return the destinations of the Markdown links and images on one line."""
-    targets = [match.group(1) for match in _INLINE_LINK.finditer(text)]
-    targets += [match.group(1) for match in _AUTOLINK.finditer(text)]
-    definition = _REFERENCE_DEFINITION.match(text)
-    if definition:
-        targets.append(definition.group(1))
-    return targets
 
 
 def unsafe_scheme(url: str) -> str | None:
@@ -92,7 +30,7 @@ def unsafe_scheme(url: str) -> str | None:
     return None
 
 
-_TAGS = {
+ALLOWED_TAGS = {
     "a",
     "abbr",
     "b",
@@ -151,7 +89,7 @@ _TAGS = {
     "header",
     "footer",
 }
-_ATTRIBUTES = {
+ALLOWED_ATTRIBUTES = {
     "*": {
         "class",
         "id",
@@ -163,6 +101,7 @@ _ATTRIBUTES = {
         "aria-labelledby",
         "aria-describedby",
         "aria-hidden",
+        "align",
         "aria-current",
         "hidden",
     },
@@ -186,8 +125,8 @@ _MARKUP = re.compile("[<>&\u00a0\x00\r]")
 #: Built once: nh3.clean() builds its allowlists anew on every call, which cost more than
 #: cleaning a short fragment (a heading, a table of contents) itself.
 _CLEANER = nh3.Cleaner(
-    tags=_TAGS,
-    attributes=_ATTRIBUTES,
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
     url_schemes=set(SAFE_SCHEMES),
     tag_attribute_values=_INPUT_VALUES,
     set_tag_attribute_values=_INPUT_FORCED,
