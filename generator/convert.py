@@ -68,7 +68,7 @@ def render_markdown(
     """Return a Markdown text's sanitised HTML and the nested headings of its contents."""
     converted = to_html(text, cmark.Options.CMARK_OPT_SOURCEPOS)
     if links:
-        converted = _TARGET.sub(lambda m: m[1] + links.get(m[2], m[2]) + m[3], converted)
+        converted = _TARGET.sub(lambda match: _retarget(match, links), converted)
     converted = _FENCE.sub(_highlight, converted)
     converted = _TASK.sub(_task, converted)
     converted, flat = _anchor_headings(converted)
@@ -95,7 +95,9 @@ def render_content(body: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 def links_mark(links: Mapping[str, str]) -> str:
-    """Return the line put before a page's Markdown to say where its links lead."""
+    """Return the line put before a page's Markdown to say where its links lead ('' if none)."""
+    if not links:
+        return ""
     data = json.dumps(dict(sorted(links.items())), ensure_ascii=False).replace(">", "\\u003e")
     return f"{LINKS_MARK}{data}-->\n"
 
@@ -125,6 +127,12 @@ def _segments(body: str) -> Iterator[tuple[bool, str]]:
         yield True, generated
     if rest.strip():
         yield False, rest
+
+
+def _retarget(match: re.Match[str], links: Mapping[str, str]) -> str:
+    """Return a link or image whose target a page maps, pointed where the map says."""
+    target = links.get(html.unescape(match[2]))
+    return match[0] if target is None else f"{match[1]}{html.escape(target)}{match[3]}"
 
 
 def _highlight(match: re.Match[str]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.convert import without_title
+from generator.convert import links_mark, without_title
 from generator.diff import (
     Version,
     body_changed,
@@ -285,6 +285,8 @@ def _render_version(
         "</div>",
     )
     body = without_title(version.body.strip(), version.title or "")
+    if current:  # its links to other records lead where the record's own links lead
+        body = body_links(site, site.by_id[record_id].path, url) + body
     removed = removal_note(version.body)
     status = status_badge(version.status) if version.status else ""
     record_type = TYPES_BY_FOLDER.get(record_id.split("/", 1)[0])
@@ -309,6 +311,12 @@ def _render_version(
         f"{raw_html(banner + header + removed)}\n{body}\n",
         f"version {revision.number} of {record_id}",
     )
+
+
+def body_links(site: Site, path: str, url: str) -> str:
+    """Return the line pointing a body's links to other files at their pages, seen from url."""
+    links = site.links.body.get(path, {})
+    return links_mark({href: relative(url, target) for href, target in links.items()})
 
 
 def removal_note(body: str) -> str:

@@ -17,6 +17,11 @@ from tests.conftest import Git, write
 from tests.test_validate import problems
 
 HEAD = "---\ntitle: X\nsummary: Y.\nstatus: proposed\n---\n\n"
+#: The smallest PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
 
 #: What real decision logs write, that GitHub shows and check must accept.
 ACCEPTED = {
@@ -53,6 +58,7 @@ REFUSED = {
 def test_what_github_shows_is_accepted(site_root: Path) -> None:
     for name, body in ACCEPTED.items():
         write(site_root, f"content/decisions/{name.replace(' ', '-')}.md", HEAD + body)
+    (site_root / "content/decisions/diagram.png").write_bytes(PNG)
     site, _warnings = check(site_root)  # raises with every refusal
     assert len(site.records) >= len(ACCEPTED)
 
