@@ -24,6 +24,10 @@ from generator.policy import read_tags
 from generator.schema import TYPES_BY_NAME, reference_fields
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+#: A link that starts like a web address without its https:// ('www.example.org/x').
+_DOMAIN = re.compile(
+    r"^(www\.|[a-z0-9-]+(\.[a-z0-9-]+)*\.(org|com|net|io|edu|gov|uk|dev)(/|#|$))", re.I
+)
 
 
 def link_records(
@@ -175,11 +179,17 @@ def _resolve(
         return None, asset_url(f"content/{target}") + (f"#{anchor}" if anchor else "")
     if not posixpath.splitext(target)[1]:
         return None, None  # a folder, or an address of the site written as a path
-    candidates = files if target.endswith(".md") else published
-    close = difflib.get_close_matches(target, list(candidates), n=1, cutoff=0.6)
-    hint = (
-        f" (did you mean {posixpath.relpath(close[0], posixpath.dirname(here))}?)" if close else ""
-    )
+    if _DOMAIN.match(href):
+        return (
+            f"the link to {shown} leads nowhere: it reads as a file beside this one; if it "
+            "is a web address, start it with https://",
+            None,
+        )
+    folder = posixpath.dirname(here)
+    kind = files if target.endswith(".md") else published
+    names = [posixpath.relpath(path, folder) for path in kind]
+    close = difflib.get_close_matches(posixpath.relpath(target, folder), names, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
     return (
         f"the link to {shown} leads nowhere: there is no content/{target}{hint}; "
         "correct the file name",

@@ -148,3 +148,11 @@ def test_the_bundled_records_link_to_each_other(bundled: Path, tmp_path: Path) -
         intention.read_text(encoding="utf-8")
     )
     assert 'id="what-is-proposed"' in decision
+
+
+def test_a_web_address_without_its_scheme_is_named_as_one(site_root: Path) -> None:
+    write(site_root, "content/decisions/x.md", record("X", "See [Boost](www.boost.org/doc).\n"))
+    assert problems(site_root) == [
+        "content/decisions/x.md:7: the link to www.boost.org/doc leads nowhere: it reads as a "
+        "file beside this one; if it is a web address, start it with https://"
+    ]

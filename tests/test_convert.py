@@ -13,33 +13,12 @@ from markdown import Markdown
 from generator import convert, shells
 
 #: Block and list elements: their nesting is the structure a reader sees.
-_STRUCTURE = {
-    "p",
-    "ul",
-    "ol",
-    "li",
-    "blockquote",
-    "pre",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "del",
-    "em",
-    "strong",
-    "input",
-    "sup",
-    "section",
-}
+_STRUCTURE = (
+    {"p", "ul", "ol", "li", "blockquote", "pre", "hr", "section"}
+    | {"table", "thead", "tbody", "tr", "th", "td", "input"}
+    | {"del", "em", "strong", "sup"}
+    | {f"h{level}" for level in range(1, 7)}
+)
 _VOID = {"hr", "input", "img", "br"}
 
 
