@@ -177,14 +177,14 @@ def _resolve(
         )
     if target in published:
         return None, asset_url(f"content/{target}") + (f"#{anchor}" if anchor else "")
-    if not posixpath.splitext(target)[1]:
-        return None, None  # a folder, or an address of the site written as a path
     if _DOMAIN.match(href):
         return (
             f"the link to {shown} leads nowhere: it reads as a file beside this one; if it "
             "is a web address, start it with https://",
             None,
         )
+    if not posixpath.splitext(target)[1]:
+        return None, None  # a folder, or an address of the site written as a path
     folder = posixpath.dirname(here)
     kind = files if target.endswith(".md") else published
     names = [posixpath.relpath(path, folder) for path in kind]
