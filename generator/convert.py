@@ -14,6 +14,7 @@ openrecord renders every other page itself (see shells.py): both read alike.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -27,6 +28,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -138,15 +140,19 @@ def _retarget(match: re.Match[str], links: Mapping[str, str]) -> str:
 def _highlight(match: re.Match[str]) -> str:
     """Return a fenced block as the theme styles it: Pygments' classes, in its wrapper."""
     language, code = match[1], match[2]
-    lexer = None
-    if language:
-        try:
-            lexer = get_lexer_by_name(html.unescape(language))
-        except ClassNotFound:
-            lexer = None
+    lexer = _lexer(html.unescape(language)) if language else None
     if lexer is not None:
         code = highlight(html.unescape(code), lexer, _FORMATTER)
     return f'<div class="highlight"><pre><span></span><code>{code}</code></pre></div>'
+
+
+@functools.lru_cache(maxsize=256)
+def _lexer(language: str) -> Lexer | None:
+    """Return Pygments' lexer for a fence's language, or None (looked up once a language)."""
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
 
 
 def _task(match: re.Match[str]) -> str:

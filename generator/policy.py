@@ -114,7 +114,7 @@ class _Reader(HTMLParser):
         self.comments.append((self._line(f"<!--{data}".split("\n", 1)[0]) - 1, data))
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=8192)
 def read_tags(body: str) -> tuple[tuple[Tag, ...], tuple[tuple[int, str], ...]]:
     """Return the tags and comments of a body's HTML as GitHub's parser makes it."""
     reader = _Reader(body.split("\n"))
