@@ -19,7 +19,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from cmarkgfm import cmark
@@ -68,13 +68,23 @@ def render_markdown(
     text: str, links: Mapping[str, str] | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
     """Return a Markdown text's sanitised HTML and the nested headings of its contents."""
-    converted = to_html(text, cmark.Options.CMARK_OPT_SOURCEPOS)
+    converted, flat = _convert(text)
     if links:
         converted = _TARGET.sub(lambda match: _retarget(match, links), converted)
+    return clean_html(converted).strip("\n"), nest(flat)
+
+
+@functools.lru_cache(maxsize=4096)
+def _convert(text: str) -> tuple[str, tuple[dict[str, Any], ...]]:
+    """Convert a text once for all the pages that show it (a record, its latest version).
+
+    Cached results are shared: callers never change them.
+    """
+    converted = to_html(text, cmark.Options.CMARK_OPT_SOURCEPOS)
     converted = _FENCE.sub(_highlight, converted)
     converted = _TASK.sub(_task, converted)
     converted, flat = _anchor_headings(converted)
-    return clean_html(_POSITION.sub("", converted)).strip("\n"), nest(flat)
+    return _POSITION.sub("", converted), tuple(flat)
 
 
 def render_content(body: str) -> tuple[str, list[dict[str, Any]]]:
@@ -205,7 +215,7 @@ def _anchor_headings(converted: str) -> tuple[str, list[dict[str, Any]]]:
     return _HEADING.sub(anchor, converted), flat
 
 
-def nest(flat: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def nest(flat: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return headings nested as a table of contents: each under the last one above it."""
     root: list[dict[str, Any]] = []
     stack: list[dict[str, Any]] = []
