@@ -39,6 +39,9 @@ EXTENSIONS = ("table", "autolink", "strikethrough", "tasklist")
 #: Raw HTML is kept for the sanitiser to judge; footnotes as GitHub numbers them.
 OPTIONS = cmark.Options.CMARK_OPT_UNSAFE | cmark.Options.CMARK_OPT_FOOTNOTES
 
+#: The deepest a page's elements may nest: deeper, the sanitiser's HTML parser (html5ever)
+#: slows down quadratically, and no reader could follow it. check refuses it (policy.py).
+MAX_NESTING = 200
 #: Before a page's Markdown: where its relative links lead on the site (see link.py).
 LINKS_MARK = "<!--openrecord:links "
 
@@ -69,6 +72,8 @@ def render_markdown(
 ) -> tuple[str, list[dict[str, Any]]]:
     """Return a Markdown text's sanitised HTML and the nested headings of its contents."""
     converted, flat = _convert(text)
+    if _deeper_than(converted, MAX_NESTING):  # only in what check refused (an old version)
+        return f"<pre><code>{html.escape(text)}</code></pre>", []
     if links:
         converted = _TARGET.sub(lambda match: _retarget(match, links), converted)
     return clean_html(converted).strip("\n"), nest(flat)
@@ -139,6 +144,24 @@ def _segments(body: str) -> Iterator[tuple[bool, str]]:
         yield True, generated
     if rest.strip():
         yield False, rest
+
+
+_OPEN_OR_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"})
+
+
+def _deeper_than(converted: str, limit: int) -> bool:
+    """Tell whether some element of some HTML is nested more than limit deep."""
+    if converted.count("<") <= limit:
+        return False
+    depth = 0
+    for match in _OPEN_OR_CLOSE.finditer(converted):
+        if match[2].lower() in _VOID or match[3]:
+            continue
+        depth += -1 if match[1] else 1
+        if depth > limit:
+            return True
+    return False
 
 
 def _retarget(match: re.Match[str], links: Mapping[str, str]) -> str:

@@ -11,6 +11,7 @@ harmlessly (comments, a presentational attribute) is accepted and dropped.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -18,11 +19,12 @@ from html.parser import HTMLParser
 
 from cmarkgfm import cmark
 
-from generator.convert import to_html
+from generator.convert import MAX_NESTING, to_html
 from generator.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, unsafe_scheme
 
 #: Comments a body may not write: openrecord's own markers.
 RESERVED_COMMENT = "openrecord:"
+_TOO_DEEP = f"{RESERVED_COMMENT}too-deep"
 _POSITION = re.compile(r"(\d+):\d+-(\d+):\d+")
 _VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"})
 #: Why the sanitiser removes a tag, for the kinds a contributor may have meant.
@@ -67,17 +69,32 @@ class _Reader(HTMLParser):
         self.comments: list[tuple[int, str]] = []
         self.base = (1, 1)  # (source line, HTML line): where the last known position stands
         self.open: list[tuple[str, int | None]] = []
+        self.holding: dict[str, list[int]] = {}
+        self.too_deep: int | None = None  # the line offset where nesting passed the limit
 
     def _line(self, written: str) -> int:
-        """Return the source line of what stands at the parser's position (1 based)."""
+        """Return the source line of what stands at the parser's position (1 based).
+
+        The estimate (from the last position cmark-gfm gave) is never past the line; raw
+        HTML is found as written on it or the next lines that hold it.
+        """
         html_line = self.getpos()[0]
-        estimate = self.base[0] + html_line - self.base[1]
+        estimate = max(self.base[0] + html_line - self.base[1], 1)
         first = written.split("\n", 1)[0]
-        start = max(estimate, 1)
-        for number in range(start, min(start + 200, len(self.source)) + 1):
-            if first and first in self.source[number - 1]:
-                return number
-        return min(max(estimate, 1), max(len(self.source), 1))
+        if first:
+            lines = self._holding(first)
+            found = bisect.bisect_left(lines, estimate)
+            if found < len(lines) and lines[found] < estimate + 200:
+                return lines[found]
+        return min(estimate, max(len(self.source), 1))
+
+    def _holding(self, text: str) -> list[int]:
+        """Return the numbers of the source lines that hold a text (each text looked up once)."""
+        if text not in self.holding:
+            self.holding[text] = [
+                number for number, line in enumerate(self.source, 1) if text in line
+            ]
+        return self.holding[text]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # cmark-gfm gives its blocks their source position; raw HTML is found in the source.
@@ -95,6 +112,8 @@ class _Reader(HTMLParser):
         )
         if tag not in _VOID:
             self.open.append((tag, end))
+            if len(self.open) > MAX_NESTING and self.too_deep is None:
+                self.too_deep = line - 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -116,10 +135,15 @@ class _Reader(HTMLParser):
 
 @functools.lru_cache(maxsize=8192)
 def read_tags(body: str) -> tuple[tuple[Tag, ...], tuple[tuple[int, str], ...]]:
-    """Return the tags and comments of a body's HTML as GitHub's parser makes it."""
+    """Return the tags and comments of a body's HTML as GitHub's parser makes it.
+
+    A body nested past the limit is read as one comment saying so (see find_removals).
+    """
     reader = _Reader(body.split("\n"))
     reader.feed(to_html(body, cmark.Options.CMARK_OPT_SOURCEPOS))
     reader.close()
+    if reader.too_deep is not None:  # its tags past the limit are never read by the sanitiser
+        return (), ((reader.too_deep, _TOO_DEEP),)
     return tuple(reader.tags), tuple(reader.comments)
 
 
@@ -150,7 +174,18 @@ def find_removals(body: str) -> list[Removal]:
             "write the comment another way",
         )
         for offset, data in comments
-        if data.strip().startswith(RESERVED_COMMENT)
+        if data.strip().startswith(RESERVED_COMMENT) and data != _TOO_DEEP
+    ]
+    found += [
+        Removal(
+            offset,
+            "all of it",
+            f"its lists, quotes or HTML are nested more than {MAX_NESTING} deep here, "
+            "deeper than any page can be shown",
+            "nest less deeply",
+        )
+        for offset, data in comments
+        if data == _TOO_DEEP
     ]
     return sorted(found, key=lambda removal: removal.offset)
 

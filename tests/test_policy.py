@@ -182,3 +182,20 @@ def test_an_old_version_check_would_refuse_is_rendered_through_the_sanitiser(
     assert page.count(">X</h1>") == 1  # the title once: the body's "# X" is not repeated
     current = (site / "decisions/old/index.html").read_text(encoding="utf-8")
     assert "Parts of this version were removed" not in current
+
+
+def test_a_body_nested_past_the_limit_is_refused_and_never_reaches_the_sanitiser() -> None:
+    from generator.convert import MAX_NESTING
+
+    body = "Intro.\n\n" + "> " * (MAX_NESTING + 50) + "deep\n"
+    assert find_unsafe_markup(body) == [
+        (
+            2,
+            f"all of it is removed when the page is published: its lists, quotes or HTML are "
+            f"nested more than {MAX_NESTING} deep here, deeper than any page can be shown; "
+            "nest less deeply",
+        )
+    ]
+    published, tokens = render_markdown("<div>" * 20_000)  # html5ever would take seconds
+    assert published.startswith("<pre><code>&lt;div&gt;") and tokens == []
+    assert not find_unsafe_markup("> " * 20 + "quoted, as deep as real texts go\n")
