@@ -120,12 +120,15 @@ def links_mark(links: Mapping[str, str]) -> str:
 
 
 def _split_links(text: str) -> tuple[dict[str, str], str]:
-    """Return the links a Markdown segment's first line maps, and the segment without it."""
-    if not text.startswith(LINKS_MARK):
+    """Return the links a Markdown segment's mark line maps, and the segment without it."""
+    start = 0 if text.startswith(LINKS_MARK) else text.find("\n" + LINKS_MARK) + 1
+    if start == 0 and not text.startswith(LINKS_MARK):
         return {}, text
-    first, _, rest = text.partition("\n")
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    rest = text[:start] + text[end + 1 :]
     try:
-        links = json.loads(first[len(LINKS_MARK) : -len("-->")])
+        links = json.loads(text[start + len(LINKS_MARK) : end].removesuffix("-->"))
     except ValueError:
         return {}, rest
     if not isinstance(links, dict):

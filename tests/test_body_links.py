@@ -156,3 +156,15 @@ def test_a_web_address_without_its_scheme_is_named_as_one(site_root: Path) -> No
         "content/decisions/x.md:7: the link to www.boost.org/doc leads nowhere: it reads as a "
         "file beside this one; if it is a web address, start it with https://"
     ]
+
+
+def test_a_page_links_to_a_record(git_site: Git, tmp_path: Path) -> None:
+    git_site.write(
+        "content/pages/about.md",
+        "---\ntitle: About\n---\n\nRead [the decision](../decisions/d.md).\n",
+    )
+    git_site.commit("Add a page")
+    site = build(git_site.root, tmp_path / "site").site_dir
+    page = (site / "about/index.html").read_text(encoding="utf-8")  # a page's address
+    assert "../decisions/d/" in hrefs(page)
+    assert "openrecord:links" not in page
