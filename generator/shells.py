@@ -292,7 +292,7 @@ def pour_one(
 def _setup(
     shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any]
 ) -> tuple[Any, ...]:
-    """Return what a process needs to pour pages: shells, Markdown settings, folder."""
+    """Return what a process needs to pour pages: shells, output folder, description."""
     description = html.escape(str(raw.get("site_description") or ""))
     return (shells, str(site_dir), description)
 
