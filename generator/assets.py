@@ -23,7 +23,7 @@ DEFAULT_ASSET_KB = 5 * 1024
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: What would run in an SVG opened on its own: scripts, handlers, embedded pages, links.
 _SVG_ACTIVE = re.compile(
-    rb"<\s*script|<\s*foreignObject|\bon[a-z]+\s*=|javascript:|<!ENTITY|<\s*iframe|<\s*embed",
+    rb"<\s*script|\bon[a-z]+\s*=|javascript:|<!ENTITY|<\s*(iframe|embed|object)\b",
     re.IGNORECASE,
 )
 

@@ -107,7 +107,13 @@ def test_files_beside_records_are_of_allowed_kinds_and_sizes(site_root: Path) ->
     (site_root / "content/decisions/notes.docx").write_bytes(b"PK")
     (site_root / "content/decisions/big.png").write_bytes(PNG + b"\0" * 3000)
     write(site_root, "content/decisions/evil.svg", "<svg><script>alert(1)</script></svg>")
-    write(site_root, "content/decisions/fine.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    # A diagram editor's export: its labels are HTML in <foreignObject>, and no script.
+    label = '<foreignObject width="90" height="20"><div style="color: red">Step 1</div>'
+    write(
+        site_root,
+        "content/decisions/fine.svg",
+        f"<svg><switch>{label}</foreignObject></switch></svg>",
+    )
     write(
         site_root,
         "mkdocs.yml",
