@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import engine as engines
+from generator.assets import copy_assets
 from generator.changes import check_changes
 from generator.config import load_config
 from generator.data import data_paths, vanished_urls, write_data, write_manifest
@@ -98,7 +99,7 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
         reading = pool.submit(read_history, root, rules_from=config.openrecord.rules_from)
         # 1. load: read every file under content/, front matter as YAML nodes with lines.
         with stages.stage("load"):
-            loaded = load_content(root)
+            loaded = load_content(root, asset_limit_kb=config.openrecord.asset_max_kb)
         # 2. validate: each record against its type's schema; every problem at once.
         with stages.stage("validate"):
             records, pages, topics = validate_content(loaded)
@@ -106,7 +107,8 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
         drafts = [record for record in records if record.meta.draft]
         # 3. link: resolve references, compute backlinks, check supersession.
         with stages.stage("link"):
-            links = link_records(published, drafts, topics)
+            shown = [page for page in pages if not page.meta.draft]
+            links = link_records(published, drafts, topics, shown, loaded.assets)
         # 4. history: the revisions of every record, from one pass over git.
         with stages.stage("history"):
             history = reading.result()
@@ -118,6 +120,7 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
         links=links,
         build_date=build_date(history),
         by_id={record.id: record for record in published},
+        assets=loaded.assets,
     )
     return site, history
 
@@ -183,6 +186,7 @@ def build(
                     early = list(_until(running, batches))
                 with stages.stage("engine"):
                     running.result()
+            copy_assets(root, site.assets, staged)  # images and files beside the records
             shells = read_shells(staged) if pour else {}
             with closing(Pourer(shells, staged, raw, pool=pool)) as pourer:
                 # 6b. records: each record's pages, rendered here and poured into the

@@ -27,6 +27,9 @@ class OpenRecordSettings(BaseModel):
     )
     feed_items: int = Field(50, ge=1, le=1000, description="Newest items kept in each feed.")
     page_size: int = Field(50, ge=5, le=1000, description="Records per page on index pages.")
+    asset_max_kb: int = Field(
+        5 * 1024, ge=1, le=1024 * 1024, description="Largest image or attachment, in KB."
+    )
     branch: str = Field(
         "main",
         description="The published branch, whose first-parent line is the history of the record.",

@@ -22,7 +22,8 @@ from generator.errors import EngineError
 from generator.schema import RECORD_TYPES
 
 ENGINES = ("mkdocs", "zensical")
-_SANITIZER = "generator.sanitize"
+#: The one Markdown conversion of every page (GitHub's, then the sanitiser; see convert.py).
+_CONVERTER = "generator.convert"
 
 
 def navigation(extra: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -70,8 +71,7 @@ def engine_config(
     raw["theme"] = theme
     raw["nav"] = nav
     raw["not_in_nav"] = "/**"
-    extensions = [ext for ext in raw.get("markdown_extensions") or [] if ext != _SANITIZER]
-    raw["markdown_extensions"] = [*extensions, _SANITIZER]
+    raw["markdown_extensions"] = [_CONVERTER]
     return raw
 
 

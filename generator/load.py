@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from frontmatter.default_handlers import JSONHandler, YAMLHandler
 
+from generator.assets import DEFAULT_ASSET_KB, check_asset, is_asset, refused_kind
 from generator.errors import Collector
 from generator.schema import TYPES_BY_FOLDER
 
@@ -57,10 +58,13 @@ class Loaded:
     pages: tuple[Source, ...]
     topics: yaml.MappingNode | None
     topics_path: str
+    assets: tuple[str, ...] = ()  # images and attachments beside records (see assets.py)
 
 
-def load_content(root: Path, content_dir: str = "content") -> Loaded:
-    """Read every record, page and the topics file, collecting every problem."""
+def load_content(
+    root: Path, content_dir: str = "content", asset_limit_kb: int = DEFAULT_ASSET_KB
+) -> Loaded:
+    """Read every record, page, file beside them and the topics file; collect every problem."""
     problems = Collector()
     base = root / content_dir
     if not base.is_dir():
@@ -73,6 +77,7 @@ def load_content(root: Path, content_dir: str = "content") -> Loaded:
     topics_path = f"{content_dir}/topics.yml"
     topics: yaml.MappingNode | None = None
     seen_names: dict[str, str] = {}
+    assets: list[str] = []
     for path in _walk(base, root, problems):
         rel = path.relative_to(root).as_posix()
         folder = path.parent.relative_to(base).as_posix()
@@ -86,6 +91,14 @@ def load_content(root: Path, content_dir: str = "content") -> Loaded:
             )
             continue
         seen_names[key] = rel
+        beside = folder.split("/")[0] in (*TYPES_BY_FOLDER, "pages")
+        if beside and is_asset(path.name):
+            if check_asset(path, rel, asset_limit_kb, problems):
+                assets.append(rel)
+            continue
+        if beside and not path.name.endswith(".md"):
+            problems.add(rel, 1, refused_kind())
+            continue
         text = _read_text(path, rel, problems)
         if text is None:
             continue
@@ -107,7 +120,7 @@ def load_content(root: Path, content_dir: str = "content") -> Loaded:
         if source is not None:
             (pages if folder == "pages" else records).append(source)
     problems.raise_if_any()
-    return Loaded(tuple(records), tuple(pages), topics, topics_path)
+    return Loaded(tuple(records), tuple(pages), topics, topics_path, tuple(assets))
 
 
 #: What the build reads from the repository, and the folders it writes into there.

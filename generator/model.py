@@ -79,6 +79,8 @@ class Links:
     outgoing: Mapping[str, tuple[Reference, ...]]
     incoming: Mapping[str, tuple[Reference, ...]]
     superseded_by: Mapping[str, str]
+    #: Where each body's relative links lead on the site: file path -> {href: address}.
+    body: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,3 +128,5 @@ class Site:
     links: Links
     build_date: datetime.date
     by_id: Mapping[str, Record] = field(default_factory=dict)
+    #: Images and attachments beside records ('content/decisions/flow.svg'), see assets.py.
+    assets: tuple[str, ...] = ()

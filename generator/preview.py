@@ -14,7 +14,9 @@ import dataclasses
 from pathlib import Path
 
 from generator.build import BuildResult, Context, Report, build
+from generator.errors import Collector
 from generator.history import uncommitted
+from generator.link import link_bodies
 from generator.load import front_matter_text, load_file
 from generator.render import render_record_page
 from generator.search import add_to_index
@@ -73,8 +75,14 @@ class Preview:
             )
         site = context.site
         records = tuple(edited.get(record.id, record) for record in site.records)
+        problems = Collector()  # links to other records: checked, and pointed, afresh
+        body_links = link_bodies(records, (), site.pages, site.assets, problems)
+        problems.raise_if_any()
         site = dataclasses.replace(
-            site, records=records, by_id={record.id: record for record in records}
+            site,
+            records=records,
+            by_id={record.id: record for record in records},
+            links=dataclasses.replace(site.links, body=body_links),
         )
         history = dataclasses.replace(context.history, dirty=uncommitted(self.root))
         entries = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
+from generator.convert import without_title
 from generator.data import render_data_page
 from generator.feeds import FORMATS, Feed, feeds_for_page, plan_feeds
 from generator.fragments import (
@@ -30,6 +31,7 @@ from generator.history import History
 from generator.model import Record, Site
 from generator.provenance import Edge, edges, provenance_section, render_map
 from generator.render_history import (
+    body_links,
     history_summary,
     page_address,
     render_history_pages,
@@ -114,7 +116,8 @@ def render_frame(
         tree.add(
             page.url,
             front,
-            f"{h1(page.meta.title)}\n\n{page.body}\n\n{actions if edit else ''}",
+            f"{h1(page.meta.title)}\n\n{body_links(site, page.path, page.url)}{page.body}\n\n"
+            f"{actions if edit else ''}",
             page.path,
         )
     render_history_pages(tree, site, history)
@@ -480,7 +483,8 @@ def _render_record(
     provenance = provenance_section(site, record, graph)
     before = raw_html(header + themes_html)
     after = raw_html(f"{provenance}\n{related}\n{follow}")
-    body = f"{before}\n{record.body.strip()}\n\n{after}"
+    text = without_title(record.body.strip(), record.meta.title)  # the header shows it
+    body = f"{before}\n{body_links(site, record.path, url)}{text}\n\n{after}"
     tree.add(url, front, body, record.path, record)
 
 

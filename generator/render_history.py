@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generator.convert import links_mark, without_title
 from generator.diff import (
     Version,
     body_changed,
@@ -21,6 +22,7 @@ from generator.diff import (
 from generator.feeds import taken_ids
 from generator.fragments import (
     block,
+    bullet_list,
     e,
     format_date,
     h1,
@@ -32,7 +34,8 @@ from generator.fragments import (
 )
 from generator.history import History
 from generator.model import Record, Revision, Site
-from generator.sanitize import is_safe, raw_html
+from generator.policy import find_removals
+from generator.sanitize import raw_html
 from generator.schema import TYPES_BY_FOLDER
 from generator.tree import DocsTree
 
@@ -295,8 +298,10 @@ def _render_version(
         + "</p>",
         "</div>",
     )
-    safe = is_safe(version.body)
-    body = version.body.strip() if safe else f"<pre>{e(version.body)}</pre>"
+    body = without_title(version.body.strip(), version.title or "")
+    if current:  # its links to other records lead where the record's own links lead
+        body = body_links(site, site.by_id[record_id].path, url) + body
+    removed = removal_note(version.body)
     status = status_badge(version.status) if version.status else ""
     record_type = TYPES_BY_FOLDER.get(record_id.split("/", 1)[0])
     kind = f'<span class="or-type">{e(record_type.label)}</span> ' if record_type else ""
@@ -317,8 +322,32 @@ def _render_version(
             "robots": "noindex",
             "search": {"exclude": True},
         },
-        f"{raw_html(banner + header)}\n{body}\n",
+        f"{raw_html(banner + header + removed)}\n{body}\n",
         f"version {revision.number} of {record_id}",
+    )
+
+
+def body_links(site: Site, path: str, url: str) -> str:
+    """Return the line pointing a body's links to other files at their pages, seen from url."""
+    links = site.links.body.get(path, {})
+    return links_mark({href: relative(url, target) for href, target in links.items()})
+
+
+def removal_note(body: str) -> str:
+    """Return the note on a past version whose dangerous parts the sanitiser removed, or ''.
+
+    Today's check would refuse such a version; it is published all the same, as every
+    version is, through the same sanitiser, and the reader is told what went.
+    """
+    removals = find_removals(body)
+    if not removals:
+        return ""
+    items = [f"{e(removal.what)}: {e(removal.why)}" for removal in removals]
+    return block(
+        '<div class="admonition note or-removed" role="note">',
+        '<p class="admonition-title">Parts of this version were removed when it was published</p>',
+        bullet_list(items[:20] + ([f"and {len(items) - 20} more"] if len(items) > 20 else [])),
+        "</div>",
     )
 
 

@@ -1,89 +1,23 @@
-"""Keep strangers' markup out of the published site: two walls.
+"""Keep strangers' markup out of the published site: one allowlist, two walls.
 
-The first wall refuses raw HTML and links with unsafe schemes in record
-bodies, naming the line, so a contributor learns at once. The second wall
-runs on every page the engine renders: a Python-Markdown postprocessor (an
-ordinary Markdown extension, listed in mkdocs.yml, so every engine runs it)
-passes the page's HTML through nh3 with an allowlist that keeps what the site
-itself uses (headings with ids, admonitions, highlighted code, tables,
-diagrams, the record header) and drops everything else.
+The first wall is ``openrecord check`` (see policy.py): it reads a body as GitHub's
+parser does and refuses, at its line, whatever this allowlist would remove for being
+dangerous, so a contributor learns at once. The second wall runs on every page: each
+page's HTML (see convert.py) passes through nh3 with this allowlist, which keeps what the
+site itself uses (headings with ids, highlighted code, tables, task lists, diagrams, the
+record header) and what a record may use (``<br>``, ``<sup>``, ``<details>``, ...), and
+drops everything else.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
-from typing import Any
 
 import nh3
-from markdown import Extension, Markdown
-from markdown.postprocessors import Postprocessor
-from markdown.preprocessors import Preprocessor
 
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$)|<!--|<!\[CDATA\[|<\?")
-_INLINE_LINK = re.compile(r"\]\(\s*<?([^)>\s]*)")
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-
-
-@functools.lru_cache(maxsize=1024)
-def is_safe(body: str) -> bool:
-    """Tell whether a Markdown body has no raw HTML and no unsafe link (versions share texts)."""
-    return not find_unsafe_markup(body)
-
-
-def find_unsafe_markup(body: str) -> list[tuple[int, str]]:
-    """Return (line offset, message) for each raw HTML tag or unsafe link in a Markdown body."""
-    found: list[tuple[int, str]] = []
-    fence: str | None = None
-    for offset, line in enumerate(body.split("\n")):
-        opener = _FENCE_OPEN.match(line)
-        if fence is not None:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
-            continue
-        if line.startswith(("    ", "\t")) and not line.strip().startswith(("-", "*", "[")):
-            continue  # an indented code block shows its text as text
-        text = _CODE_SPAN.sub("", line)
-        tag = _TAG.search(text)
-        if tag:
-            found.append(
-                (
-                    offset,
-                    f"raw HTML ({tag.group(0).strip()}...) is not allowed in a "
-                    "record; use Markdown instead (for example **bold**, [link](https://...)), "
-                    "or put the text in `backticks` to show it as code",
-                )
-            )
-        for url in _link_targets(text):
-            scheme = unsafe_scheme(url)
-            if scheme is not None:
-                found.append(
-                    (
-                        offset,
-                        f"links to '{scheme}:' addresses are not allowed; link "
-                        "to an https:// address or to another page of this site",
-                    )
-                )
-    return found
-
-
-def _link_targets(text: str) -> list[str]:
-    """Return the destinations of the Markdown links and images on one line."""
-    targets = [match.group(1) for match in _INLINE_LINK.finditer(text)]
-    targets += [match.group(1) for match in _AUTOLINK.finditer(text)]
-    definition = _REFERENCE_DEFINITION.match(text)
-    if definition:
-        targets.append(definition.group(1))
-    return targets
 
 
 def unsafe_scheme(url: str) -> str | None:
@@ -96,34 +30,42 @@ def unsafe_scheme(url: str) -> str | None:
     return None
 
 
-_TAGS = {
+ALLOWED_TAGS = {
     "a",
     "abbr",
+    "aside",
     "b",
+    "bdo",
     "blockquote",
     "br",
     "caption",
+    "cite",
     "code",
     "dd",
     "del",
     "details",
+    "dfn",
     "div",
     "dl",
     "dt",
     "em",
     "figcaption",
     "figure",
+    "footer",
     "h1",
     "h2",
     "h3",
     "h4",
     "h5",
     "h6",
+    "header",
     "hr",
     "i",
     "img",
+    "input",
     "ins",
     "kbd",
+    "label",
     "li",
     "mark",
     "nav",
@@ -131,10 +73,15 @@ _TAGS = {
     "p",
     "pre",
     "q",
+    "rp",
+    "rt",
+    "ruby",
     "s",
+    "samp",
     "section",
     "small",
     "span",
+    "strike",
     "strong",
     "sub",
     "summary",
@@ -147,13 +94,13 @@ _TAGS = {
     "thead",
     "time",
     "tr",
+    "tt",
     "u",
     "ul",
-    "aside",
-    "header",
-    "footer",
+    "var",
+    "wbr",
 }
-_ATTRIBUTES = {
+ALLOWED_ATTRIBUTES = {
     "*": {
         "class",
         "id",
@@ -165,18 +112,21 @@ _ATTRIBUTES = {
         "aria-labelledby",
         "aria-describedby",
         "aria-hidden",
+        "align",
         "aria-current",
         "hidden",
     },
     "a": {"href", "hreflang", "type"},
     "img": {"src", "alt", "width", "height", "loading"},
-    "td": {"colspan", "rowspan", "align", "style"},
-    "th": {"colspan", "rowspan", "align", "scope", "style"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
     "ol": {"start", "reversed"},
     "time": {"datetime"},
     "details": {"open"},
 }
-_STYLES = {"text-align"}
+#: A task list's box, and nothing else an <input> could be: a ticked or empty, disabled box.
+_INPUT_VALUES = {"input": {"type": {"checkbox"}, "checked": {""}, "disabled": {""}}}
+_INPUT_FORCED = {"input": {"type": "checkbox", "disabled": ""}}
 
 
 #: What the sanitiser could change: without any of these, a fragment is plain text already.
@@ -186,10 +136,11 @@ _MARKUP = re.compile("[<>&\u00a0\x00\r]")
 #: Built once: nh3.clean() builds its allowlists anew on every call, which cost more than
 #: cleaning a short fragment (a heading, a table of contents) itself.
 _CLEANER = nh3.Cleaner(
-    tags=_TAGS,
-    attributes=_ATTRIBUTES,
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
     url_schemes=set(SAFE_SCHEMES),
-    filter_style_properties=_STYLES,
+    tag_attribute_values=_INPUT_VALUES,
+    set_tag_attribute_values=_INPUT_FORCED,
     link_rel="noopener",
     strip_comments=True,
 )
@@ -212,42 +163,3 @@ RAW_END = "<!--/openrecord:html-->"
 def raw_html(html: str) -> str:
     """Return openrecord's own HTML marked to pass through Markdown as one block."""
     return f"\n{RAW_START}\n{html.strip()}\n{RAW_END}\n"
-
-
-class _StashGeneratedHtml(Preprocessor):
-    """Stash each marked block of openrecord's HTML whole, before Markdown parses HTML."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        out: list[str] = []
-        block: list[str] | None = None
-        for line in lines:
-            if block is None and line == RAW_START:
-                block = []
-            elif block is not None and line == RAW_END:
-                out += ["", self.md.htmlStash.store("\n".join(block)), ""]
-                block = None
-            elif block is not None:
-                block.append(line)
-            else:
-                out.append(line)
-        return out + (block or [])
-
-
-class _SanitizePostprocessor(Postprocessor):
-    """Run the page's HTML through nh3 after every other step of Python-Markdown."""
-
-    def run(self, text: str) -> str:
-        return clean_html(text)
-
-
-class SanitizeExtension(Extension):
-    """Python-Markdown extension: sanitise each page's rendered HTML with nh3."""
-
-    def extendMarkdown(self, md: Markdown) -> None:
-        md.preprocessors.register(_StashGeneratedHtml(md), "openrecord_html", 25)
-        md.postprocessors.register(_SanitizePostprocessor(md), "openrecord_sanitize", 1)
-
-
-def makeExtension(**kwargs: Any) -> SanitizeExtension:
-    """Return the extension, as Python-Markdown expects of a module named in mkdocs.yml."""
-    return SanitizeExtension(**kwargs)

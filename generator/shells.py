@@ -6,7 +6,7 @@ share everything but their content, title, table of contents and a few links, so
 running the engine on each of them would spend most of a build on near-identical
 pages. Instead the engine renders, at each depth of the site, two exemplar pages
 with placeholders (one with a table of contents, one without); openrecord renders
-each page's Markdown itself (the same extensions, the same sanitiser) in a pool of
+each page's Markdown itself (the same conversion, the same sanitiser) in a pool of
 processes and fills the placeholders. The pages read exactly as if the engine had
 made them, and join its search index and sitemap (see search.py).
 """
@@ -160,12 +160,7 @@ def read_shells(site_dir: Path) -> dict[tuple[int, int], Shell]:
 
 
 #: What the pool's processes need, imported once by the server they are forked from.
-_PRELOAD = [
-    "generator.shells",
-    *(f"markdown.extensions.{name}" for name in ("toc", "tables", "footnotes", "admonition")),
-    *(f"markdown.extensions.{name}" for name in ("def_list", "sane_lists", "attr_list")),
-    *(f"pymdownx.{name}" for name in ("highlight", "superfences", "details")),
-]
+_PRELOAD = ["generator.shells", "pygments.lexers", "pygments.formatters.html"]
 
 
 def start_server() -> None:
@@ -297,24 +292,17 @@ def pour_one(
 def _setup(
     shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any]
 ) -> tuple[Any, ...]:
-    """Return what a process needs to pour pages: shells, Markdown settings, folder."""
+    """Return what a process needs to pour pages: shells, output folder, description."""
     description = html.escape(str(raw.get("site_description") or ""))
-    return (shells, *convert.markdown_settings(raw), str(site_dir), description)
+    return (shells, str(site_dir), description)
 
 
 #: What every page of one build shares, set once per worker process by _start.
 _SHARED: dict[str, Any] = {}
 
 
-def _start(
-    shells: dict[tuple[int, int], Shell],
-    names: list[str],
-    settings: dict[str, Any],
-    site_dir: str,
-    description: str,
-) -> None:
-    """Prepare a worker: the shells, a Markdown converter and the output folder."""
-    convert.start(names, settings)
+def _start(shells: dict[tuple[int, int], Shell], site_dir: str, description: str) -> None:
+    """Prepare a worker: the shells and the output folder."""
     _SHARED.pop("cuts", None)
     _SHARED.update(shells=shells, site_dir=site_dir, description=description)
 

@@ -23,7 +23,7 @@ from generator.errors import Collector
 from generator.limits import body_limits
 from generator.load import Loaded, Source
 from generator.model import Page, Record, Topic
-from generator.sanitize import find_unsafe_markup
+from generator.policy import find_unsafe_markup
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WHOLE_NUMBER = re.compile(r"^(0|[1-9][0-9]*)$")

@@ -1,170 +1,162 @@
-"""Converting a text a section at a time gives what converting it whole gives."""
+"""Bodies read as GitHub shows them: cmark-gfm's own output is the oracle."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from html.parser import HTMLParser
 
+import cmarkgfm
 import pytest
-import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
 
 from generator import convert, shells
 
-ROOT = Path(__file__).resolve().parent.parent
-#: The bundled site's extensions (as the engine runs them: the sanitiser last).
-SITE = [*yaml.safe_load((ROOT / "mkdocs.yml").read_text())["markdown_extensions"]]
-SITE.append("generator.sanitize")
-#: The same, with the extensions whose markup could reach across sections.
-WIDER = [*SITE, "attr_list", "abbr", "md_in_html"]
+#: Block and list elements: their nesting is the structure a reader sees.
+_STRUCTURE = (
+    {"p", "ul", "ol", "li", "blockquote", "pre", "hr", "section"}
+    | {"table", "thead", "tbody", "tr", "th", "td", "input"}
+    | {"del", "em", "strong", "sup"}
+    | {f"h{level}" for level in range(1, 7)}
+)
+_VOID = {"hr", "input", "img", "br"}
 
 
-def whole(extensions: list[Any], text: str) -> tuple[str, list[dict[str, Any]]]:
-    """Convert a text whole, with a converter of its own."""
-    markdown = Markdown(*(), **_options(extensions))
-    return str(markdown.convert(text)), list(getattr(markdown, "toc_tokens", []))
+class _Structure(HTMLParser):
+    """Collect (depth, tag) of structural elements and the targets of links and images."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.tree: list[tuple[int, str]] = []
+        self.targets: list[str] = []
+        self.checked: list[bool] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and "headerlink" not in (values.get("class") or ""):
+            self.targets.append(values.get("href") or "")
+        if tag == "img":
+            self.targets.append(values.get("src") or "")
+        if tag == "input":
+            self.checked.append("checked" in values)
+        if tag in _STRUCTURE:
+            self.tree.append((self.depth, tag))
+            if tag not in _VOID:
+                self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _STRUCTURE and tag not in _VOID:
+            self.depth -= 1
 
 
-def _options(extensions: list[Any]) -> dict[str, Any]:
-    names, configs = convert.markdown_settings({"markdown_extensions": extensions})
-    return {"extensions": names, "extension_configs": configs}
+def structure(html: str) -> tuple[list[tuple[int, str]], list[str], list[bool]]:
+    """Return the block tree, the link targets and the task boxes of some HTML."""
+    parser = _Structure()
+    parser.feed(html)
+    parser.close()
+    return parser.tree, parser.targets, parser.checked
 
 
-def sectioned(extensions: list[Any], text: str) -> tuple[str, list[dict[str, Any]]]:
-    """Convert a text as the pour does (sections shared through the cache)."""
-    convert.start(*convert.markdown_settings({"markdown_extensions": extensions}))
-    return convert.convert(text)
+#: One text for each construct GitHub's preview shows (and each case issue 16 found).
+CORPUS = {
+    "list nested by two spaces": "- one\n  - two\n    - three\n- four\n",
+    "ordered list nested by three": "1. one\n   1. two\n   2. three\n2. four\n",
+    "list right after a paragraph": "Consider:\n- first\n- second\n",
+    "task list": "- [ ] to do\n- [x] done\n  - [ ] nested task\n",
+    "table": "| a | b |\n|:--|--:|\n| `x|y` | **z** |\n",
+    "strikethrough": "This is ~~gone~~ and ~so is this~.\n",
+    "autolinks": "See www.example.org and https://example.org/x?y=1 and a@example.org.\n",
+    "footnotes": "A claim[^team], another[^2].\n\n[^team]: Note: the team said so.\n[^2]: Two.\n",
+    "fenced code with a language": "```rust\nfn f<T>(x: Vec<T>) {}\n```\n",
+    "fence in a blockquote": "> ```\n> Vec<T> << 2\n> ```\n",
+    "fence indented in a list": "- item\n\n  ```\n  <T>\n  ```\n",
+    "code span across lines": "A `Vec<T>\nspan` wraps.\n",
+    "headings and setext": "# One\n\nTwo\n---\n\n### Three ###\n",
+    "links and references": "[a](other.md) [b][r] ![c](d.png)\n\n[r]: https://example.org\n",
+    "html beside markdown": "Line<br>break, x<sup>2</sup>, <kbd>Ctrl</kbd>\n\n<details>\n"
+    "<summary>More</summary>\n\nHidden *text*.\n\n</details>\n",
+    "indented html after a paragraph": "A paragraph\n    <b>lazy</b> continuation\n",
+    "hard breaks": "one  \ntwo\\\nthree\n",
+    "emphasis": "*a* **b** ***c*** _d_ __e__\n",
+    "thematic break and quote": "> quoted\n> > nested\n\n***\n",
+    "entities": "&copy; &amp; &#35; &nbsp;\n",
+}
 
 
-WORDS = st.sampled_from(["Why", "why", "What next", "Why 1", "why_1", "A-b", "a b", "Ünïcode"])
-SAFE_INLINE = ["plain words", "*emphasis* and **strong**", "`code ## not a heading`"]
-SAFE_INLINE += ["[a link](https://example.org/x)", "#hashtag", "HTML is an abbreviation"]
-#: Markup that makes a text convert whole (it can reach across sections).
-RISKY_INLINE = ["[a reference][ref]", "[ref]", "a footnote[^1]", "brace {#custom}"]
-RISKY_INLINE += ["an autolink <https://example.org>", "a < b & c > d"]
-INLINE = st.sampled_from(SAFE_INLINE * 8 + RISKY_INLINE)
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_a_body_has_the_structure_github_gives_it(name: str) -> None:
+    text = CORPUS[name]
+    options = cmarkgfm.Options.CMARK_OPT_UNSAFE | cmarkgfm.Options.CMARK_OPT_FOOTNOTES
+    oracle = cmarkgfm.github_flavored_markdown_to_html(text, options)
+    ours, _tokens = convert.render_markdown(text)
+    assert structure(ours) == structure(oracle)
 
 
-def _safe_blocks(draw: st.DrawFn, text: str, word: str) -> list[str]:
-    return [
-        f"{'#' * draw(st.integers(1, 7))}{draw(st.sampled_from([' ', '']))}{word}",
-        f"## {word} ##",
-        f"{text}\n{draw(INLINE)}",
-        f"- {text}\n- {draw(INLINE)}\n\n    continued item",
-        f"1. {text}\n    - nested {word}",
-        f"    indented code\n\n## {word} after code",
-        f'!!! note "{word}"\n    {text}\n\n    ## indented heading',
-        f"??? tip\n    {text}",
-        f"| a | b |\n|---|---|\n| {text} | {word} |",
-        f"{word}\n:   {text}",
-        f"> {text}\n>\n> ## quoted {word}",
-        f"{word}\n{draw(st.sampled_from(['===', '---']))}",
-        "***",
-    ]
+def test_each_issue_case_reads_as_on_github() -> None:
+    nested, _ = convert.render_markdown(CORPUS["list nested by two spaces"])
+    assert nested.count("<ul>") == 3
+    after, _ = convert.render_markdown(CORPUS["list right after a paragraph"])
+    assert "<p>Consider:</p>\n<ul>" in after
+    tasks, _ = convert.render_markdown(CORPUS["task list"])
+    assert "[ ]" not in tasks and "[x]" not in tasks
+    assert structure(tasks)[2] == [False, True, False]
+    assert 'class="task-list-item"' in tasks
+    footnotes, _ = convert.render_markdown(CORPUS["footnotes"])
+    assert 'href="#fn-team"' in footnotes and "Note: the team said so." in footnotes
 
 
-def _risky_blocks(word: str, text: str) -> list[str]:
-    return [
-        f"```\n## fenced {word}\n\n# still fenced\n```",
-        f"~~~python\nprint('{word}')\n\n## inside\n~~~",
-        f"[ref]: https://example.org/{word.replace(' ', '-')}",
-        f"[^1]: the footnote {text}",
-        f"*[HTML]: HyperText {word}",
-        f'<div markdown="1">\n\n## {word} in html\n\n</div>',
-        f"## {word} {{#custom}}\n\n[TOC]",
-    ]
+def test_code_is_highlighted_in_the_classes_the_theme_colours() -> None:
+    html, _ = convert.render_markdown("```python\ndef f(x):\n    return x < 1\n```\n")
+    assert html.startswith('<div class="highlight"><pre><span></span><code>')
+    assert '<span class="k">def</span>' in html and '<span class="o">&lt;</span>' in html
+    plain, _ = convert.render_markdown("```no-such-language\n<b>\n```\n")
+    assert plain == '<div class="highlight"><pre><span></span><code>&lt;b&gt;\n</code></pre></div>'
 
 
-@st.composite
-def blocks(draw: st.DrawFn) -> str:
-    """Return one Markdown block; one in eight of a kind that could reach across sections."""
-    text = draw(INLINE)
-    word = draw(WORDS)
-    if draw(st.sampled_from([False] * 7 + [True])):
-        return draw(st.sampled_from(_risky_blocks(word, text)))
-    safe = _safe_blocks(draw, text, word)
-    return draw(st.sampled_from(safe[:1] * 6 + safe))  # a heading, more often than not
+def test_headings_get_githubs_ids_and_the_themes_permalink() -> None:
+    html, tokens = convert.render_markdown("# Title & more\n\n## Why `this`?\n\n## Why `this`?\n")
+    assert '<h2 id="why-this">Why <code>this</code>?<a class="headerlink" href="#why-this"' in html
+    assert [token["id"] for token in tokens[0]["children"]] == ["why-this", "why-this-1"]
+    assert tokens[0]["id"] == "title--more"  # as GitHub: '&' dropped, each space a hyphen
+    assert tokens[0]["name"] == "Title &amp; more"
+    assert convert.heading_ids("# A\n\n```\n# not a heading\n```\n") == ["a"]
 
 
-@st.composite
-def documents(draw: st.DrawFn) -> str:
-    """Return a Markdown text of blocks, separated by blank lines (some with spaces) or not."""
-    parts = draw(st.lists(blocks(), min_size=1, max_size=8))
-    separators = draw(
-        st.lists(st.sampled_from(["\n\n"] * 4 + ["\n", "\n \t\n", "\n\n\n"]), min_size=len(parts))
-    )
-    return "".join(part + separator for part, separator in zip(parts, separators, strict=False))
+def test_raw_html_headings_and_fences_are_left_as_written() -> None:
+    html, tokens = convert.render_markdown("<h2>Raw</h2>\n\n<pre><code>x</code></pre>\n")
+    assert html == "<h2>Raw</h2>\n<pre><code>x</code></pre>"
+    assert tokens == []
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents(), st.sampled_from(["site", "wider"]))
-def test_sections_convert_as_the_whole_text(text: str, config: str) -> None:
-    extensions = SITE if config == "site" else WIDER
-    assert sectioned(extensions, text) == whole(extensions, text)
+def test_the_engine_converts_a_page_as_the_pour_does() -> None:
+    text = "# Page\n\nSome *text*.\n\n## Part\n\n```python\nx = 1\n```\n"
+    markdown = Markdown(extensions=["generator.convert"])
+    engine = markdown.convert(text)
+    assert (engine, markdown.toc_tokens) == convert.render_content(text)  # type: ignore[attr-defined]
 
 
-RECORD = """Opening words of the record.
-
-## What was decided
-
-We will start with two pilot areas.
-
-- one
-- two
-
-## Why
-
-Because the workshop asked for it.
-
-> Start small.
->
-> — a participant
-
-## Further reading
-
-- [Background papers](https://example.org/papers)
-"""
+def test_links_a_page_maps_are_followed() -> None:
+    text = convert.links_mark({"other.md#why": "../other/#why"}) + "[o](other.md#why) [x](x.md)"
+    html, _ = convert.render_content(text)
+    assert '<a href="../other/#why" rel="noopener">o</a>' in html
+    assert 'href="x.md"' in html
 
 
-def test_a_record_is_cut_at_its_headings_and_versions_share_sections() -> None:
-    assert [section.split("\n")[0] for section in convert._sections(RECORD) or []] == [
-        "Opening words of the record.",
-        "## What was decided",
-        "## Why",
-        "## Further reading",
-    ]
-    convert.start(*convert.markdown_settings({"markdown_extensions": SITE}))
-    first = convert.convert(RECORD)
-    before = convert._convert.cache_info()
-    edited = RECORD.replace("Because the workshop", "Because the whole workshop")
-    second = convert.convert(edited)
-    after = convert._convert.cache_info()
-    assert after.misses - before.misses == 1  # only the edited section was converted
-    assert (first, second) == (whole(SITE, RECORD), whole(SITE, edited))
-    assert [token["id"] for token in second[1]] == ["what-was-decided", "why", "further-reading"]
+@given(st.text(alphabet="-*>`#[]()<!|~ \n\t1.xa\\\x00", max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_body_converts_without_error(text: str) -> None:
+    html, _tokens = convert.render_markdown(text)
+    assert isinstance(html, str)
 
 
 @pytest.mark.parametrize(
     "text",
-    [
-        "## Why\n\nOne.\n\n## Why\n\nTwo.",  # the whole text numbers the second 'why_1'
-        "## Why\n\n### Why_1\n\n## Why",
-        "# Title\n\n## A\n\n### B\n\n## C\n\n#### D\n\n# E",  # nesting across sections
-        "Intro[^n].\n\n## Notes\n\n[^n]: A footnote at the end.",
-        "See [the plan][p].\n\n## Later\n\n[p]: https://example.org/plan",
-    ],
+    ["> " * 50_000 + "deep", "- " * 50_000 + "deep", "[" * 50_000, "*a " * 50_000, "\ud800 x"],
 )
-def test_texts_that_reach_across_sections_read_as_whole(text: str) -> None:
-    assert sectioned(SITE, text) == whole(SITE, text)
-
-
-def test_an_unknown_extension_converts_every_text_whole() -> None:
-    convert.start(*convert.markdown_settings({"markdown_extensions": [*SITE, "smarty"]}))
-    before = convert._convert.cache_info()
-    assert convert.convert(RECORD) == whole([*SITE, "smarty"], RECORD)
-    assert convert._convert.cache_info().misses - before.misses == 1
+def test_hostile_nesting_converts_without_error(text: str) -> None:
+    html, _tokens = convert.render_markdown(text)
+    assert html
 
 
 def test_a_records_pages_are_poured_by_one_task() -> None:

@@ -119,11 +119,18 @@ def test_preview_re_renders_only_an_edited_text(git_site: Git, tmp_path: Path) -
     assert 'href="#a-new-part" class="md-nav__link"' in html  # the table of contents too
     assert "<strong>Unpublished changes:</strong>" in html
     assert {path: path.stat().st_mtime_ns for path in untouched} == untouched
+    path.write_text(original.replace("Body text.", "See [the intention](../intentions/i.md)."))
+    assert preview.update(["content/decisions/d.md"]) == 1
+    assert 'href="../../intentions/i/"' in page.read_text()  # a new link leads to its page
+    path.write_text(original.replace("Body text.", "See [nothing](../intentions/no.md)."))
+    with pytest.raises(ContentError) as dead:
+        preview.update(["content/decisions/d.md"])
+    assert "the link to ../intentions/no.md leads nowhere" in dead.value.report()
     path.write_text(original.replace("Body text.", "<script>alert(1)</script>"))
     with pytest.raises(ContentError) as refused:
         preview.update(["content/decisions/d.md"])
     assert refused.value.report().startswith("content/decisions/d.md:")
-    assert "A <em>new</em> text." in page.read_text()  # the last good page stays
+    assert "See <a" in page.read_text()  # the last good page stays
     path.write_text(original.replace("We decided.", "We decided again."))
     assert preview.update(["content/decisions/d.md"]) is None  # front matter: a whole build
     assert preview.update(["content/decisions/new.md"]) is None

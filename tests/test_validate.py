@@ -214,23 +214,27 @@ def test_raw_html_and_unsafe_links_in_body(site_root: Path) -> None:
     body = (
         "Intro.\n\n<script>alert(1)</script>\n\nSee `<b>code</b>` and [x](JaVaScRiPt:alert(1)).\n\n"
         "```\n<div>in a fence</div>\n```\n\n![i](data:image/png;base64,xx)\n\n"
-        "[ref]: vbscript:msgbox\n<https://example.org> is fine.\n"
+        "[ref]: vbscript:msgbox\n<https://example.org> is fine, [r][ref] is not.\n"
     )
     write(
         site_root,
         "content/decisions/x.md",
         f"---\ntitle: X\nsummary: Y.\nstatus: proposed\n---\n\n{body}",
     )
+    why = (
+        "only https://, http:// and mailto: addresses, or files of this site, are kept; "
+        "link to an https:// address, or to another record's file such as other.md"
+    )
     assert problems(site_root) == [
-        "content/decisions/x.md:9: raw HTML (<script...) is not allowed in a record; use "
-        "Markdown instead (for example **bold**, [link](https://...)), or put the text in "
-        "`backticks` to show it as code",
-        "content/decisions/x.md:11: links to 'javascript:' addresses are not allowed; link to "
-        "an https:// address or to another page of this site",
-        "content/decisions/x.md:17: links to 'data:' addresses are not allowed; link to an "
-        "https:// address or to another page of this site",
-        "content/decisions/x.md:19: links to 'vbscript:' addresses are not allowed; link to an "
-        "https:// address or to another page of this site",
+        "content/decisions/x.md:9: <script> is removed when the page is published: scripts "
+        "would run in readers' browsers; remove it, or put it in `backticks` to show it as text",
+        "content/decisions/x.md:11: the 'javascript:' address of "
+        f'<a href="JaVaScRiPt:alert(1)"> is removed when the page is published: {why}',
+        "content/decisions/x.md:17: the 'data:' address of "
+        f'<img src="data:image/png;base64,xx" alt="i" /> is removed when the page is published: '
+        f"{why}",
+        "content/decisions/x.md:19: the 'vbscript:' address of "
+        f'<a href="vbscript:msgbox"> is removed when the page is published: {why}',
     ]
 
 

@@ -1,0 +1,201 @@
+"""One HTML policy: check refuses exactly what the sanitiser would remove for being dangerous."""
+
+from __future__ import annotations
+
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.build import build, check
+from generator.convert import render_markdown, to_html
+from generator.policy import find_unsafe_markup
+from generator.sanitize import ALLOWED_TAGS, clean_html, unsafe_scheme
+from tests.conftest import Git, write
+from tests.test_validate import problems
+
+HEAD = "---\ntitle: X\nsummary: Y.\nstatus: proposed\n---\n\n"
+#: The smallest PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+
+#: What real decision logs write, that GitHub shows and check must accept.
+ACCEPTED = {
+    "generic in a fence in a blockquote": "> ```\n> fn f<T>(x: Vec<T>) -> T\n> ```\n",
+    "generic in a fence indented in a list": "- Step one:\n\n  ```rust\n  let v: Vec<T>;\n  ```\n",
+    "code span wrapping a line": "Use `HashMap<K,\nV>` here, and `a << b`.\n",
+    "shift operator in prose": "Shifting is a << b, and 3 < 4 > 2.\n",
+    "footnote starting with a scheme-like word": "Agreed[^team].\n\n[^team]: Note: see below.\n",
+    "harmless html": "A<br>B, x<sup>2</sup>, H<sub>2</sub>O, <kbd>Ctrl</kbd>+<kbd>C</kbd>\n",
+    "details": "<details>\n<summary>Background</summary>\n\nThe *long* story.\n\n</details>\n",
+    "comments": "<!-- TOC -->\n- [Why](#why)\n<!-- /TOC -->\n\n## Why\n",
+    "image with a size": '<img src="diagram.png" alt="Flow" width="400">\n',
+    "centred block": '<p align="center">Centred</p>\n',
+    "task list": "- [ ] open\n- [x] done\n",
+}
+#: What check must refuse, with the line and the kind of removal named.
+REFUSED = {
+    "script": ("Before.\n\n<script>alert(1)</script>\n", 3, "<script> is removed"),
+    "event handler": ('Hi <img src="x.png" onerror="alert(1)">\n', 1, "onerror attribute"),
+    "javascript link": ("[click](javascript:alert(1))\n", 1, "'javascript:' address"),
+    "data link": ('<a href="data:text/html,hi">x</a>\n', 1, "'data:' address"),
+    "iframe": ('\n\n<iframe src="https://example.org"></iframe>\n', 3, "another site"),
+    "style": ('<p style="display:none">hidden</p>\n', 1, "style attribute"),
+    "form": ('<form action="https://e.org"><input name="q"></form>\n', 1, "forms"),
+    "html indented after a paragraph": (
+        "A paragraph\n    <img src=x onerror=alert(1)>\n",
+        2,
+        "onerror attribute",
+    ),
+    "unknown tag in prose": ("A Vec<T> in prose.\n", 1, "<T> is removed"),
+}
+
+
+def test_what_github_shows_is_accepted(site_root: Path) -> None:
+    for name, body in ACCEPTED.items():
+        write(site_root, f"content/decisions/{name.replace(' ', '-')}.md", HEAD + body)
+    (site_root / "content/decisions/diagram.png").write_bytes(PNG)
+    site, _warnings = check(site_root)  # raises with every refusal
+    assert len(site.records) >= len(ACCEPTED)
+
+
+def test_what_the_sanitiser_removes_is_refused_at_its_line(site_root: Path) -> None:
+    for name, (body, line, words) in REFUSED.items():
+        path = f"content/decisions/{name.replace(' ', '-')}.md"
+        write(site_root, path, HEAD + body)
+        found = problems(site_root)
+        assert len(found) >= 1, name
+        assert found[0].startswith(f"{path}:{line + 6}: "), (name, found)
+        assert words in found[0], (name, found)
+        (site_root / path).unlink()
+
+
+#: Pieces of bodies: harmless and dangerous HTML, Markdown around them, code that hides it.
+PIECES = [
+    *ACCEPTED.values(),
+    *(body for body, _line, _words in REFUSED.values()),
+    "plain words",
+    "*em* and **strong**",
+    "`<script>alert(1)</script>`",
+    "```\n<iframe></iframe>\n```",
+    "    <script>indented code</script>",
+    "[fine](https://example.org) [rel](other.md)",
+    '<a href="https://example.org" title="t">ok</a>',
+    '<a href=" jav&#x61;script:x">entity</a>',
+    "<svg><script>x</script></svg>",
+    "<input type=checkbox disabled>",
+    "<u>under</u> <mark>m</mark>",
+    "<object data=x></object>",
+    '<div onclick="x">d</div>',
+    "- item\n  <b>bold</b>",
+    "> <q>quoted</q>",
+]
+
+
+@st.composite
+def bodies(draw: st.DrawFn) -> str:
+    """Return a body of pieces joined by blank lines, line breaks or nothing."""
+    pieces = draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=5))
+    joins = draw(st.lists(st.sampled_from(["\n\n", "\n", " "]), min_size=len(pieces)))
+    return "".join(piece + join for piece, join in zip(pieces, joins, strict=False))
+
+
+class _Tags(HTMLParser):
+    """Collect the start tags of some HTML with their attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {key: value or "" for key, value in attrs}))
+
+
+def tags(html: str) -> list[tuple[str, dict[str, str]]]:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
+
+
+_GUARDED = ("style", "href", "src", "type")
+
+
+def removes_something_dangerous(html: str) -> bool:
+    """Tell, by comparing nh3's output with its input, whether it removed a dangerous part."""
+    before, after = tags(html), tags(clean_html(html))
+    if Counter(name for name, _ in before) - Counter(name for name, _ in after):
+        return True  # a whole tag went
+    for name in {name for name, _ in before}:
+        pairs = zip(
+            [attrs for tag, attrs in before if tag == name],
+            [attrs for tag, attrs in after if tag == name],
+            strict=False,
+        )
+        for old, new in pairs:
+            for key, value in old.items():
+                guarded = key.startswith("on") or key in _GUARDED
+                if guarded and new.get(key) != value:
+                    return True
+    return False
+
+
+@given(bodies())
+@settings(max_examples=400, deadline=None)
+def test_check_accepts_a_body_if_and_only_if_the_sanitiser_removes_nothing_dangerous(
+    body: str,
+) -> None:
+    assert (not find_unsafe_markup(body)) == (not removes_something_dangerous(to_html(body)))
+
+
+@given(bodies())
+@settings(max_examples=200, deadline=None)
+def test_a_published_page_never_holds_what_check_refuses(body: str) -> None:
+    published, _tokens = render_markdown(body)
+    for name, attrs in tags(published):
+        assert name in ALLOWED_TAGS
+        assert not any(key.startswith("on") or key == "style" for key in attrs)
+        assert all(unsafe_scheme(attrs[key]) is None for key in ("href", "src") if key in attrs)
+
+
+def test_an_old_version_check_would_refuse_is_rendered_through_the_sanitiser(
+    git_site: Git, tmp_path: Path
+) -> None:
+    path = "content/decisions/old.md"
+    git_site.write(path, HEAD + "# X\n\nKept *text*.\n\n<script>alert(1)</script>\n")
+    git_site.commit("Add a decision written before today's rules")
+    git_site.write(path, HEAD + "Kept *text*.\n")
+    git_site.commit("Remove the script")
+    site = build(git_site.root, tmp_path / "site").site_dir
+    page = (site / "decisions/old/v1/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert" not in page
+    assert "Kept <em>text</em>." in page  # rendered, never shown as raw source
+    assert "Parts of this version were removed when it was published" in page
+    assert "&lt;script&gt; is removed" not in page  # the note says what, not the check's words
+    assert "&lt;script&gt;: scripts would run in readers&#x27; browsers" in page or (
+        "&lt;script&gt;: scripts would run in readers' browsers" in page
+    )
+    assert page.count(">X</h1>") == 1  # the title once: the body's "# X" is not repeated
+    current = (site / "decisions/old/index.html").read_text(encoding="utf-8")
+    assert "Parts of this version were removed" not in current
+
+
+def test_a_body_nested_past_the_limit_is_refused_and_never_reaches_the_sanitiser() -> None:
+    from generator.convert import MAX_NESTING
+
+    body = "Intro.\n\n" + "> " * (MAX_NESTING + 50) + "deep\n"
+    assert find_unsafe_markup(body) == [
+        (
+            2,
+            f"all of it is removed when the page is published: its lists, quotes or HTML are "
+            f"nested more than {MAX_NESTING} deep here, deeper than any page can be shown; "
+            "nest less deeply",
+        )
+    ]
+    published, tokens = render_markdown("<div>" * 20_000)  # html5ever would take seconds
+    assert published.startswith("<pre><code>&lt;div&gt;") and tokens == []
+    assert not find_unsafe_markup("> " * 20 + "quoted, as deep as real texts go\n")
