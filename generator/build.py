@@ -111,7 +111,7 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
             links = link_records(published, drafts, topics, shown, loaded.assets)
         # 4. history: the revisions of every record, from one pass over git.
         with stages.stage("history"):
-            history = reading.result()
+            history = reading.result().without_drafts(record.id for record in drafts)
     site = Site(
         config=config,
         records=tuple(sorted(published, key=lambda record: record.id)),

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import git
 
+from generator.diff import parse_version
 from generator.errors import HistoryError
 from generator.merges import Authored, Person, Step, publish
 from generator.model import Revision
@@ -75,6 +76,33 @@ class History:
     def of(self, record_id: str) -> list[Revision]:
         """Return the revisions of one record, oldest first (empty when unknown)."""
         return self.revisions.get(record_id, [])
+
+    def without_drafts(self, drafts: Iterable[str]) -> History:
+        """Return the history as published: nothing of a draft, nor of a deleted draft.
+
+        A draft appears nowhere on the site, so neither its revisions, its redirects, nor
+        a record whose file was deleted while it was still a draft.
+        """
+        hidden = frozenset(drafts)
+        withdrawn = {
+            record_id: revisions
+            for record_id, revisions in self.withdrawn.items()
+            if not _was_draft(revisions)
+        }
+        return replace(
+            self,
+            revisions={k: v for k, v in self.revisions.items() if k not in hidden},
+            withdrawn=withdrawn,
+            former_ids={k: v for k, v in self.former_ids.items() if v not in hidden},
+        )
+
+
+def _was_draft(revisions: list[Revision]) -> bool:
+    """Tell whether a deleted record's last version was a draft."""
+    last = next((revision for revision in reversed(revisions) if not revision.deleted), None)
+    if last is None:
+        return False
+    return str(parse_version(last.text).front.get("draft", "")).strip().lower() == "true"
 
 
 def no_history(reason: str) -> History:

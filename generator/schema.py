@@ -199,6 +199,25 @@ TYPES_BY_NAME = {record_type.name: record_type for record_type in RECORD_TYPES}
 
 #: Slugs a record may not take, because the site uses them under each type's folder.
 RESERVED_SLUGS = frozenset({"index", "page", "status", "history", "feeds", "data"})
+#: Names a plain page cannot take: the site's own top-level addresses (/feeds/, /map/, the
+#: engine's /assets/ and /search/, the shells pages are poured into, ...).
+RESERVED_PAGE_SLUGS = frozenset(
+    {
+        *RESERVED_SLUGS,
+        *(record_type.folder for record_type in RECORD_TYPES),
+        "404",
+        "assets",
+        "changes",
+        "map",
+        "openrecord-shell",
+        "openrecord-shell-toc",
+        "pagefind",
+        "records",
+        "search",
+        "sitemap",
+        "topics",
+    }
+)
 
 
 def reference_fields(model: type[Record]) -> dict[str, str]:

@@ -78,6 +78,14 @@ def validate_content(loaded: Loaded) -> tuple[list[Record], list[Page], list[Top
             )
     pages: list[Page] = []
     for source in loaded.pages:
+        if source.slug in schema.RESERVED_PAGE_SLUGS:
+            problems.add(
+                source.path,
+                1,
+                f"/{source.slug}/ is an address the site itself uses; rename the file "
+                f"(such as {source.slug}-page.md)",
+            )
+            continue
         converted = _validate_front(source, schema.Page, "page", problems)
         _check_body(source, problems)
         if converted is not None:

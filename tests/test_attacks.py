@@ -6,27 +6,28 @@ it refuses with ``path:line`` and a fix; nothing from the build machine reaches 
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build, check
 from generator.cli import cli
 from generator.errors import ContentError
 from generator.limits import body_limits
-from tests.conftest import ROOT, Git
+from tests.conftest import Git
 
 LINK = (
     "this is a symbolic link; openrecord never follows links, because the site would "
     "publish whatever they point at on the build machine; put the file itself here instead"
 )
 SECRET = "MACHINE-SECRET-7f3a"
-BUNDLED_SETTINGS = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 def refused(root: Path) -> list[str]:
@@ -240,10 +241,85 @@ HOSTILE = st.lists(st.tuples(BLOCKS, COUNTS), max_size=8).map(
 def test_any_body_check_accepts_renders(body: str) -> None:
     """What passes the body checks converts without an exception, as the build converts it."""
     from generator import convert
-    from generator.sanitize import find_unsafe_markup
+    from generator.policy import find_unsafe_markup
 
     if find_unsafe_markup(body) or list(body_limits(body)):
         return
-    convert.start(*convert.markdown_settings(BUNDLED_SETTINGS))
     html, _toc = convert.render_content(body)
     assert isinstance(html, str)
+
+
+@pytest.mark.parametrize(
+    "name", ["feeds", "openrecord-shell", "openrecord-shell-toc", "decisions", "search", "assets"]
+)
+def test_a_page_named_like_one_of_the_sites_own_addresses_is_refused_by_check(
+    git_site: Git, name: str
+) -> None:
+    git_site.write(f"content/pages/{name}.md", "---\ntitle: Mine\n---\n\nMine.\n")
+    assert refused(git_site.root) == [
+        f"content/pages/{name}.md:1: /{name}/ is an address the site itself uses; rename the "
+        f"file (such as {name}-page.md)"
+    ]
+
+
+def test_every_top_level_address_a_build_makes_is_reserved(bundled: Path, tmp_path: Path) -> None:
+    """A new top-level address in the site must join RESERVED_PAGE_SLUGS, or pages take it."""
+    from generator.schema import RESERVED_PAGE_SLUGS
+
+    site = build(bundled, tmp_path / "out").site_dir
+    pages = {path.stem for path in (bundled / "content/pages").glob("*.md")}
+    made = {entry.name.split(".")[0] for entry in site.iterdir()} - pages
+    assert made <= RESERVED_PAGE_SLUGS
+    assert {"feeds", "data", "map", "changes", "assets"} <= made
+
+
+def test_a_draft_appears_nowhere_in_the_published_site(git_site: Git, tmp_path: Path) -> None:
+    draft = "---\ntitle: Secret plan SP-93\nsummary: Not yet.\nstatus: proposed\ndraft: true\n---\n"
+    git_site.write("content/decisions/secret.md", draft + "\nDraft text DT-41.\n")
+    git_site.commit("Draft the secret plan CM-17")
+    git_site.write("content/decisions/gone.md", draft.replace("SP-93", "GONE-55"))
+    git_site.commit("Draft another plan CM-18")
+    (git_site.root / "content/decisions/gone.md").unlink()
+    git_site.commit("Drop the other draft CM-19")
+    site = build(git_site.root, tmp_path / "out").site_dir
+    everything = every_byte(site)
+    for trace in ("SP-93", "DT-41", "CM-17", "GONE-55", "CM-18", "CM-19", "decisions/secret"):
+        assert trace.encode() not in everything, trace
+    assert not (site / "decisions/secret").exists()
+    assert not (site / "decisions/gone").exists()
+    assert b"Add the first records" in (site / "changes/index.html").read_bytes()
+
+
+TEXTS = st.text(max_size=40) | st.sampled_from(
+    ["\x01", "a\u2028draft: true", "x: y", "NO", "12:30", "<script>x</script>", "jane@example.org"]
+)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(title=TEXTS, owner=TEXTS, body=HOSTILE, message=TEXTS, author=TEXTS)
+def test_whatever_check_accepts_build_builds(
+    git_site: Git, title: str, owner: str, body: str, message: str, author: str
+) -> None:
+    """The rule above all, over generated hostile records, commit messages and authors."""
+    root = Path(tempfile.mkdtemp(prefix="accepts-"))
+    try:
+        shutil.copytree(git_site.root, root, dirs_exist_ok=True)
+        repo = Git.__new__(Git)
+        repo.root, repo.tick = root, git_site.tick
+        repo.write(
+            "content/intentions/x.md",
+            f"---\ntitle: {json.dumps(title)}\nsummary: S.\nstatus: proposed\n"
+            f"owner: {json.dumps(owner)}\n---\n\n{body}",
+        )
+        repo.commit(
+            message.replace("\x00", "") or "Add x", author=author.replace("\x00", "") or "A"
+        )
+        try:
+            check(root)
+        except ContentError:
+            with pytest.raises(ContentError):
+                build(root, root / "out")
+            return
+        assert (build(root, root / "out").site_dir / "intentions/x/index.html").is_file()
+    finally:
+        shutil.rmtree(root)

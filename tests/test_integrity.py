@@ -153,8 +153,8 @@ def test_page_and_type_index_at_one_address_are_refused(git_site: Git, tmp_path:
     with pytest.raises(ContentError) as raised:
         build(git_site.root, tmp_path / "out")
     assert [str(p) for p in raised.value.problems] == [
-        "content/pages/decisions.md:1: this would publish at /decisions/, where decisions index "
-        "already publishes; rename one of them"
+        "content/pages/decisions.md:1: /decisions/ is an address the site itself uses; rename "
+        "the file (such as decisions-page.md)"
     ]
     assert not (tmp_path / "out").exists()
 
