@@ -3,7 +3,7 @@
 Most edits made while previewing change a record's text and nothing else. Its text
 shows on one page only (lists, feeds and open data show its front matter, and
 feeds and history come from commits), so such an edit re-renders that page alone,
-poured into the shell the last build kept, and its search entries. Any other
+poured into the shell the last build kept, and the site is indexed for search again. Any other
 change (front matter, a new or deleted file, the theme, the settings) builds the
 whole preview again.
 """
@@ -17,7 +17,7 @@ from generator.build import BuildResult, Context, Report, build
 from generator.history import uncommitted
 from generator.load import front_matter_text, load_file
 from generator.render import render_record_page
-from generator.search import add_to_index
+from generator.search import index_site
 from generator.shells import pour_one
 from generator.validate import check_body
 
@@ -77,13 +77,10 @@ class Preview:
             site, records=records, by_id={record.id: record for record in records}
         )
         history = dataclasses.replace(context.history, dirty=uncommitted(self.root))
-        entries = {}
         for record in edited.values():
             page = render_record_page(site, history, context.feeds, record, context.engine_urls)
-            poured = pour_one(page, context.shells, self.site_dir, context.raw)
-            entries[page[0]] = poured.entries
-        found = [entry for page in entries.values() for entry in page]
-        add_to_index(self.site_dir, found, replacing=entries)
+            pour_one(page, context.shells, self.site_dir, context.raw)
+        index_site(self.site_dir)  # the whole site again: a second or two at 1,000 records
         self.context = dataclasses.replace(context, site=site, history=history)
         self.texts.update(texts)
         return len(edited)
