@@ -123,7 +123,23 @@ def render_frame(
     _render_feeds_page(tree, site, feeds)
     render_map(tree, site, edges(site))
     render_data_page(tree, site, history)
+    _render_search_page(tree)
     return tree
+
+
+def _render_search_page(tree: DocsTree) -> None:
+    """Write the search page: the theme's template draws the search under its heading."""
+    lead = (
+        '<p class="or-lead">Search every current record and page. Filter by type, status '
+        "and topic; the address of this page keeps the search, to link to it.</p>"
+    )
+    tree.add(
+        "search/",
+        {"title": "Search", "template": "search-page.html"},
+        block(h1("Search"), lead),
+        "search page",
+        html=True,
+    )
 
 
 def render_records(
