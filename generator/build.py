@@ -57,6 +57,7 @@ class Context:
     engine_urls: frozenset[str]
     raw: dict[str, Any]
     shells: dict[tuple[int, int], Shell]
+    search_files: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def build(
                     finish_shells(site, pourer, staged)
             # 8. search: index the finished pages; a failed index fails the build here.
             with stages.stage("search"):
-                index_site(staged)
+                search_files = index_site(staged)
         if not preview:
             with stages.stage("publish"):
                 swap_into_place(staged, site_dir)
@@ -208,7 +209,9 @@ def build(
         if not preview:
             discard(staged)
         raise
-    context = Context(site, history, feeds, engine_urls, raw, shells) if preview else None
+    context = (
+        Context(site, history, feeds, engine_urls, raw, shells, search_files) if preview else None
+    )
     return BuildResult(site_dir, tree.count, warnings, context)
 
 

@@ -167,11 +167,15 @@ def _rebuild(preview: Preview, changed: list[str]) -> None:
         updated = preview.update(changed)
         if updated is None:
             result = preview.build()
-            click.echo(f"rebuilt {result.pages} pages in {time.perf_counter() - start:.1f} s")
+            elapsed = time.perf_counter() - start
+            click.echo(f"rebuilt {result.pages} pages in {elapsed:.1f} s, search index included")
         else:
             elapsed = time.perf_counter() - start
             names = ", ".join(changed)
-            click.echo(f"rebuilt {updated} edited page(s) in {elapsed:.2f} s ({names})")
+            click.echo(
+                f"rebuilt {updated} edited page(s) in {elapsed:.2f} s, search index included "
+                f"({names})"
+            )
     except ContentError as error:
         click.echo(error.report(), err=True)
     except OpenRecordError as error:

@@ -80,7 +80,8 @@ class Preview:
         for record in edited.values():
             page = render_record_page(site, history, context.feeds, record, context.engine_urls)
             pour_one(page, context.shells, self.site_dir, context.raw)
-        index_site(self.site_dir)  # the whole site again: a second or two at 1,000 records
-        self.context = dataclasses.replace(context, site=site, history=history)
+        # Search: the whole site indexed again (Pagefind has no update of one page).
+        files = index_site(self.site_dir, keep=context.search_files)
+        self.context = dataclasses.replace(context, site=site, history=history, search_files=files)
         self.texts.update(texts)
         return len(edited)

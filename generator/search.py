@@ -13,6 +13,7 @@ page language, read from ``<html lang>``.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -84,29 +85,61 @@ def _marks(filters: Iterable[tuple[str, str]], meta: Iterable[tuple[str, str]]) 
     return "".join(spans)
 
 
-def index_site(site_dir: Path) -> None:
-    """Index the pages of a finished site into site_dir/pagefind/; raise when Pagefind fails.
+def index_site(site_dir: Path, keep: frozenset[str] | None = None) -> frozenset[str]:
+    """Index the pages of a finished site into site_dir/pagefind/; return the index's files.
 
-    Run before the site is swapped into place, so a failed index fails the build.
+    Raises EngineError when Pagefind fails: run before the site is swapped into place, a
+    failed index fails the build. The index is written beside the site and moved in, its
+    entry file last; of the files an earlier index left, those named in keep stay (all of
+    them when keep is None). So the preview's reader, searching while an edit is indexed,
+    reads the old index or the new one, whole.
     """
-    command = [str(_executable()), "--site", str(site_dir.resolve()), "--output-subdir", BUNDLE]
+    fresh = site_dir / f".{BUNDLE}.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    command = [str(_executable()), "--site", str(site_dir.resolve()), "--quiet"]
+    command += ["--output-path", str(fresh.resolve())]
     settings = {"exclude_selectors": list(IGNORED)}
-    with tempfile.TemporaryDirectory(prefix="openrecord-pagefind-") as folder:
-        # Pagefind reads its settings from pagefind.json in the folder it runs in.
-        (Path(folder) / "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
-        try:
-            result = subprocess.run(
-                [*command, "--quiet"], cwd=folder, capture_output=True, text=True, check=False
-            )
-        except OSError as error:
-            message = f"Pagefind could not start ({error}); pip install 'pagefind[bin]'"
-            raise EngineError(message) from None
-    if result.returncode != 0 or "Error" in result.stderr:
-        output = (result.stderr.strip() or result.stdout.strip())[-2000:]
-        code = result.returncode
-        raise EngineError(f"indexing the site for search failed (exit {code}):\n{output}")
-    for name in _UNUSED:
-        (site_dir / BUNDLE / name).unlink(missing_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="openrecord-pagefind-") as folder:
+            # Pagefind reads its settings from pagefind.json in the folder it runs in.
+            (Path(folder) / "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
+            try:
+                result = subprocess.run(
+                    command, cwd=folder, capture_output=True, text=True, check=False
+                )
+            except OSError as error:
+                message = f"Pagefind could not start ({error}); pip install 'pagefind[bin]'"
+                raise EngineError(message) from None
+        if result.returncode != 0 or not (fresh / _ENTRY).is_file():
+            output = (result.stderr.strip() or result.stdout.strip())[-2000:]
+            code = result.returncode
+            raise EngineError(f"indexing the site for search failed (exit {code}):\n{output}")
+        for name in _UNUSED:
+            (fresh / name).unlink(missing_ok=True)
+        return _move_in(fresh, site_dir / BUNDLE, keep)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+#: The file a search reads first, which names every other file of the index.
+_ENTRY = "pagefind-entry.json"
+
+
+def _move_in(fresh: Path, bundle: Path, keep: frozenset[str] | None) -> frozenset[str]:
+    """Put a new index in place of the old: new files, then the entry, then drop the rest."""
+    new = frozenset(path.relative_to(fresh).as_posix() for path in fresh.rglob("*"))
+    for name in sorted(new, key=lambda name: (name == _ENTRY, name)):
+        if (fresh / name).is_dir():
+            continue
+        target = bundle / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (fresh / name).replace(target)
+    if keep is not None:
+        for path in bundle.rglob("*"):
+            name = path.relative_to(bundle).as_posix()
+            if path.is_file() and name not in new and name not in keep:
+                path.unlink()
+    return new
 
 
 def _executable() -> Path:
