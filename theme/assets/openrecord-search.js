@@ -4,7 +4,9 @@
    - The search page's address and its search stay in step: search/?q=pilot&type=decision
      opens with that query and those filters, and each search or filter changes the address
      (without a new history entry), so a list of results can be linked.
-   - The header dialog's "Open these results on the search page" link carries its query. */
+   - The header dialog's "Open these results on the search page" link carries its query.
+   - Each filter's drop-down is named by its label for screen readers: Pagefind draws it as a
+     combobox, which takes no name from its text. */
 (function () {
   "use strict";
   var header = document.querySelector(".or-search[data-or-root]");
@@ -31,7 +33,19 @@
     return query ? "?" + query : "";
   }
 
+  function nameFilters() {
+    var dropdowns = document.querySelectorAll("pagefind-filter-dropdown[label]");
+    Array.prototype.forEach.call(dropdowns, function (dropdown) {
+      var trigger = dropdown.querySelector(".pf-dropdown-trigger");
+      if (trigger && !trigger.hasAttribute("aria-label")) {
+        trigger.setAttribute("aria-label", dropdown.getAttribute("label"));
+      }
+    });
+  }
+
   function start() {
+    nameFilters();
+    new MutationObserver(nameFilters).observe(document.body, { childList: true, subtree: true });
     var components = window.PagefindComponents;
     if (!components) {
       return;
