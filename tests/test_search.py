@@ -11,6 +11,7 @@ import pytest
 
 from generator.build import build
 from generator.errors import EngineError
+from generator.search import GLOB
 from tests.conftest import Git, decision
 from tests.scan import search_pages
 
@@ -33,6 +34,14 @@ def test_the_index_holds_current_pages_and_never_history_versions_or_drafts(
     assert unwanted == []
     assert not [url for url in found if "draft" in url or "Secret" in found[url]["content"]]
     assert "/search/" not in found and "/" not in found
+    # Pagefind reads only the pages its glob names: every page with marks is among them.
+    marked = {
+        "/" + path.parent.relative_to(site).as_posix() + "/"
+        for path in site.rglob("index.html")
+        if "data-pagefind-body" in path.read_text(encoding="utf-8")
+    }
+    assert marked == set(found)
+    assert all(url.count("/") <= 3 for url in marked), GLOB
     record = found["/decisions/d/"]
     assert record["filters"] == {
         "type": ["decision"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -100,6 +101,8 @@ def test_serve_rebuilds_after_an_edit(git_site: Git) -> None:
         output, _ = server.communicate(timeout=10)
     assert f"serving on http://127.0.0.1:{port}/" in output
     assert "rebuilt 1 edited page(s) in" in output  # the text alone changed: one page
+    assert "updating the search index in the background" in output
+    assert re.search(r"^search index updated in [0-9.]+ s$", output, re.M), output
     assert "content/decisions/d.md:4: status: 'nonsense' is not allowed here" in output
 
 
@@ -192,6 +195,7 @@ def test_a_reader_never_sees_half_a_page_while_the_preview_updates(
         for number in range(40):
             path.write_text(original.replace("Body text.", f"Edit number {number}."))
             assert preview.update(["content/decisions/d.md"]) == 1
+        preview.search.wait()  # the index follows the edits in the background
     finally:
         done.set()
         reader.join()
