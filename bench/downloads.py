@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = os.environ.get("OPENRECORD_CHROMIUM", "/usr/bin/chromium")
-#: A word of the corpus's prose (one of its themes), and the filters of the filtered search.
+#: A word of the corpus's prose (a theme, in workshop titles), and the filtered search's filters.
 QUERY = "housing"
-FILTERS = {"type": "decision", "status": "accepted"}
+FILTERS = {"type": "workshop", "status": "reported"}
 #: Text a compressing host sends compressed; Pagefind's own index files are gzip already.
 _TEXT = (".js", ".css", ".json")
+#: The search's program (the same for any site): its interface, library, worker and wasm.
+_PROGRAM = ("pagefind-component-ui.", "pagefind.js", "pagefind-worker.js", "wasm.")
 
 
 def index_figures(site: Path) -> dict[str, int]:
@@ -107,12 +109,19 @@ def _count(browser: Any, base: str, url: str, search: Any) -> dict[str, int]:
     finally:
         context.close()
     compressed = sum(
-        len(gzip.compress(body, 6)) if url.split("?")[0].endswith(_TEXT) else len(body)
+        len(gzip.compress(body, 6)) if _name(url).endswith(_TEXT) else len(body)
         for url, body in bodies.items()
     )
+    index = [body for url, body in bodies.items() if not _name(url).startswith(_PROGRAM)]
     return {
         "requests": len(bodies),
         "bytes": sum(map(len, bodies.values())),
         "compressed": compressed,
+        "index": sum(map(len, index)),
         "results": results,
     }
+
+
+def _name(url: str) -> str:
+    """Return the file name an address ends with, without its query."""
+    return url.split("?")[0].rsplit("/", 1)[-1]

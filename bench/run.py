@@ -248,8 +248,9 @@ def _report_search(search: dict[str, Any], seconds: float | None, wall: float) -
         got = found[key]
         print(
             f"search downloads, {label} '{found['query']}': {got['requests']} files, "
-            f"{got['bytes'] / 1024:.0f} KB as served, {got['compressed'] / 1024:.0f} KB "
-            f"from a host that compresses text; {got['results']} results shown"
+            f"{got['bytes'] / 1024:.0f} KB as served ({got['index'] / 1024:.0f} KB of index, "
+            f"the rest the search program), {got['compressed'] / 1024:.0f} KB from a host "
+            f"that compresses text; {got['results']} results shown"
         )
 
 
