@@ -57,6 +57,10 @@ IGNORED = (
 #: with marks lies deeper.
 GLOB = "{*/index.html,*/*/index.html}"
 
+#: The engines' own search indexes (Zensical writes one whatever its settings), which no
+#: page reads: the theme's header searches with Pagefind.
+_ENGINE_INDEXES = ("search.json", "search/search_index.json")
+
 #: Files of the bundle for user interfaces the site does not use.
 _UNUSED = (
     "pagefind-ui.js",
@@ -123,6 +127,8 @@ def index_site(site_dir: Path, keep: frozenset[str] | None = None) -> frozenset[
             raise EngineError(f"indexing the site for search failed (exit {code}):\n{output}")
         for name in _UNUSED:
             (fresh / name).unlink(missing_ok=True)
+        for name in _ENGINE_INDEXES:
+            (site_dir / name).unlink(missing_ok=True)
         return _move_in(fresh, site_dir / BUNDLE, keep)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)

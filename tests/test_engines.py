@@ -68,6 +68,7 @@ def test_zensical_output_keeps_the_overrides_and_the_sanitiser(both: tuple[Path,
     found = {page["url"]: page for page in search_pages(zensical_site)}
     assert found["/decisions/pilot/"]["filters"]["status"] == ["accepted"]  # a poured page
     assert "/decisions/pilot/v2/" not in found and "/decisions/pilot/history/" not in found
+    assert not (zensical_site / "search.json").exists()  # Zensical's own index: read by none
 
 
 def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: Path) -> None:
