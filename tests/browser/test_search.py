@@ -1,15 +1,21 @@
 """Search in Chromium: the header's search opens Pagefind's results, found in the site's own
 index, with the mouse or the keyboard alone; filters narrow the list; the search page's
 address keeps the query; no request leaves the site; axe-core finds nothing in the open
-search, light and dark, wide and narrow."""
+search, light and dark, wide and narrow; results show strangers' markup as text."""
 
 from __future__ import annotations
 
+import functools
+import json
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from generator.build import build
 from tests.browser.conftest import OpenPage, ServedSite
 from tests.browser.support import (
     DECISION,
@@ -20,6 +26,7 @@ from tests.browser.support import (
     describe_violations,
     run_axe,
 )
+from tests.payloads import PAYLOADS
 
 pytestmark = pytest.mark.browser
 
@@ -182,3 +189,65 @@ def test_the_open_search_has_no_axe_violations(
             f"{palette}:\n" + "\n".join(found),
             pytrace=False,
         )
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    """Serve a folder without a log line a request."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Say nothing."""
+
+
+@pytest.fixture(scope="module")
+def hostile_search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve a built site whose records' titles, summaries and text are injection payloads."""
+    import shutil
+
+    from tests.conftest import MKDOCS_YML, ROOT, TOPICS_YML, Git, write
+
+    root = tmp_path_factory.mktemp("hostile-search") / "repository"
+    shutil.copytree(ROOT / "theme", root / "theme")
+    write(root, "mkdocs.yml", MKDOCS_YML)
+    write(root, "content/topics.yml", TOPICS_YML)
+    for i, payload in enumerate(PAYLOADS[:12]):
+        quoted = json.dumps(payload)
+        write(
+            root,
+            f"content/decisions/d{i}.md",
+            f"---\ntitle: {quoted}\nsummary: {quoted}\nstatus: proposed\n---\n\n"
+            f"Text about xss: `{payload.replace('`', '')}`\n",
+        )
+    Git(root).commit("Publish hostile records")
+    site = build(root, root.parent / "site").site_dir
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_results_show_hostile_titles_and_text_as_text(browser: Any, hostile_search: str) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(hostile_search)
+        _open_search(page)
+        page.keyboard.type("xss")
+        _results(page, MODAL)
+        page.wait_for_timeout(500)
+        titles = page.locator(f"{MODAL} .pf-result-title").all_inner_texts()
+        assert "<script>alert('xss')</script>" in titles, titles
+        live = page.locator(
+            f"{MODAL} pagefind-results :is(script, img, svg, iframe, style, object, embed, input)"
+        )
+        assert live.count() == 0, live.evaluate_all("(found) => found.map((e) => e.outerHTML)")
+        assert dialogs == []
+    finally:
+        context.close()
