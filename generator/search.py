@@ -54,7 +54,7 @@ IGNORED = (
 #: (/about/, /decisions/, /decisions/<slug>/, /topics/<id>/). The thousands of history and
 #: version pages below them carry no marks and would be read only to be left out: reading
 #: them took two thirds of the indexing time. tests/test_search.py checks that no page
-#: with marks lies deeper.
+#: with marks lies deeper; translations (/<lang>/<type>/<slug>/) will need a third level.
 GLOB = "{*/index.html,*/*/index.html}"
 
 #: The engines' own search indexes (Zensical writes one whatever its settings), which no
