@@ -150,7 +150,9 @@ def test_no_request_leaves_the_site(open_page: OpenPage, served_site: ServedSite
     tab = open_page("")
     page = tab.page
     requested: list[str] = []
+    failed: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
+    page.on("response", lambda got: failed.append(got.url) if got.status >= 400 else None)
     _open_search(page)
     page.keyboard.type("pilot")
     _results(page, MODAL)
@@ -160,6 +162,7 @@ def test_no_request_leaves_the_site(open_page: OpenPage, served_site: ServedSite
     outside = [url for url in requested if not url.startswith(served_site.base_url)]
     assert not outside, f"the search asked for addresses outside the site: {outside}"
     assert any("/pagefind/" in url for url in requested)
+    assert not failed, f"the search asked for addresses that are not there: {failed}"
     assert not tab.errors, tab.errors
 
 
