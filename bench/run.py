@@ -8,10 +8,12 @@ The corpus (see corpus.py) is generated into a temporary folder, or reused from
 it). The build runs in a fresh child process, in-process there through
 ``generator.build.build()``, so its peak memory and CPU time are its own. Prints
 the time of each stage (when build() reports them), the total, pages written,
-pages per second and peak memory; unless BENCH_PREVIEW=0, the preview's time
-to show one edited record; with ``--peer``, also the peer stack's time from
-peer.py on the same corpus. BENCH_ENGINE picks the engine (mkdocs, zensical).
-Nothing here asserts a time: it measures.
+pages per second and peak memory; the search index (its time, files and bytes) and
+what a browser downloads for a first query and a filtered one (see downloads.py);
+unless BENCH_PREVIEW=0, the preview's time to show one edited record; with
+``--peer``, also the peer stack's time from peer.py on the same corpus.
+BENCH_ENGINE picks the engine (mkdocs, zensical). Nothing here asserts a time: it
+measures.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import corpus
+import downloads
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -61,9 +64,11 @@ def measure(root: Path) -> dict[str, Any]:
     maxrss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     maxrss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     speed_after = reference_loop()  # (forks of this process: read the memory figures first)
+    search = {"index": downloads.index_figures(site), "downloads": downloads.download_figures(site)}
     preview = _preview_update(root) if os.environ.get("BENCH_PREVIEW", "1") != "0" else None
     return {
         "preview": preview,
+        "search": search,
         "wall": wall,
         "stages": timings,
         "pages": sum(1 for _ in site.rglob("index.html")),
@@ -115,12 +120,16 @@ def _preview_update(root: Path) -> dict[str, float] | None:
         start = time.perf_counter()
         preview.update([record.path])
         update = time.perf_counter() - start
+        search = getattr(preview, "search", None)
+        if search is not None:
+            search.wait()  # the search index follows in the background
+        indexed = time.perf_counter() - start
     finally:
         path.write_text(original, encoding="utf-8")
     page = root / "build" / "bench-preview" / record.url / "index.html"
     if "A paragraph added while previewing." not in page.read_text(encoding="utf-8"):
         raise RuntimeError(f"the preview did not update /{record.url}")
-    return {"whole": whole, "update": update}
+    return {"whole": whole, "update": update, "indexed": indexed}
 
 
 def _cpu() -> tuple[float, float]:
@@ -191,11 +200,18 @@ def report(figures: dict[str, Any], peers: dict[str, Any] | None) -> None:
             f"machine: a fixed loop on both cores took {before:.2f} s before the build and "
             f"{after:.2f} s after (lower is faster; compare runs by it)"
         )
+    if figures.get("search"):
+        _report_search(figures["search"], figures["stages"].get("search"), wall)
     if figures.get("preview"):
         preview = figures["preview"]
         print(
             f"preview (openrecord serve): whole build {preview['whole']:.2f} s; after one "
             f"record's text is edited, its page is updated in {preview['update']:.3f} s"
+            + (
+                f" and the search index, in the background, {preview['indexed']:.2f} s after it"
+                if "indexed" in preview
+                else ""
+            )
         )
     if not peers:
         return
@@ -216,6 +232,26 @@ def report(figures: dict[str, Any], peers: dict[str, Any] | None) -> None:
             print(f"our cost a page is {ours / theirs:.1f} times {tool}'s")
         else:
             print(f"{tool} takes {peer['seconds'] / wall:.2f} times our time")
+
+
+def _report_search(search: dict[str, Any], seconds: float | None, wall: float) -> None:
+    """Print the search index's figures and what a browser downloads to search."""
+    index = search["index"]
+    took = f"; indexing took {seconds:.2f} s, {seconds / wall:.1%} of the build" if seconds else ""
+    print(f"search index: {index['files']} files, {index['bytes'] / 1e6:.2f} MB{took}")
+    found = search.get("downloads")
+    if not found:
+        print("search downloads: not measured (no Chromium: run tests/browser/setup.sh)")
+        return
+    filters = ", ".join(f"{name}={value}" for name, value in found["filters"].items())
+    for label, key in (("first query", "first"), (f"filtered ({filters})", "filtered")):
+        got = found[key]
+        print(
+            f"search downloads, {label} '{found['query']}': {got['requests']} files, "
+            f"{got['bytes'] / 1024:.0f} KB as served ({got['index'] / 1024:.0f} KB of index, "
+            f"the rest the search program), {got['compressed'] / 1024:.0f} KB from a host "
+            f"that compresses text; {got['results']} results shown"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

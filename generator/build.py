@@ -38,8 +38,9 @@ from generator.publish import discard, staging_dir, swap_into_place
 from generator.render import render_frame, render_records, render_site
 from generator.render_history import render_withdrawn_pages
 from generator.rules import accepted_decision_rewrites, address_takeovers
-from generator.search import SearchEntry, add_to_index, add_to_sitemap
+from generator.search import index_site
 from generator.shells import SHELL_ROOTS, Pourer, Shell, ShellPage, read_shells, start_server
+from generator.sitemap import add_to_sitemap
 from generator.tree import DocsTree
 from generator.validate import validate_content
 
@@ -57,6 +58,7 @@ class Context:
     engine_urls: frozenset[str]
     raw: dict[str, Any]
     shells: dict[tuple[int, int], Shell]
+    search_files: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,9 @@ def build(
                     write_manifest(staged, published_urls(site, history, tree.owners, feeds))
                 with stages.stage("shells"):
                     finish_shells(site, pourer, staged)
+            # 8. search: index the finished pages; a failed index fails the build here.
+            with stages.stage("search"):
+                search_files = index_site(staged)
         if not preview:
             with stages.stage("publish"):
                 swap_into_place(staged, site_dir)
@@ -209,7 +214,9 @@ def build(
         if not preview:
             discard(staged)
         raise
-    context = Context(site, history, feeds, engine_urls, raw, shells) if preview else None
+    context = (
+        Context(site, history, feeds, engine_urls, raw, shells, search_files) if preview else None
+    )
     return BuildResult(site_dir, tree.count, warnings, context)
 
 
@@ -310,14 +317,8 @@ def _until(running: Future[None], batches: Iterator[list[ShellPage]]) -> Iterato
 
 
 def finish_shells(site: Site, pourer: Pourer, site_dir: Path) -> None:
-    """Wait for the poured pages; add them to the search index and the sitemap."""
-    entries: list[SearchEntry] = []
-    listed: list[str] = []
-    for url, poured in pourer.results():
-        entries += poured.entries
-        if poured.in_sitemap:
-            listed.append(url)
-    add_to_index(site_dir, entries)
+    """Wait for the poured pages; add them to the sitemap."""
+    listed = [url for url, poured in pourer.results() if poured.in_sitemap]
     add_to_sitemap(site_dir, site.config.site_url, listed, drop=SHELL_ROOTS[0])
     for root in SHELL_ROOTS:
         shutil.rmtree(site_dir / root, ignore_errors=True)

@@ -136,7 +136,7 @@ def serve(root: Path, port: int) -> None:
     """Build, serve the site on 127.0.0.1 and rebuild when content/ or theme/ changes."""
     root = root.resolve()
     site_dir = root / "build" / "preview"
-    preview = Preview(root, site_dir)
+    preview = Preview(root, site_dir, say=click.echo)
     preview.build(report=_progress())
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -172,6 +172,7 @@ def _rebuild(preview: Preview, changed: list[str]) -> None:
             elapsed = time.perf_counter() - start
             names = ", ".join(changed)
             click.echo(f"rebuilt {updated} edited page(s) in {elapsed:.2f} s ({names})")
+            click.echo("updating the search index in the background …")
     except ContentError as error:
         click.echo(error.report(), err=True)
     except OpenRecordError as error:

@@ -41,6 +41,7 @@ from generator.render_history import (
 from generator.sanitize import raw_html
 from generator.scaffold import template
 from generator.schema import RECORD_TYPES, RecordType
+from generator.search import page_marks, record_marks
 from generator.shells import ShellPage
 from generator.tree import DocsTree
 
@@ -105,6 +106,7 @@ def render_frame(
     _render_topics(tree, site, ordered)
     for page in site.pages:
         front = {"title": e(page.meta.title)}
+        front["pagefind"] = page_marks(page.meta.title, "page", page.meta.lang or _lang(site))
         if page.meta.summary:
             front["description"] = e(page.meta.summary)
         edit = site.config.edit_url(page.path)
@@ -124,7 +126,23 @@ def render_frame(
     _render_feeds_page(tree, site, feeds)
     render_map(tree, site, edges(site))
     render_data_page(tree, site, history)
+    _render_search_page(tree)
     return tree
+
+
+def _render_search_page(tree: DocsTree) -> None:
+    """Write the search page: the theme's template draws the search under its heading."""
+    lead = (
+        '<p class="or-lead">Search every current record and page. Filter by type, status '
+        "and topic; the address of this page keeps the search, to link to it.</p>"
+    )
+    tree.add(
+        "search/",
+        {"title": "Search", "template": "search-page.html"},
+        block(h1("Search"), lead),
+        "search page",
+        html=True,
+    )
 
 
 def render_records(
@@ -149,6 +167,11 @@ def render_record_page(
     tree = _tree(site, feeds, engine_urls)
     _render_record(tree, site, record, history, feeds, edges(site))
     return tree.shells[0]
+
+
+def _lang(site: Site) -> str:
+    """Return the language of the site's pages."""
+    return site.config.openrecord.lang
 
 
 def _tree(site: Site, feeds: list[Feed], engine_urls: frozenset[str] | None) -> DocsTree:
@@ -366,7 +389,10 @@ def _render_type_index(
             parts.append("<p>No records of this type yet.</p>")
         parts.append(_pager(record_type.folder, number, len(chunks), url))
         title = record_type.plural_label + (f" (page {number})" if number > 1 else "")
-        tree.add(url, {"title": e(title)}, block(*parts), f"{record_type.folder} index", html=True)
+        front = {"title": e(title)}
+        if number == 1:  # found by search; the further pages are reached from it
+            front["pagefind"] = page_marks(title, "list", _lang(site))
+        tree.add(url, front, block(*parts), f"{record_type.folder} index", html=True)
     for status in record_type.statuses:
         url = f"{record_type.folder}/status/{status}/"
         in_status = by_status[status]
@@ -431,9 +457,11 @@ def _render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> Non
             f'<p class="or-lead">{e(topic.description)}</p>',
             _record_list(tagged, url, site.build_date),
         )
+        front = {"title": e(topic.label), "description": e(topic.description)}
+        front["pagefind"] = page_marks(topic.label, "topic", _lang(site))
         tree.add(
             url,
-            {"title": e(topic.label), "description": e(topic.description)},
+            front,
             body,
             f"content/topics.yml ({topic.id})",
             html=True,
@@ -480,6 +508,7 @@ def _render_record(
         site, feeds_for_page(feeds, url, record), url, f"this {record.type.label.lower()}"
     )
     front = {"title": e(record.meta.title), "description": e(record.meta.summary)}
+    front["pagefind"] = record_marks(site, record)
     provenance = provenance_section(site, record, graph)
     before = raw_html(header + themes_html)
     after = raw_html(f"{provenance}\n{related}\n{follow}")

@@ -1,206 +1,168 @@
-"""The search index and sitemap entries of the pages openrecord pours into shells.
+"""Stage 8, search: index the finished site with Pagefind, a static index read in pieces.
 
-The engine indexes the pages it renders; shells.py renders the rest, so their
-entries are made here in the engine's own form (one entry for the page, one for
-each titled section) and added to the index and the sitemap the engine wrote.
+A reader's browser downloads only the parts of the index a query needs, so a search
+costs a phone the same at ten records as at ten thousand. The pages say what is
+indexed: a page to be found carries ``data-pagefind-body`` around its content (the
+theme adds it to every page whose front matter has a ``pagefind`` entry) and hidden
+marks naming its filters (type, status, topics, language) and what a result shows
+(title, summary, date, status). Pages without it (past versions, history pages,
+redirects, lists after their first page) are left out. Pagefind makes one index per
+page language, read from ``<html lang>``.
 """
 
 from __future__ import annotations
 
-import gzip
-import html
 import json
-import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypedDict
 
+from generator.errors import EngineError
+from generator.fragments import e
+from generator.model import Record, Site
 
-class SearchEntry(TypedDict):
-    """One entry of the search index: a page (level 1), or one section of it."""
+#: Where Pagefind writes its bundle, below the site's root.
+BUNDLE = "pagefind"
 
-    location: str
-    level: int
-    title: str
-    text: str
+#: Parts of an indexed page that are not its text: the record's header facts, history
+#: line and buttons, its print line, the diagram, related lists, feed links, the status,
+#: date and progress of each record in a list, and headings' permalinks. Left out, a
+#: result's snippet is a sentence of the record, not "Date: date not recorded".
+IGNORED = (
+    ".or-print-only",
+    ".or-kicker",
+    ".or-facts",
+    ".or-versions",
+    ".or-timeline",
+    ".or-unpublished",
+    ".or-status",
+    ".or-item__date",
+    ".or-item__progress",
+    ".or-actions",
+    ".or-provenance",
+    ".or-related",
+    ".or-follow",
+    ".or-status-summary",
+    ".or-pager",
+    ".headerlink",
+    "svg",
+)
 
+#: The pages Pagefind reads: one and two folders deep, where every page it indexes lives
+#: (/about/, /decisions/, /decisions/<slug>/, /topics/<id>/). The thousands of history and
+#: version pages below them carry no marks and would be read only to be left out: reading
+#: them took two thirds of the indexing time. tests/test_search.py checks that no page
+#: with marks lies deeper; translations (/<lang>/<type>/<slug>/) will need a third level.
+GLOB = "{*/index.html,*/*/index.html}"
 
-_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|<[!?][^>]*>|([^<]+)")
-_ID = re.compile(r'\bid="([^"]*)"')
-_SPECIAL = re.compile("[&<>]")
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-#: Tags the engine keeps (bare) in its texts, tags it skips, and tags that never close.
-_KEEP = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
-_SKIP = frozenset({"object", "script", "style"})
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
-    | {"source", "track", "wbr"}
+#: The engines' own search indexes (Zensical writes one whatever its settings), which no
+#: page reads: the theme's header searches with Pagefind.
+_ENGINE_INDEXES = ("search.json", "search/search_index.json")
+
+#: Files of the bundle for user interfaces the site does not use.
+_UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
 )
 
 
-class _Section:
-    """A heading (or the page's opening) and the words under it."""
+def record_marks(site: Site, record: Record) -> str:
+    """Return the hidden marks of a record's page: its filters and what its result shows."""
+    labels = {topic.id: topic.label for topic in site.topics}
+    filters = [("type", record.type.name), ("status", record.status)]
+    filters += [("topic", labels.get(topic, topic)) for topic in record.meta.topics]
+    filters.append(("language", record.meta.lang or site.config.openrecord.lang))
+    meta = [("title", record.meta.title), ("summary", record.meta.summary)]
+    meta += [("status", record.status), ("type", record.type.label)]
+    if record.meta.date:
+        meta.append(("date", record.meta.date.isoformat()))
+    return _marks(filters, meta)
 
-    def __init__(self, tag: str, depth: float, anchor: str | None = None) -> None:
-        self.tag, self.depth, self.anchor = tag, depth, anchor
-        self.title: list[str] = []
-        self.text: list[str] = []
+
+def page_marks(title: str, kind: str, lang: str) -> str:
+    """Return the hidden marks of a page that is not a record: a list, a topic, a plain page."""
+    return _marks([("type", kind), ("language", lang)], [("title", title)])
 
 
-def search_entries(url: str, title: str, content: str) -> list[SearchEntry]:
-    """Return a page's search entries, divided into sections as the engine divides them.
+def _marks(filters: Iterable[tuple[str, str]], meta: Iterable[tuple[str, str]]) -> str:
+    """Return Pagefind's filter and metadata elements, every value escaped."""
+    spans = [f'<span data-pagefind-filter="{name}">{e(value)}</span>' for name, value in filters]
+    spans += [f'<span data-pagefind-meta="{name}">{e(value)}</span>' for name, value in meta]
+    return "".join(spans)
 
-    This follows Material's own parser: a section opens at each heading with an id; a
-    heading nested in an element ends its section where that element ends, and the
-    words after it go back to the section around it.
+
+def index_site(site_dir: Path, keep: frozenset[str] | None = None) -> frozenset[str]:
+    """Index the pages of a finished site into site_dir/pagefind/; return the index's files.
+
+    Raises EngineError when Pagefind fails: run before the site is swapped into place, a
+    failed index fails the build. The index is written beside the site and moved in, its
+    entry file last; of the files an earlier index left, those named in keep stay (all of
+    them when keep is None). So the preview's reader, searching while an edit is indexed,
+    reads the old index or the new one, whole.
     """
-    sections: list[_Section] = []
-    section: _Section | None = None
-    context: list[str] = []
-    opened: dict[str, int] = {}  # how many elements of each tag are open
-    headerlink = 0  # depth inside a heading's permalink, whose ¶ is not a word
-    for match in _TOKEN.finditer(content):
-        closing, tag, attrs, data = match.groups()
-        if data is not None:
-            if _skipping(opened):
-                continue
-            if not opened.get("pre"):
-                data = " " if data.isspace() else data.replace("\n", " ")
-            if section is None:
-                section = _Section("hx", 0)
-                sections.append(section)
-            if opened.get(section.tag):
-                if not headerlink:
-                    section.title.append(_escape(data))
-            elif data.isspace():
-                if not section.text or not section.text[-1].isspace() or opened.get("pre"):
-                    section.text.append(data)
-            else:
-                section.text.append(_escape(data))
+    fresh = site_dir / f".{BUNDLE}.new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    command = [str(_executable()), "--site", str(site_dir.resolve()), "--glob", GLOB, "--quiet"]
+    command += ["--output-path", str(fresh.resolve())]
+    settings = {"exclude_selectors": list(IGNORED)}
+    try:
+        with tempfile.TemporaryDirectory(prefix="openrecord-pagefind-") as folder:
+            # Pagefind reads its settings from pagefind.json in the folder it runs in.
+            (Path(folder) / "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
+            try:
+                result = subprocess.run(
+                    command, cwd=folder, capture_output=True, text=True, check=False
+                )
+            except OSError as error:
+                message = f"Pagefind could not start ({error}); pip install 'pagefind[bin]'"
+                raise EngineError(message) from None
+        if result.returncode != 0 or not (fresh / _ENTRY).is_file():
+            output = (result.stderr.strip() or result.stdout.strip())[-2000:]
+            code = result.returncode
+            raise EngineError(f"indexing the site for search failed (exit {code}):\n{output}")
+        for name in _UNUSED:
+            (fresh / name).unlink(missing_ok=True)
+        for name in _ENGINE_INDEXES:
+            (site_dir / name).unlink(missing_ok=True)
+        return _move_in(fresh, site_dir / BUNDLE, keep)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+#: The file a search reads first, which names every other file of the index.
+_ENTRY = "pagefind-entry.json"
+
+
+def _move_in(fresh: Path, bundle: Path, keep: frozenset[str] | None) -> frozenset[str]:
+    """Put a new index in place of the old: new files, then the entry, then drop the rest."""
+    new = frozenset(path.relative_to(fresh).as_posix() for path in fresh.rglob("*"))
+    for name in sorted(new, key=lambda name: (name == _ENTRY, name)):
+        if (fresh / name).is_dir():
             continue
-        if tag is None:
-            continue
-        tag = tag.lower()
-        if not closing:
-            if tag in _VOID:
-                continue
-            context.append(tag)
-            opened[tag] = opened.get(tag, 0) + 1
-            if tag == "a" and 'class="headerlink"' in attrs:
-                headerlink = len(context)
-            if tag in _HEADINGS and (anchor := _ID.search(attrs)):
-                if tag != "h1" and not sections:
-                    sections.append(_Section("hx", len(context)))
-                section = _Section(tag, len(context), anchor[1] if sections else None)
-                sections.append(section)
-            if section is None:
-                section = _Section("hx", 0)
-                sections.append(section)
-            if tag in _KEEP and not _skipping(opened):
-                (section.title if opened.get(section.tag) else section.text).append(f"<{tag}>")
-            continue
-        if not context or context[-1] != tag or section is None:
-            continue
-        if section.depth > len(context):
-            for earlier in reversed(sections):
-                if earlier.depth <= len(context):
-                    section.depth = float("inf")
-                    section = earlier
-                    break
-        if headerlink == len(context):
-            headerlink = 0
-        context.pop()
-        opened[tag] -= 1
-        parts = section.title if opened.get(section.tag) else section.text
-        if tag in _KEEP and not _skipping(opened) and f"<{tag}>" in parts:
-            start = parts.index(f"<{tag}>")
-            if any(not part.isspace() for part in parts[start + 1 :]):
-                parts.append(f"</{tag}>")
-            else:
-                del parts[start:]
-    return [
-        {
-            "location": f"{url}#{section.anchor}" if section.anchor else url,
-            "level": int(section.tag[1]) if section.anchor else 1,
-            "title": "".join(section.title).strip() or title,
-            "text": "".join(section.text).strip(),
-        }
-        for section in sections
-    ]
+        target = bundle / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (fresh / name).replace(target)
+    if keep is not None:
+        for path in bundle.rglob("*"):
+            name = path.relative_to(bundle).as_posix()
+            if path.is_file() and name not in new and name not in keep:
+                path.unlink()
+    return new
 
 
-def _skipping(opened: dict[str, int]) -> bool:
-    """Tell whether the words here are in an element the engine leaves out of its index."""
-    return any(opened.get(tag) for tag in _SKIP)
-
-
-def _escape(words: str) -> str:
-    """Return words from HTML as the engine stores them: entities read, then escaped."""
-    if "&" in words:
-        words = html.unescape(words)
-    return html.escape(words, quote=False) if _SPECIAL.search(words) else words
-
-
-def add_to_index(site_dir: Path, entries: list[SearchEntry], replacing: Iterable[str] = ()) -> None:
-    """Add entries to the search index the engine wrote, in that engine's form.
-
-    Material writes search/search_index.json (its "docs" have no level); Zensical writes
-    search.json (its "items" also name their level, breadcrumb and tags). The entries of
-    the pages named in replacing (the preview's edited pages) are taken out first.
-    """
-    material, zensical = site_dir / "search" / "search_index.json", site_dir / "search.json"
-    gone = set(replacing)
-    for path, key in ((material, "docs"), (zensical, "items")):
-        if not path.is_file():
-            continue
-        index = json.loads(path.read_text(encoding="utf-8"))
-        if gone:
-            index[key] = [doc for doc in index[key] if doc["location"].split("#")[0] not in gone]
-        if key == "docs":
-            index[key] += [
-                {"location": e["location"], "title": e["title"], "text": e["text"]} for e in entries
-            ]
-        else:
-            index[key] += [{**entry, "path": [], "tags": []} for entry in entries]
-        write_atomically(path, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
-        return
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a file so that a reader sees the old text or the new, never a part of it.
-
-    The preview's server may be sending the file while it is rewritten.
-    """
-    part = path.with_name(f".{path.name}.part")
-    part.write_text(text, encoding="utf-8")
-    part.replace(path)
-
-
-_URL = re.compile(r"\s*<url>.*?</url>", re.S)
-
-
-def add_to_sitemap(site_dir: Path, site_url: str | None, urls: list[str], drop: str) -> None:
-    """Add pages to the engine's sitemap, in its form, and drop those under drop.
-
-    The entries copy the form of the engine's first entry (and its date, the build's), so
-    the file stays reproducible.
-    """
-    sitemap = site_dir / "sitemap.xml"
-    if not sitemap.is_file():
-        return
-    text = sitemap.read_text(encoding="utf-8")
-    kept = [entry for entry in _URL.findall(text) if f"/{drop}" not in entry]
-    model = re.search(r"<loc>.*?</loc>", kept[0]) if kept else None
-    added = []
-    if site_url and model:
-        base = site_url.rstrip("/") + "/"
-        added = [kept[0].replace(model[0], f"<loc>{html.escape(base + url)}</loc>") for url in urls]
-    start = text.find("<url>")
-    head = text[: text.rfind("\n", 0, start) if start >= 0 else text.find("</urlset>")]
-    text = head + "".join(kept + added) + "\n</urlset>\n"
-    sitemap.write_text(text, encoding="utf-8")
-    with (
-        (site_dir / "sitemap.xml.gz").open("wb") as raw,
-        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as packed,
-    ):
-        packed.write(text.encode("utf-8"))
+def _executable() -> Path:
+    """Return the Pagefind program that the pagefind[bin] package installed."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        raise EngineError("Pagefind is not installed; pip install 'pagefind[bin]'") from None
+    try:
+        return Path(get_executable())
+    except FileNotFoundError as error:
+        message = f"Pagefind's program is missing ({error}); reinstall pagefind[bin]"
+        raise EngineError(message) from None

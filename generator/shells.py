@@ -8,7 +8,7 @@ pages. Instead the engine renders, at each depth of the site, two exemplar pages
 with placeholders (one with a table of contents, one without); openrecord renders
 each page's Markdown itself (the same conversion, the same sanitiser) in a pool of
 processes and fills the placeholders. The pages read exactly as if the engine had
-made them, and join its search index and sitemap (see search.py).
+made them, and join its sitemap (see sitemap.py) and the search index (search.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 
 from generator import convert
 from generator.errors import EngineError
-from generator.search import SearchEntry, search_entries, write_atomically
+from generator.sitemap import write_atomically
 
 ShellPage = tuple[str, dict[str, Any], str]  # url, front matter, body Markdown
 
@@ -45,6 +45,11 @@ _TOC_ITEMS = "ORSHELLTOCITEMS"
 _TOC_CHILDREN = "ORSHELLTOCCHILDREN"
 _ROBOTS_TAG = f'<meta name="robots" content="{_ROBOTS}">'
 _DESCRIPTION_TAG = f'<meta name="description" content="{_DESCRIPTION}">'
+_MARKS = "ORSHELLMARKS"
+#: What the theme draws around a page to be found by search, and its search marks.
+_SEARCH_BODY = '<div id="main-content" tabindex="-1" data-pagefind-body>'
+_SEARCH_MARKS = f"<div hidden>{_MARKS}</div>"
+_FOUND = " data-pagefind-body"
 
 
 def exemplar_url(depth: int, toc: bool) -> str:
@@ -67,7 +72,7 @@ def exemplars(depths: Iterable[int]) -> dict[str, str]:
         "title": _TITLE,
         "description": _DESCRIPTION,
         "robots": _ROBOTS,
-        "search": {"exclude": True},
+        "pagefind": _MARKS,
     }
     header = f"---\n{json.dumps(front)}\n---\n\n{_START}<h1>{_CONTENT}</h1></div>\n\n"
     pages = {}
@@ -144,9 +149,8 @@ _TAG = re.compile(r"<[^>]*>")
 
 @dataclass(frozen=True)
 class Poured:
-    """What pouring one page gave the search index and the sitemap."""
+    """What pouring one page gave the sitemap."""
 
-    entries: list[SearchEntry]
     in_sitemap: bool
 
 
@@ -238,7 +242,7 @@ class Pourer:
                 self.pending.append((urls, self.pool.submit(_fill_many, chunk)))
 
     def results(self) -> Iterator[tuple[str, Poured]]:
-        """Wait for every page poured; yield what each adds to the search index."""
+        """Wait for every page poured; yield what each adds to the sitemap."""
         for urls, done in self.pending:
             poured = done if isinstance(done, list) else done.result()
             yield from zip(urls, poured, strict=True)
@@ -312,6 +316,7 @@ def _cut(shell: Shell) -> list[tuple[bool, str]]:
     cuts: dict[str, list[tuple[bool, str]]] = _SHARED.setdefault("cuts", {})
     if shell.url not in cuts:
         names = [_TITLE, _DESCRIPTION_TAG, _DESCRIPTION, _ROBOTS_TAG, shell.url, "</head>"]
+        names += [_SEARCH_BODY, _SEARCH_MARKS]
         names += [_CONTENT, "#ortoca", _TOC_ITEMS]
         splitter = _pattern(tuple(sorted(names)))
         cuts[shell.url] = []
@@ -339,6 +344,7 @@ def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
         for feed in front.get("feeds", [])
     )
     description = front.get("description") or _SHARED["description"]
+    marks = front.get("pagefind")
     values = {
         _TITLE: str(front.get("title", "")),
         _DESCRIPTION_TAG: f'<meta name="description" content="{description}">'
@@ -349,6 +355,8 @@ def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
         shell.url: url,
         "</head>": f"{feeds}</head>",
         _CONTENT: content,
+        _SEARCH_BODY: _SEARCH_BODY if marks is not None else _SEARCH_BODY.replace(_FOUND, ""),
+        _SEARCH_MARKS: f"<div hidden>{marks}</div>" if marks else "",
     }
     if tokens:
         values |= {"#ortoca": f"#{tokens[0]['id']}", _TOC_ITEMS: toc_html(shell, tokens)}
@@ -361,6 +369,4 @@ def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
         write_atomically(target, html)
     else:
         target.write_text(html, encoding="utf-8")
-    searchable = not (front.get("search") or {}).get("exclude")
-    entries = search_entries(url, str(front.get("title", "")), content) if searchable else []
-    return Poured(entries, "noindex" not in str(robots or ""))
+    return Poured("noindex" not in str(robots or ""))

@@ -20,8 +20,7 @@ repo_url: https://github.com/example/records
 edit_uri: edit/main/
 theme:
   name: material
-plugins:
-  - search
+plugins: []
 markdown_extensions:
   - toc:
       permalink: true

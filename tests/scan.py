@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 MARKER = "xss"
 _URL_ATTRIBUTES = {
@@ -70,8 +72,27 @@ def live_markup(fragment: str) -> list[str]:
     return parser.found
 
 
+def search_pages(site: Path) -> list[dict[str, Any]]:
+    """Return what Pagefind's index holds for each page it found: url, content, filters, meta.
+
+    Each page is one fragment file: gzip around a signature and the page's JSON.
+    """
+    pages = []
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(_SIGNATURE), f"{path.name} is not a Pagefind fragment"
+        pages.append(json.loads(data[len(_SIGNATURE) :]))
+    return sorted(pages, key=lambda page: page["url"])
+
+
+_SIGNATURE = b"pagefind_dcd"
+
+
 def scan_site(site: Path) -> dict[str, list[str]]:
-    """Return live markup found in every page, search index entry, feed and data file."""
+    """Return live markup found in every page, feed and data file.
+
+    Pagefind's index holds text, not HTML (its results escape it, see the browser tests).
+    """
     found: dict[str, list[str]] = {}
 
     def note(where: str, fragment: str) -> None:
@@ -83,10 +104,6 @@ def scan_site(site: Path) -> dict[str, list[str]]:
         rel = path.relative_to(site).as_posix()
         if path.suffix == ".html":
             note(rel, path.read_text(encoding="utf-8"))
-        elif rel == "search/search_index.json":
-            for doc in json.loads(path.read_text(encoding="utf-8"))["docs"]:
-                note(f"{rel} {doc['location']}", doc["title"])
-                note(f"{rel} {doc['location']}", doc["text"])
         elif path.suffix == ".xml" and rel.startswith("feeds/"):
             for element in ET.parse(path).getroot().iter():
                 # Atom says per element whether it holds HTML; RSS readers treat these as HTML.
@@ -101,3 +118,38 @@ def scan_site(site: Path) -> dict[str, list[str]]:
             for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
                 note(f"{rel} {item['id']}", item["content_html"])
     return found
+
+
+#: Pagefind's files whose bytes (and so names) follow the order it lists a filter's values
+#: in, which is a Rust hash map's and differs from run to run: the filter files, the
+#: language's meta file that names them, and the entry file that names that.
+_UNORDERED = re.compile(r"pagefind/(filter/.*|pagefind\..*\.pf_meta|pagefind-entry\.json)")
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Return every file of a built site by path, the same for two builds of one commit.
+
+    Pagefind's order-dependent files are taken together, as the sorted bytes of each
+    unpacked file with the names of the filter files left out: the same values in another
+    order read the same.
+    """
+    files: dict[str, bytes] = {}
+    unordered: list[bytes] = []
+    paths = [path for path in sorted(site.rglob("*")) if path.is_file()]
+    names = [path.stem.encode() for path in paths if path.suffix == ".pf_filter"]
+    for path in paths:
+        rel = path.relative_to(site).as_posix()
+        if not _UNORDERED.fullmatch(rel):
+            files[rel] = path.read_bytes()
+        elif rel.endswith("entry.json"):
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            for language in entry["languages"].values():
+                language.pop("hash")
+            unordered.append(json.dumps(entry, sort_keys=True).encode())
+        else:
+            data = gzip.decompress(path.read_bytes())
+            for name in names:
+                data = data.replace(name, b"")
+            unordered.append(bytes(sorted(data)))
+    files["pagefind (filters, in any order)"] = b"\0".join(sorted(unordered))
+    return files

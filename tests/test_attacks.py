@@ -58,7 +58,7 @@ def outside(tmp_path: Path) -> Path:
         ("theme/assets/env.txt", "/proc/self/environ"),
         ("theme/assets/host.txt", "/etc/hostname"),
         ("theme/assets/secret.txt", "secret.txt"),
-        ("theme/partials", "."),
+        ("theme/linked-folder", "."),
         ("content/intentions/leak.md", "leak.md"),
         ("content/pages/outside", "."),
         ("content/topics.yml", "secret.txt"),
@@ -311,9 +311,10 @@ def test_whatever_check_accepts_build_builds(
             f"---\ntitle: {json.dumps(title)}\nsummary: S.\nstatus: proposed\n"
             f"owner: {json.dumps(owner)}\n---\n\n{body}",
         )
-        repo.commit(
-            message.replace("\x00", "") or "Add x", author=author.replace("\x00", "") or "A"
-        )
+        name = "".join(char for char in author if char not in "\x00<>\n")
+        if not "".join(char for char in name if char > " " and char not in ".,:;\"\\'"):
+            name = "A"  # git refuses a name made only of what it trims
+        repo.commit("Add x " + message.replace("\x00", ""), author=name)
         try:
             check(root)
         except ContentError:

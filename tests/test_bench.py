@@ -24,7 +24,7 @@ def test_tiny_bench_prints_its_table() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "corpus: 30 records, 100 first-parent commits" + lines[0][44:]
-    stages = [line.split()[0] for line in lines[2:12]]
+    stages = [line.split()[0] for line in lines[2:13]]
     assert stages == [
         "load",
         "validate",
@@ -35,6 +35,7 @@ def test_tiny_bench_prints_its_table() -> None:
         "feeds",
         "data",
         "shells",
+        "search",
         "publish",
     ]
     assert any(line.startswith("pages written: ") for line in lines)

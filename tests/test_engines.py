@@ -11,7 +11,7 @@ from generator.build import build
 from generator.shells import stop_server
 from tests.conftest import Git
 from tests.payloads import PAYLOADS
-from tests.scan import scan_site
+from tests.scan import scan_site, search_pages, site_files
 from tests.test_history import ACCEPTED, PROPOSED
 
 
@@ -65,17 +65,14 @@ def test_zensical_output_keeps_the_overrides_and_the_sanitiser(both: tuple[Path,
     assert 'rel="noopener"' in page  # added by the sanitiser, a Markdown extension
     assert "Report a problem with this page" in page
     assert scan_site(zensical_site) == {}
-    import json
-
-    items = json.loads((zensical_site / "search.json").read_text(encoding="utf-8"))["items"]
-    poured = [item for item in items if item["location"] == "decisions/pilot/"]
-    assert poured and poured[0]["level"] == 1  # a poured page is found by Zensical's search
+    found = {page["url"]: page for page in search_pages(zensical_site)}
+    assert found["/decisions/pilot/"]["filters"]["status"] == ["accepted"]  # a poured page
+    assert "/decisions/pilot/v2/" not in found and "/decisions/pilot/history/" not in found
+    assert not (zensical_site / "search.json").exists()  # Zensical's own index: read by none
 
 
 def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: Path) -> None:
     """Pages outside the navigation are poured into shells; the engine would make the same."""
-    import html
-    import json
     import posixpath
     import re
 
@@ -114,15 +111,12 @@ def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: P
     assert 'href="#part-one" class="md-nav__link"' in record  # its table of contents
     assert 'aria-label="Part one"' in record  # a heading with headings under it
 
-    def index(site: Path) -> list[tuple[str, str, str]]:
-        docs = json.loads((site / "search/search_index.json").read_text())["docs"]
-        return sorted(
-            (doc["location"], doc["title"], re.sub(r"<[^>]*>|\s", "", html.unescape(doc["text"])))
-            for doc in docs
-        )
-
-    assert index(engine) == index(poured)
-    assert ("intentions/n1/#detail-code", "Detail <code>code</code>", "More.") in index(poured)
+    assert search_pages(engine) == search_pages(poured)
+    n1 = next(page for page in search_pages(poured) if page["url"] == "/intentions/n1/")
+    assert n1["meta"]["title"] == "N1 & co"
+    assert {"id": "detail-code", "text": "Detail code"}.items() <= next(
+        anchor for anchor in n1["anchors"] if anchor["id"] == "detail-code"
+    ).items()
 
     def sitemap(site: Path) -> set[str]:
         return set(re.findall(r"<loc>(.*?)</loc>", (site / "sitemap.xml").read_text()))
@@ -156,13 +150,7 @@ def test_pool_and_aside_processes_build_the_same_site(
     monkeypatch.setattr(builds, "POOL_FROM", 0)
     shared = build(git_site.root, tmp_path / "shared").site_dir
 
-    def files(site: Path) -> dict[str, bytes]:
-        return {
-            path.relative_to(site).as_posix(): path.read_bytes()
-            for path in sorted(site.rglob("*"))
-            if path.is_file()
-        }
-
+    files = site_files
     assert files(alone) == files(shared)
     assert "feeds/records/intentions/n3/atom.xml" in files(shared)
     assert "data/records/intentions/n3.json" in files(shared)

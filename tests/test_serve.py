@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Git
+from tests.scan import search_pages
 
 
 def free_port() -> int:
@@ -43,6 +46,27 @@ def wait_for(url: str, text: str, seconds: float = 60) -> str:
     raise AssertionError(f"{url} never showed {text!r}; last saw {page and page[:200]!r}")
 
 
+def _search_text(site: Path, url: str) -> str | None:
+    """Return the words the search index holds for a page, once it has them edited."""
+    try:
+        pages = {page["url"]: page["content"] for page in search_pages(site)}
+    except (OSError, EOFError, ValueError):  # the index is being written: look again
+        return None
+    text = pages.get(url)
+    return text if text and "Edited in preview." in text else None
+
+
+def wait_until(probe: Callable[[], str | None], seconds: float = 30) -> str:
+    """Return what probe gives once it gives something, within a number of seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"nothing found in {seconds} s")
+
+
 def test_serve_rebuilds_after_an_edit(git_site: Git) -> None:
     port = free_port()
     server = subprocess.Popen(
@@ -67,11 +91,8 @@ def test_serve_rebuilds_after_an_edit(git_site: Git) -> None:
         path.write_text(path.read_text().replace("Body text.", "Edited in preview."))
         page = wait_for(url, "Edited in preview.")
         assert "<strong>Unpublished changes:</strong>" in page
-        index = wait_for(f"http://127.0.0.1:{port}/search/search_index.json", "Edited in preview.")
-        texts = [
-            doc["text"] for doc in json.loads(index)["docs"] if "decisions/d/" in doc["location"]
-        ]
-        assert not any("Body text." in text for text in texts)
+        found = wait_until(lambda: _search_text(git_site.root / "build/preview", "/decisions/d/"))
+        assert "Edited in preview." in found and "Body text." not in found
         path.write_text(path.read_text().replace("status: proposed", "status: nonsense"))
         time.sleep(3)
         assert "Edited in preview." in (fetch(url) or "")  # the last good build stays up
@@ -80,6 +101,8 @@ def test_serve_rebuilds_after_an_edit(git_site: Git) -> None:
         output, _ = server.communicate(timeout=10)
     assert f"serving on http://127.0.0.1:{port}/" in output
     assert "rebuilt 1 edited page(s) in" in output  # the text alone changed: one page
+    assert "updating the search index in the background" in output
+    assert re.search(r"^search index updated in [0-9.]+ s$", output, re.M), output
     assert "content/decisions/d.md:4: status: 'nonsense' is not allowed here" in output
 
 
@@ -155,15 +178,21 @@ def test_a_reader_never_sees_half_a_page_while_the_preview_updates(
     preview = Preview(git_site.root, tmp_path / "preview")
     preview.build()
     page = tmp_path / "preview/decisions/d/index.html"
-    index = tmp_path / "preview/search/search_index.json"
+    site = tmp_path / "preview"
     seen: list[str] = []
+    missing: list[str] = []
     done = threading.Event()
 
     def read() -> None:
         while not done.is_set():
             text = page.read_text()
             seen.append(text[-7:])
-            json.loads(index.read_text())  # a half-written index would not parse
+            # The entry names the language's index, there in full: never a half index.
+            entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
+            for language in entry["languages"].values():
+                meta = site / f"pagefind/pagefind.{language['hash']}.pf_meta"
+                if not meta.is_file():
+                    missing.append(meta.name)
 
     reader = threading.Thread(target=read)
     reader.start()
@@ -173,9 +202,12 @@ def test_a_reader_never_sees_half_a_page_while_the_preview_updates(
         for number in range(40):
             path.write_text(original.replace("Body text.", f"Edit number {number}."))
             assert preview.update(["content/decisions/d.md"]) == 1
+        preview.search.wait()  # the index follows the edits in the background
     finally:
         done.set()
         reader.join()
     assert seen and set(seen) == {"</html>"}  # every read was a whole page
-    assert "Edit number 39." in index.read_text()
+    assert not missing
+    found = {page["url"]: page["content"] for page in search_pages(site)}
+    assert "Edit number 39." in found["/decisions/d/"]
     assert not list((tmp_path / "preview").rglob(".*.part"))

@@ -71,7 +71,7 @@ def test_tab_order_of_a_record_page(open_page: OpenPage, width: str) -> None:
     page = open_page(DECISION, width).page
     stops = _tab_through(page)
     skip = _first(stops, lambda s: s["name"] == "Skip to content", "Skip to content")
-    search = _first(stops, lambda s: s["tag"] == "input" and s["name"] == "Search", "the search")
+    search = _first(stops, lambda s: s["tag"] == "button" and s["name"] == "Search", "the search")
     propose = _first(stops, lambda s: s["name"] == "Propose a change", '"Propose a change"')
     history = _first(stops, lambda s: s["name"] == "View history", '"View history"')
     feeds = [stop for stop in stops if stop["inFollow"]]

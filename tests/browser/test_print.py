@@ -15,7 +15,7 @@ HIDDEN_IN_PRINT = (
     ".md-header",
     ".md-sidebar--primary",
     ".md-sidebar--secondary",
-    ".md-search",
+    ".or-search",
     ".md-footer",
     ".md-skip",
     ".md-button",
