@@ -165,6 +165,22 @@ def test_drafts_never_appear_and_markup_is_escaped(git_site: Git, tmp_path: Path
     assert "&lt;b&gt;two&lt;/b&gt;" in entry.content[0].value
 
 
+def test_channel_descriptions_are_escaped_once(git_site: Git, tmp_path: Path) -> None:
+    git_site.write(
+        "content/topics.yml",
+        'pilots:\n  label: Pilots\n  description: \'From "power over" to <power with> & more.\'\n',
+    )
+    git_site.commit("Describe the pilots topic with quotes")
+    out = write_site_feeds(git_site.root, tmp_path / "out") / "feeds/topics/pilots"
+    expected = 'Records about pilots: From "power over" to <power with> & more.'
+    rss = ET.fromstring((out / "rss.xml").read_bytes())
+    atom = ET.fromstring((out / "atom.xml").read_bytes())
+    assert rss.findtext("channel/description") == expected
+    assert atom.findtext("{http://www.w3.org/2005/Atom}subtitle") == expected
+    assert json.loads((out / "feed.json").read_text())["description"] == expected
+    assert "&amp;quot;" not in (out / "rss.xml").read_text()
+
+
 def test_pages_announce_their_feeds(pilot_feeds: Path, git_site: Git) -> None:
     site, history = gather(git_site.root)
     docs = render_site(site, history).pages
