@@ -177,6 +177,21 @@ _ATTRIBUTES = {
     "details": {"open"},
 }
 _STYLES = {"text-align"}
+#: The provenance diagrams' SVG, as generator/drawing.py writes it (no ids, no scripts, no
+#: styles, no foreign content; links keep to the safe schemes like every other link).
+_SVG_TAGS = {"svg", "g", "title", "desc", "rect", "path", "polygon", "text", "tspan"}
+_SVG_ATTRIBUTES = {
+    "svg": {"xmlns", "viewBox", "width", "height"},
+    "a": {"tabindex"},
+    "rect": {"x", "y", "width", "height", "rx", "fill", "stroke"},
+    "path": {"d", "fill", "stroke"},
+    "polygon": {"points", "fill"},
+    "text": {"x", "y", "text-anchor", "font-size", "fill"},
+    "tspan": {"x", "dy", "font-size", "font-weight"},
+}
+_TAGS |= _SVG_TAGS
+for _tag, _names in _SVG_ATTRIBUTES.items():
+    _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) | _names
 
 
 #: What the sanitiser could change: without any of these, a fragment is plain text already.

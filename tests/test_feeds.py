@@ -168,7 +168,7 @@ def test_drafts_never_appear_and_markup_is_escaped(git_site: Git, tmp_path: Path
 def test_channel_descriptions_are_escaped_once(git_site: Git, tmp_path: Path) -> None:
     git_site.write(
         "content/topics.yml",
-        'pilots:\n  label: Pilots\n  description: \'From "power over" to <power with> & more.\'\n',
+        "pilots:\n  label: Pilots\n  description: 'From \"power over\" to <power with> & more.'\n",
     )
     git_site.commit("Describe the pilots topic with quotes")
     out = write_site_feeds(git_site.root, tmp_path / "out") / "feeds/topics/pilots"
