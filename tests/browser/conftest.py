@@ -9,10 +9,13 @@ noted, so a test can fail on it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -101,31 +104,59 @@ def _make_repository(root: Path) -> None:
     repo.commit("Accept the decision to start with pilot areas (#2)", author="Bea Board")
 
 
+@contextlib.contextmanager
+def _serving(out: Path, site_url: str) -> Iterator[str]:
+    """Serve the site built into out on 127.0.0.1 under site_url's path; yield its base URL."""
+    prefix = ("/" + urlsplit(site_url or "/").path.strip("/") + "/").replace("//", "/")
+    handler = type("Handler", (_Handler,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _build_for(root: Path, out: Path, base_url: str) -> None:
+    """Build root into out for the address it is served at, so absolute links resolve too."""
+    settings = root / "mkdocs.yml"
+    text = re.sub(
+        r"^site_url:.*$", f"site_url: {base_url}", settings.read_text("utf-8"), flags=re.M
+    )
+    settings.write_text(text, encoding="utf-8")
+    build(root, out)
+
+
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     """Build the bundled site with history and serve it on 127.0.0.1 for the session."""
     root = tmp_path_factory.mktemp("browser") / "repository"
     _make_repository(root)
     settings = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    prefix = "/" + urlsplit(settings.get("site_url") or "/").path.strip("/") + "/"
-    prefix = prefix.replace("//", "/")
     out = root.parent / "site"
-    handler = type("Handler", (_Handler,), {"prefix": prefix})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(out)))
-    base_url = f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    # Build for the address it is served at, so absolute links (feeds, canonical) resolve too.
-    settings_text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    settings_text = re.sub(r"^site_url:.*$", f"site_url: {base_url}", settings_text, flags=re.M)
-    (root / "mkdocs.yml").write_text(settings_text, encoding="utf-8")
-    build(root, out)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with _serving(out, settings.get("site_url") or "/") as base_url:
+        _build_for(root, out, base_url)
         yield ServedSite(root, out, base_url)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """Build a generated record of a few hundred records (bench/corpus.py) and serve it."""
+    root = tmp_path_factory.mktemp("generated") / "repository"
+    corpus = [str(ROOT / "bench" / "corpus.py"), "--records", "300", "--commits", "600"]
+    subprocess.run(
+        [sys.executable, *corpus, "--out", str(root), "--theme", str(ROOT / "theme")],
+        check=True,
+        capture_output=True,
+    )
+    settings = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    out = root.parent / "site"
+    with _serving(out, settings.get("site_url") or "/") as base_url:
+        _build_for(root, out, base_url)
+        yield ServedSite(root, out, base_url)
 
 
 @pytest.fixture(scope="session")

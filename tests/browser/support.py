@@ -57,6 +57,7 @@ PAGES = (
     PageUnderTest("feeds", "feeds/"),
     PageUnderTest("data", "data/"),
     PageUnderTest("map", "map/"),
+    PageUnderTest("map-diagram", "map/topics/sharing-power/"),
     PageUnderTest("topic", "topics/sharing-power/"),
     PageUnderTest("accessibility", "accessibility/"),
     PageUnderTest("not-found", "no-such-page/", status=404),
