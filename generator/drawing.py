@@ -93,7 +93,7 @@ def title_lines(title: str) -> list[str]:
 
 
 def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: str) -> str:
-    """Return an SVG drawing of boxes and arrows, laid out left to right by dot."""
+    """Return an SVG drawing of boxes and arrows laid out left to right by dot, and its links."""
     texts = [title_lines(box.title) for box in boxes]
     heights = [
         2 * PAD_Y + LINE * (1 + len(lines) + box.current)
@@ -124,12 +124,20 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
     def point(x: float, y: float) -> str:
         return f"{_number(x - left + _MARGIN)},{_number(top - y + _MARGIN)}"
 
+    size = (
+        f'viewBox="0 0 {_number(full_width)} {_number(full_height)}" '
+        f'width="{_number(full_width)}" height="{_number(full_height)}"'
+    )
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="or-graph" role="img" '
-        f'viewBox="0 0 {_number(full_width)} {_number(full_height)}" width="{_number(full_width)}" '
-        f'height="{_number(full_height)}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="or-graph" role="img" {size}>',
         f"<title>{e(title)}</title>",
         f"<desc>{e(description)}</desc>",
+    ]
+    # The boxes' links lie in a second SVG over the drawing, hidden from assistive
+    # technologies and out of the tab order: an image's content is not read or focused
+    # (ARIA's role img), and the list under the figure has the same links for them.
+    links = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="or-graph-links" aria-hidden="true" {size}>'
     ]
     for edge in sorted(graph.edges(), key=lambda edge: int(edge.attr["id"][1:])):
         arrow = arrows[int(edge.attr["id"][1:])]
@@ -161,17 +169,23 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
                 f'<tspan class="or-node__current" x="{_number(box_left + PAD_X)}" dy="{LINE}" '
                 f'font-weight="bold">◆ This record</tspan>'
             )
-        parts.append(
-            f'<a href="{e(box.href)}" tabindex="-1" '
-            f'class="or-node or-node--{e(box.kind)}{current}">'
-            f"<title>{e(box.tooltip)}</title>"
+        rect = (
             f'<rect x="{_number(box_left)}" y="{_number(box_top)}" width="{BOX_WIDTH}" '
-            f'height="{heights[index]}" rx="4" fill="none" stroke="currentColor"></rect>'
+            f'height="{heights[index]}" rx="4"'
+        )
+        parts.append(
+            f'<g class="or-node or-node--{e(box.kind)}{current}">'
+            f'{rect} fill="none" stroke="currentColor"></rect>'
             f'<text x="{_number(box_left + PAD_X)}" y="{_number(box_top + PAD_Y + FONT_SIZE - 1)}" '
-            f'font-size="{FONT_SIZE}" fill="currentColor">' + "".join(rows) + "</text></a>"
+            f'font-size="{FONT_SIZE}" fill="currentColor">' + "".join(rows) + "</text></g>"
+        )
+        links.append(
+            f'<a href="{e(box.href)}" tabindex="-1"><title>{e(box.tooltip)}</title>'
+            f'{rect} fill="transparent"></rect></a>'
         )
     parts.append("</svg>")
-    return "".join(parts)
+    links.append("</svg>")
+    return '<div class="or-graph-frame">' + "".join(parts) + "".join(links) + "</div>"
 
 
 def _inches(units: float) -> str:

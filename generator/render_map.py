@@ -198,9 +198,8 @@ def _piece_name(piece: Piece) -> str:
 def _piece_line(site: Site, url: str, piece: Piece) -> str:
     """Return the index line of one diagram: a link, its size and the record it starts from."""
     first = site.by_id[piece.ids[0]]
-    text = piece.group.label if piece.count == 1 else f"Diagram {piece.number}"
     return (
-        f"{link(relative(url, piece.url), text)}: {e(_size(piece))}, "
+        f"{link(relative(url, piece.url), f'Diagram {piece.number}')}: {e(_size(piece))}, "
         f"from {e(first.type.label.lower())} {e(first.meta.title)}"
     )
 
@@ -229,13 +228,15 @@ def _render_index(
         summary = (
             f"{count} record{'' if count == 1 else 's'}, {links} link{'' if links == 1 else 's'}"
         )
-        if len(diagrams) > 1:
-            summary += f", in {len(diagrams)} diagrams"
-        parts += [
-            f'<h2 id="{e(group.anchor)}">{e(group.label)}</h2>',
-            f"<p>{e(summary)}.</p>",
-            bullet_list(_piece_line(site, _MAP, piece) for piece in diagrams),
-        ]
+        parts.append(f'<h2 id="{e(group.anchor)}">{e(group.label)}</h2>')
+        if len(diagrams) == 1:
+            drawing = link(relative(_MAP, diagrams[0].url), f"Diagram of {group.label}")
+            parts.append(f"<p>{e(summary)}: {drawing}.</p>")
+        else:
+            parts += [
+                f"<p>{e(summary)}, in {len(diagrams)} diagrams.</p>",
+                bullet_list(_piece_line(site, _MAP, piece) for piece in diagrams),
+            ]
     tree.add(
         _MAP,
         {

@@ -22,16 +22,22 @@ from tests.conftest import MKDOCS_YML, ROOT, TOPICS_YML, Git, decision, intentio
 
 SVG = "{http://www.w3.org/2000/svg}"
 _SVG_BLOCK = re.compile(r"<svg .*?</svg>", re.S)
+_FRAME = re.compile(r'<div class="or-graph-frame">(<svg .*?</svg>)(<svg .*?</svg>)</div>', re.S)
 
 
-def drawings(page: str) -> list[ET.Element]:
-    """Return every SVG of a docs page, parsed as XML."""
-    return [ET.fromstring(match) for match in _SVG_BLOCK.findall(page)]
+def drawings(page: str) -> list[tuple[ET.Element, ET.Element]]:
+    """Return every drawing of a docs page with the SVG of its links, parsed as XML."""
+    return [(ET.fromstring(a), ET.fromstring(b)) for a, b in _FRAME.findall(page)]
 
 
-def node_links(svg: ET.Element) -> list[str]:
-    """Return where the boxes of a drawing link to."""
-    return [a.attrib["href"] for a in svg.iter(f"{SVG}a")]
+def node_links(frame: tuple[ET.Element, ET.Element]) -> list[str]:
+    """Return where the boxes of a drawing link to, checking they are kept from keyboards."""
+    svg, links = frame
+    assert not list(svg.iter(f"{SVG}a")), "an image (role img) has nothing to focus"
+    assert links.attrib["aria-hidden"] == "true"
+    anchors = list(links.iter(f"{SVG}a"))
+    assert all(a.attrib["tabindex"] == "-1" for a in anchors)
+    return [a.attrib["href"] for a in anchors]
 
 
 def edge_titles(svg: ET.Element) -> set[str]:
@@ -55,8 +61,9 @@ def test_every_bundled_record_draws_its_chain(bundled: Path) -> None:
 
     for record in site.records:
         page = pages[f"{record.id}/index.md"]
-        (svg,) = drawings(page)
+        ((svg, links),) = drawings(page)
         assert svg.attrib["role"] == "img"
+        assert svg.attrib["viewBox"] == links.attrib["viewBox"]  # the links lie over the boxes
         assert svg.findtext(f"{SVG}title") == (
             f"Where this {record.type.label.lower()} came from and where it led"
         )
@@ -64,14 +71,15 @@ def test_every_bundled_record_draws_its_chain(bundled: Path) -> None:
         assert f"This record is the {name(record.id)}." in description
         upstream, downstream, among = chain(record.id, graph)
         members = {record.id, *upstream, *downstream}
-        assert sorted(node_links(svg)) == sorted(
+        assert sorted(node_links((svg, links))) == sorted(
             relative(record.url, site.by_id[other].url) for other in members
         )
         assert edge_titles(svg) == {f"{name(a)} {verb} {name(b)}" for a, b, verb in among}
-        current = [a for a in svg.iter(f"{SVG}a") if "or-node--current" in a.attrib["class"]]
+        current = [
+            g for g in svg.iter(f"{SVG}g") if "or-node--current" in g.attrib.get("class", "")
+        ]
         assert len(current) == 1
         assert "This record" in "".join(current[0].itertext())  # more than a colour
-        assert all(a.attrib["tabindex"] == "-1" for a in svg.iter(f"{SVG}a"))
         # The text list of the same links stays under the drawing.
         section = page[page.index('<section class="or-provenance"') :]
         for other in upstream + downstream:
@@ -124,7 +132,7 @@ def test_titles_from_strangers_are_escaped_in_the_drawing(git_site: Git) -> None
     git_site.commit("Give the intention a hostile title")
     site, history = gather(git_site.root)
     page = render_site(site, history).pages["intentions/i/index.md"]
-    (svg,) = drawings(page)
+    ((svg, _links),) = drawings(page)
     text = "".join(svg.itertext()).replace(" ", "")
     assert '<script>alert(1)</script>\\N&"quotes"' in text  # as text: dot never reads it
     assert "<script>" not in page
@@ -187,8 +195,8 @@ def test_no_map_diagram_draws_more_than_the_limit(large: tuple[Site, dict[str, s
     ]
     drawn: list[str] = []
     for path in pilot_pages[:3]:
-        (svg,) = drawings(maps[path])
-        links = node_links(svg)
+        (frame,) = drawings(maps[path])
+        links = node_links(frame)
         assert 0 < len(links) <= MAP_LIMIT
         drawn += [re.sub(r"^(\.\./)+", "", href) for href in links]
     assert len(drawn) == len(set(drawn)) == 121  # every record of the topic, once
@@ -201,17 +209,20 @@ def test_no_map_diagram_draws_more_than_the_limit(large: tuple[Site, dict[str, s
 def test_records_without_a_topic_are_drawn_by_chain(large: tuple[Site, dict[str, str]]) -> None:
     _site, pages = large
     page = pages["map/without-a-topic/index.md"]
-    (svg,) = drawings(page)
-    assert len(node_links(svg)) == 7  # two workshops with two intentions each, one decision
+    (frame,) = drawings(page)
+    assert len(node_links(frame)) == 7  # two workshops with two intentions each, one decision
     assert "7 records in 3 chains, 4 links" in page
-    assert "<p>7 records, 4 links.</p>" in pages["map/index.md"]
+    assert (
+        '<p>7 records, 4 links: <a href="without-a-topic/">Diagram of Records without a topic</a>.'
+        in pages["map/index.md"]
+    )
 
 
 def test_record_pages_draw_at_most_their_limit(large: tuple[Site, dict[str, str]]) -> None:
     _site, pages = large
     page = pages["workshops/big/index.md"]
-    (svg,) = drawings(page)
-    assert len(node_links(svg)) == RECORD_LIMIT
+    ((svg, links),) = drawings(page)
+    assert len(node_links((svg, links))) == RECORD_LIMIT
     description = svg.findtext(f"{SVG}desc") or ""
     assert f"the {RECORD_LIMIT - 1} records nearest to it of the 120 it is connected to" in (
         description
