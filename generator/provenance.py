@@ -39,6 +39,8 @@ _STYLES = {
     "informed": "informed",
     "superseded by": "supersedes",
 }
+#: Verbs as a sentence says them, where that differs: "the decision X was superseded by Y".
+_SENTENCE_VERBS = {"superseded by": "was superseded by"}
 #: The most records a record page draws around it: the nearest ones, the list has them all.
 RECORD_LIMIT = 40
 #: Types in the order of the layers, left to right.
@@ -144,7 +146,7 @@ def diagram(
         )
     drawn = [edge for edge in graph if edge[0] in index and edge[1] in index]
     arrows = [
-        Arrow(index[a], index[b], verb, _STYLES[verb], f"{_name(site, a)} {verb} {_name(site, b)}")
+        Arrow(index[a], index[b], verb, _STYLES[verb], _sentence(site, (a, b, verb)))
         for a, b, verb in drawn
     ]
     description = _describe(site, ordered, drawn, scope, current)
@@ -170,9 +172,15 @@ def _describe(
     if current is not None:
         words.append(f"This record is the {_name(site, current)}.")
     if drawn and len(drawn) <= 12:
-        words += [f"The {_name(site, a)} {verb} the {_name(site, b)}." for a, b, verb in drawn]
+        words += [f"The {_sentence(site, edge)}." for edge in drawn]
     words.append("The list below has the same records and links.")
     return " ".join(words)
+
+
+def _sentence(site: Site, edge: Edge) -> str:
+    """Return an edge in words: decision “Old” was superseded by decision “New”."""
+    earlier, later, verb = edge
+    return f"{_name(site, earlier)} {_SENTENCE_VERBS.get(verb, verb)} the {_name(site, later)}"
 
 
 def _name(site: Site, record_id: str) -> str:

@@ -74,7 +74,7 @@ def test_every_bundled_record_draws_its_chain(bundled: Path) -> None:
         assert sorted(node_links((svg, links))) == sorted(
             relative(record.url, site.by_id[other].url) for other in members
         )
-        assert edge_titles(svg) == {f"{name(a)} {verb} {name(b)}" for a, b, verb in among}
+        assert edge_titles(svg) == {f"{name(a)} {verb} the {name(b)}" for a, b, verb in among}
         current = [
             g for g in svg.iter(f"{SVG}g") if "or-node--current" in g.attrib.get("class", "")
         ]
@@ -204,6 +204,11 @@ def test_no_map_diagram_draws_more_than_the_limit(large: tuple[Site, dict[str, s
         assert f'href="topics/pilots/{number}/">Diagram {number}</a>' in index
     assert re.search(r"Diagram 1</a>: 40 records, 53 links, from workshop A workshop", index)
     assert "121 records, 161 links, in 3 diagrams." in index  # 80 + 80 + 1
+    said = set().union(*(edge_titles(drawings(maps[path])[0][0]) for path in pilot_pages[:3]))
+    assert (
+        "decision \u201cDecision 0\u201d was superseded by the decision \u201cDecision 1\u201d"
+        in said
+    )
 
 
 def test_records_without_a_topic_are_drawn_by_chain(large: tuple[Site, dict[str, str]]) -> None:
