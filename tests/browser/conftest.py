@@ -120,14 +120,21 @@ def _serving(out: Path, site_url: str) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def _build_for(root: Path, out: Path, base_url: str) -> None:
-    """Build root into out for the address it is served at, so absolute links resolve too."""
+@contextlib.contextmanager
+def _built_and_served(root: Path) -> Iterator[ServedSite]:
+    """Build the repository at root for the address it is served at, and serve it.
+
+    The site is built after the server has its port, with site_url set to that address,
+    so absolute links (feeds, canonical addresses) resolve to the local copy too.
+    """
     settings = root / "mkdocs.yml"
-    text = re.sub(
-        r"^site_url:.*$", f"site_url: {base_url}", settings.read_text("utf-8"), flags=re.M
-    )
-    settings.write_text(text, encoding="utf-8")
-    build(root, out)
+    text = settings.read_text(encoding="utf-8")
+    out = root.parent / "site"
+    with _serving(out, yaml.safe_load(text).get("site_url") or "/") as base_url:
+        text = re.sub(r"^site_url:.*$", f"site_url: {base_url}", text, flags=re.M)
+        settings.write_text(text, encoding="utf-8")
+        build(root, out)
+        yield ServedSite(root, out, base_url)
 
 
 @pytest.fixture(scope="session")
@@ -135,11 +142,8 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
     """Build the bundled site with history and serve it on 127.0.0.1 for the session."""
     root = tmp_path_factory.mktemp("browser") / "repository"
     _make_repository(root)
-    settings = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    out = root.parent / "site"
-    with _serving(out, settings.get("site_url") or "/") as base_url:
-        _build_for(root, out, base_url)
-        yield ServedSite(root, out, base_url)
+    with _built_and_served(root) as site:
+        yield site
 
 
 @pytest.fixture(scope="session")
@@ -152,11 +156,8 @@ def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedS
         check=True,
         capture_output=True,
     )
-    settings = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    out = root.parent / "site"
-    with _serving(out, settings.get("site_url") or "/") as base_url:
-        _build_for(root, out, base_url)
-        yield ServedSite(root, out, base_url)
+    with _built_and_served(root) as site:
+        yield site
 
 
 @pytest.fixture(scope="session")
