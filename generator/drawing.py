@@ -10,6 +10,7 @@ estimate of its text's width, so the same graph gives the same bytes on every ma
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -74,7 +75,8 @@ def text_width(text: str, size: float) -> float:
     return units * size
 
 
-def title_lines(title: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)  # a record is drawn on the page of each record near it
+def title_lines(title: str) -> tuple[str, ...]:
     """Return a title wrapped to fit a box, at most MAX_TITLE_LINES lines, cut with an ellipsis."""
     room = BOX_WIDTH - 2 * PAD_X
     width = max(8, int(room / (0.6 * FONT_SIZE)))
@@ -89,7 +91,7 @@ def title_lines(title: str) -> list[str]:
         while last and text_width(last + "…", FONT_SIZE) > room:
             last = last[:-1].rstrip()
         lines[-1] = last + "…"
-    return lines
+    return tuple(lines)
 
 
 def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: str) -> str:
