@@ -55,7 +55,6 @@ class Arrow:
     later: int
     verb: str
     style: str  # produced, served, informed, supersedes
-    tooltip: str  # the link in words, shown on hover
 
 
 def text_width(text: str, size: float) -> float:
@@ -147,7 +146,7 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
         label_x, label_y = (float(v) for v in edge.attr["lp"].split(","))
         start = curve[-1]
         parts.append(
-            f'<g class="or-edge or-edge--{e(arrow.style)}"><title>{e(arrow.tooltip)}</title>'
+            f'<g class="or-edge or-edge--{e(arrow.style)}">'
             f'<path fill="none" stroke="currentColor" d="M{point(*curve[0])} C'
             + " ".join(point(*p) for p in curve[1:])
             + f'"></path><polygon fill="currentColor" points="{_arrowhead(start, tip, point)}">'

@@ -145,10 +145,7 @@ def diagram(
             )
         )
     drawn = [edge for edge in graph if edge[0] in index and edge[1] in index]
-    arrows = [
-        Arrow(index[a], index[b], verb, _STYLES[verb], _sentence(site, (a, b, verb)))
-        for a, b, verb in drawn
-    ]
+    arrows = [Arrow(index[a], index[b], verb, _STYLES[verb]) for a, b, verb in drawn]
     description = _describe(site, ordered, drawn, scope, current)
     return f'<figure class="or-graph-figure">{svg(boxes, arrows, title, description)}</figure>'
 

@@ -40,13 +40,40 @@ def node_links(frame: tuple[ET.Element, ET.Element]) -> list[str]:
     return [a.attrib["href"] for a in anchors]
 
 
-def edge_titles(svg: ET.Element) -> set[str]:
-    """Return the links a drawing draws, in words (each edge's tooltip)."""
-    return {
-        "".join(g.find(f"{SVG}title").itertext())  # type: ignore[union-attr]
-        for g in svg.iter(f"{SVG}g")
-        if "or-edge" in g.attrib.get("class", "")
-    }
+def drawn_edges(frame: tuple[ET.Element, ET.Element]) -> set[tuple[str, str, str]]:
+    """Return the edges a drawing draws, read from its geometry: (from, to, verb).
+
+    Each box is found by its rectangle (the link over it says where it goes); an edge runs
+    from the box its curve starts on to the box its arrowhead's tip touches.
+    """
+    svg, links = frame
+    boxes = []
+    for anchor in links.iter(f"{SVG}a"):
+        rect = anchor.find(f"{SVG}rect")
+        assert rect is not None
+        x, y, w, h = (float(rect.attrib[name]) for name in ("x", "y", "width", "height"))
+        boxes.append((x, y, w, h, anchor.attrib["href"]))
+
+    def box_at(px: float, py: float) -> str:
+        near = [
+            href
+            for x, y, w, h, href in boxes
+            if x - 1.5 <= px <= x + w + 1.5 and y - 1.5 <= py <= y + h + 1.5
+        ]
+        assert len(near) == 1, (px, py, near)
+        return near[0]
+
+    found = set()
+    for group in svg.iter(f"{SVG}g"):
+        if "or-edge" not in group.attrib.get("class", ""):
+            continue
+        path, head = group.find(f"{SVG}path"), group.find(f"{SVG}polygon")
+        assert path is not None and head is not None
+        start = [float(v) for v in path.attrib["d"][1:].split()[0].split(",")]
+        tip = [float(v) for v in head.attrib["points"].split()[0].split(",")]
+        verb = group.findtext(f"{SVG}text") or ""
+        found.add((box_at(*start), box_at(*tip), verb))
+    return found
 
 
 def test_every_bundled_record_draws_its_chain(bundled: Path) -> None:
@@ -74,7 +101,10 @@ def test_every_bundled_record_draws_its_chain(bundled: Path) -> None:
         assert sorted(node_links((svg, links))) == sorted(
             relative(record.url, site.by_id[other].url) for other in members
         )
-        assert edge_titles(svg) == {f"{name(a)} {verb} the {name(b)}" for a, b, verb in among}
+        assert drawn_edges((svg, links)) == {
+            (relative(record.url, f"{a}/"), relative(record.url, f"{b}/"), verb)
+            for a, b, verb in among
+        }
         current = [
             g for g in svg.iter(f"{SVG}g") if "or-node--current" in g.attrib.get("class", "")
         ]
@@ -204,11 +234,13 @@ def test_no_map_diagram_draws_more_than_the_limit(large: tuple[Site, dict[str, s
         assert f'href="topics/pilots/{number}/">Diagram {number}</a>' in index
     assert re.search(r"Diagram 1</a>: 40 records, 53 links, from workshop A workshop", index)
     assert "121 records, 161 links, in 3 diagrams." in index  # 80 + 80 + 1
-    said = set().union(*(edge_titles(drawings(maps[path])[0][0]) for path in pilot_pages[:3]))
+    drawn_links = set().union(*(drawn_edges(drawings(maps[path])[0]) for path in pilot_pages[:3]))
+    supersession = ("../../../../decisions/d00/", "../../../../decisions/d01/", "superseded by")
+    assert supersession in drawn_links
+    said = "".join(maps[path] for path in pilot_pages[:3])
     assert (
-        "decision \u201cDecision 0\u201d was superseded by the decision \u201cDecision 1\u201d"
-        in said
-    )
+        "decision \u201cDecision 0\u201d was superseded by the decision" not in said
+    )  # > 12 links
 
 
 def test_records_without_a_topic_are_drawn_by_chain(large: tuple[Site, dict[str, str]]) -> None:
