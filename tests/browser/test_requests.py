@@ -71,7 +71,16 @@ def check(visit_: Visit, expected_status: int) -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("case", PAGES, ids=[case.name for case in PAGES])
+#: Pages of the bundled site that only this test opens: the other indexes, and files.
+_MORE_PAGES = (
+    PageUnderTest("topics", "topics/"),
+    PageUnderTest("status-index", "decisions/status/proposed/"),
+    PageUnderTest("feed-file", "feeds/all/atom.xml"),
+    PageUnderTest("data-file", "data/records.json"),
+)
+
+
+@pytest.mark.parametrize("case", PAGES + _MORE_PAGES, ids=[c.name for c in PAGES + _MORE_PAGES])
 def test_bundled_page_asks_only_the_site(
     browser: Any, served_site: ServedSite, case: PageUnderTest
 ) -> None:
@@ -97,6 +106,7 @@ def test_feed_links_keep_their_rel_in_the_html(served_site: ServedSite) -> None:
 def _generated_pages(root: Path) -> list[tuple[str, int]]:
     """Return one page of each type of a generated record, with the status it answers."""
     pages = [("", 200), ("changes/", 200), ("feeds/", 200), ("data/", 200), ("map/", 200)]
+    pages += [("topics/", 200), ("decisions/status/accepted/", 200), ("feeds/all/rss.xml", 200)]
     for folder in ("workshops", "intentions", "decisions"):
         first = sorted((root / "content" / folder).glob("*.md"))[0].stem
         pages += [(f"{folder}/", 200), (f"{folder}/{first}/", 200)]
