@@ -47,6 +47,16 @@ class Piece:
     url: str
 
 
+def is_map_view(url: str) -> bool:
+    """Tell whether an address is a page of the map below /map/ (a topic's, a diagram's).
+
+    Those follow the whole record: a new link can merge two chains and renumber the
+    diagrams, a topic without records has no page. So they are not addresses the site
+    promises to keep, as it does records, feeds, data and /map/ itself.
+    """
+    return url.startswith(_MAP) and url != _MAP
+
+
 def render_map(tree: DocsTree, site: Site, graph: list[Edge]) -> None:
     """Write /map/ and a page for each diagram (and each group of several diagrams)."""
     groups = [

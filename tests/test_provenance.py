@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -11,8 +12,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from generator.build import gather
+from generator.build import build, gather
+from generator.cli import cli
 from generator.fragments import relative
 from generator.model import Site
 from generator.provenance import RECORD_LIMIT, chain, edges
@@ -265,3 +268,19 @@ def test_record_pages_draw_at_most_their_limit(large: tuple[Site, dict[str, str]
         description
     )
     assert page.count('<li>Intention: <a href="../../intentions/') == 80  # the list has them all
+
+
+def test_map_pages_are_not_promised_addresses(git_site: Git, tmp_path: Path) -> None:
+    site = build(git_site.root, tmp_path / "out").site_dir
+    manifest = site / "data/manifest.json"
+    urls = json.loads(manifest.read_text())["urls"]
+    assert "/map/" in urls and (site / "map/topics/pilots/index.html").exists()
+    assert not [url for url in urls if url.startswith("/map/") and url != "/map/"]
+    git_site.write("content/workshops/w.md", workshop())  # no topic: its map page goes
+    git_site.commit("Take the workshop out of the pilots topic")
+    checked = CliRunner().invoke(
+        cli, ["check", "--root", str(git_site.root), "--against", str(manifest)]
+    )
+    assert checked.exit_code == 0, checked.output
+    rebuilt = build(git_site.root, tmp_path / "again").site_dir
+    assert not (rebuilt / "map/topics/pilots/index.html").exists()
