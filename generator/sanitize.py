@@ -189,9 +189,13 @@ _SVG_ATTRIBUTES = {
     "text": {"x", "y", "text-anchor", "font-size", "fill"},
     "tspan": {"x", "dy", "font-size", "font-weight"},
 }
-_TAGS |= _SVG_TAGS
-for _tag, _names in _SVG_ATTRIBUTES.items():
-    _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) | _names
+#: What the second wall keeps on a page: what a record may use, and the drawings (which a
+#: record's own body may not hold: GitHub's preview does not show inline SVG).
+_PAGE_TAGS = _TAGS | _SVG_TAGS
+_PAGE_ATTRIBUTES = {
+    tag: _ATTRIBUTES.get(tag, set()) | _SVG_ATTRIBUTES.get(tag, set())
+    for tag in _ATTRIBUTES.keys() | _SVG_ATTRIBUTES.keys()
+}
 
 
 #: What the sanitiser could change: without any of these, a fragment is plain text already.
@@ -201,8 +205,8 @@ _MARKUP = re.compile("[<>&\u00a0\x00\r]")
 #: Built once: nh3.clean() builds its allowlists anew on every call, which cost more than
 #: cleaning a short fragment (a heading, a table of contents) itself.
 _CLEANER = nh3.Cleaner(
-    tags=_TAGS,
-    attributes=_ATTRIBUTES,
+    tags=_PAGE_TAGS,
+    attributes=_PAGE_ATTRIBUTES,
     url_schemes=set(SAFE_SCHEMES),
     filter_style_properties=_STYLES,
     link_rel="noopener",
