@@ -25,7 +25,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy generator
 
-# Debian's Chromium and, from npm, axe-core and Mermaid for the browser tests (see tests/browser).
+# Debian's Chromium and, from npm, axe-core for the browser tests (see tests/browser).
 browser-setup:
 	tests/browser/setup.sh
 

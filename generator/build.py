@@ -37,6 +37,7 @@ from generator.provenance import edges
 from generator.publish import discard, staging_dir, swap_into_place
 from generator.render import render_frame, render_records, render_site
 from generator.render_history import render_withdrawn_pages
+from generator.render_map import is_map_view
 from generator.rules import accepted_decision_rewrites, address_takeovers
 from generator.search import index_site
 from generator.shells import SHELL_ROOTS, Pourer, Shell, ShellPage, read_shells, start_server
@@ -327,8 +328,11 @@ def finish_shells(site: Site, pourer: Pourer, site_dir: Path) -> None:
 def published_urls(
     site: Site, history: History, pages: Iterable[str], feeds: list[Feed]
 ) -> list[str]:
-    """Return every address a build publishes: pages, feeds and data files."""
-    urls = [f"/{url}" for url in pages]
+    """Return every address a build publishes: pages, feeds and data files.
+
+    The map's own pages are left out: they are drawn anew from the whole record.
+    """
+    urls = [f"/{url}" for url in pages if not is_map_view(url)]
     urls += [f"/{feed.url}{name}" for feed in feeds for name, _label in FORMATS]
     urls += ["/feeds/index.opml", *(f"/{path}" for path in data_paths(site, history))]
     return sorted(urls)

@@ -286,7 +286,9 @@ def write_feeds(site: Site, feeds: list[Feed], out: Path) -> int:
         generator.subtitle(feed.description)  # Atom: plain text
         (folder / "atom.xml").write_bytes(_atom_bytes(generator))
         _set_links(generator, site, feed, "rss.xml", "application/rss+xml")
-        generator.description(escape(feed.description))  # RSS readers render it as HTML
+        # RSS readers render it as HTML: markup escaped as HTML, quotes left as they are (an
+        # escaped quote reached readers as &quot;, the validators' ContainsHTML).
+        generator.description(escape(feed.description, quote=False))
         (folder / "rss.xml").write_bytes(generator.rss_str(pretty=True))
         (folder / "feed.json").write_text(_json_feed(site, feed, html), encoding="utf-8")
         written += 3

@@ -3,8 +3,9 @@
 Every reference is read as an edge from the earlier record to the later one:
 a workshop produced an intention; a decision serves an intention and draws on
 a workshop's evidence; a new decision supersedes an old one. A record page
-shows the chain around it as a Mermaid diagram with a text list beside it for
-screen readers; /map/ draws the whole graph, one diagram per topic.
+shows the chain around it as an SVG drawn at build time (see drawing.py), with
+a text list of the same links under it; /map/ draws the whole graph in pieces
+(see render_map.py).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from generator.fragments import block, bullet_list, e, h1, link, relative
+from generator.drawing import Arrow, Box, svg
+from generator.fragments import block, bullet_list, e, link, relative
 from generator.model import Record, Site
-from generator.tree import DocsTree
 
 #: For each reference field: True when the record holding the field is the earlier one.
 _SOURCE_IS_EARLIER = {
@@ -31,15 +32,19 @@ _VERBS = {
     "evidence": "informed",
     "supersedes": "superseded by",
 }
-_MERMAID_ESCAPES = {
-    '"': "#quot;",
-    "<": "#lt;",
-    ">": "#gt;",
-    "&": "#amp;",
-    "`": "#96;",
-    "\n": " ",
-    "\r": " ",
+#: How each verb is drawn (a class of the SVG: the line's style, besides its words).
+_STYLES = {
+    "produced": "produced",
+    "led to": "served",
+    "informed": "informed",
+    "superseded by": "supersedes",
 }
+#: Verbs as a sentence says them, where that differs: "the decision X was superseded by Y".
+_SENTENCE_VERBS = {"superseded by": "was superseded by"}
+#: The most records a record page draws around it: the nearest ones, the list has them all.
+RECORD_LIMIT = 40
+#: Types in the order of the layers, left to right.
+_LAYERS = {"workshops": 0, "intentions": 1, "decisions": 2}
 
 Edge = tuple[str, str, str]  # earlier id, later id, verb
 
@@ -104,34 +109,81 @@ def _walk(start: str, graph: list[Edge], backwards: bool) -> list[str]:
     return seen
 
 
-def mermaid(site: Site, ids: Iterable[str], graph: list[Edge], current: str | None = None) -> str:
-    """Return Mermaid flowchart source for some records and the edges among them."""
-    ordered = sorted(set(ids))
-    names = {record_id: f"n{index}" for index, record_id in enumerate(ordered)}
-    lines = ["flowchart LR"]
+def layer_order(site: Site, record_id: str) -> tuple[int, str]:
+    """Return a sort key that puts workshops first, then intentions, then decisions."""
+    return _LAYERS.get(site.by_id[record_id].type.folder, 3), record_id
+
+
+def diagram(
+    site: Site,
+    ids: Iterable[str],
+    graph: list[Edge],
+    url: str,
+    title: str,
+    scope: str,
+    current: str | None = None,
+) -> str:
+    """Return the figure of some records and the edges among them, drawn at build time.
+
+    url is the address of the page it is on (links are relative to it); scope says in
+    words what the diagram shows, for its description.
+    """
+    ordered = sorted(set(ids), key=lambda record_id: layer_order(site, record_id))
+    index = {record_id: number for number, record_id in enumerate(ordered)}
+    boxes = []
     for record_id in ordered:
         record = site.by_id[record_id]
-        label = _mermaid_text(f"{record.type.label}: {record.meta.title} ({record.status})")
-        lines.append(f'  {names[record_id]}["{label}"]')
-    for earlier, later, verb in graph:
-        if earlier in names and later in names:
-            lines.append(f"  {names[earlier]} -->|{verb}| {names[later]}")
-    if current in names:
-        lines += ["  classDef current stroke-width:4px", f"  class {names[current]} current"]
-    return "\n".join(lines)
+        label = f"{record.type.label}: {record.meta.title} ({record.status})"
+        boxes.append(
+            Box(
+                href=relative(url, record.url),
+                kind=record.type.folder,
+                heading=f"{record.type.label} · {record.status}",
+                title=record.meta.title,
+                tooltip=label + (", this record" if record_id == current else ""),
+                current=record_id == current,
+            )
+        )
+    drawn = [edge for edge in graph if edge[0] in index and edge[1] in index]
+    arrows = [Arrow(index[a], index[b], verb, _STYLES[verb]) for a, b, verb in drawn]
+    description = _describe(site, ordered, drawn, scope, current)
+    return f'<figure class="or-graph-figure">{svg(boxes, arrows, title, description)}</figure>'
 
 
-def _mermaid_text(text: str) -> str:
-    """Return text safe inside a quoted Mermaid label."""
-    return "".join(_MERMAID_ESCAPES.get(char, char) for char in text)
+def _describe(
+    site: Site, ordered: list[str], drawn: list[Edge], scope: str, current: str | None
+) -> str:
+    """Return in words what a diagram shows: its records, and its links when they are few."""
+    counts = []
+    for folder, singular in (
+        ("workshops", "workshop"),
+        ("intentions", "intention"),
+        ("decisions", "decision"),
+    ):
+        count = sum(1 for record_id in ordered if site.by_id[record_id].type.folder == folder)
+        if count:
+            counts.append(f"{count} {singular}{'' if count == 1 else 's'}")
+    links = f"{len(drawn)} link{'' if len(drawn) == 1 else 's'}"
+    words = [f"A diagram of {scope}, read from left to right: {', '.join(counts)} and {links}."]
+
+    if current is not None:
+        words.append(f"This record is the {_name(site, current)}.")
+    if drawn and len(drawn) <= 12:
+        words += [f"The {_sentence(site, edge)}." for edge in drawn]
+    words.append("The list below has the same records and links.")
+    return " ".join(words)
 
 
-def diagram_html(source: str, description: str) -> str:
-    """Return a Mermaid diagram block (escaped), hidden from screen readers that get the list."""
-    return (
-        f'<figure class="or-diagram" aria-hidden="true"><pre class="mermaid"><code>'
-        f'{e(source)}</code></pre></figure><p class="or-visually-hidden">{e(description)}</p>'
-    )
+def _sentence(site: Site, edge: Edge) -> str:
+    """Return an edge in words: decision “Old” was superseded by decision “New”."""
+    earlier, later, verb = edge
+    return f"{_name(site, earlier)} {_SENTENCE_VERBS.get(verb, verb)} the {_name(site, later)}"
+
+
+def _name(site: Site, record_id: str) -> str:
+    """Return a record as a sentence names it: decision “Start small”."""
+    record = site.by_id[record_id]
+    return f"{record.type.label.lower()} “{record.meta.title}”"
 
 
 def provenance_section(site: Site, record: Record, graph: list[Edge]) -> str:
@@ -145,11 +197,31 @@ def provenance_section(site: Site, record: Record, graph: list[Edge]) -> str:
         target = site.by_id[other]
         return f"{e(target.type.label)}: {link(relative(url, target.url), target.meta.title)}"
 
-    source = mermaid(site, [record.id, *upstream, *downstream], among, current=record.id)
+    # The nearest records first: every one drawn is joined to this one by records drawn.
+    room = RECORD_LIMIT - 1
+    near_up = upstream[: max(room // 2, room - len(downstream))]
+    near_down = downstream[: room - len(near_up)]
+    shown = 1 + len(near_up) + len(near_down)
+    connected = 1 + len(upstream) + len(downstream)
+    scope = (
+        f"this {record.type.label.lower()} and the records it is connected to"
+        if shown == connected
+        else f"this {record.type.label.lower()} and the {shown - 1} records nearest to it "
+        f"of the {connected - 1} it is connected to"
+    )
+    figure = diagram(
+        site,
+        [record.id, *near_up, *near_down],
+        among,
+        url,
+        f"Where this {record.type.label.lower()} came from and where it led",
+        scope,
+        current=record.id,
+    )
     parts = [
         '<section class="or-provenance" aria-labelledby="provenance">',
         '<h2 id="provenance">Where this came from and where it led</h2>',
-        diagram_html(source, "The diagram shows the same records as the lists below."),
+        figure,
     ]
     if upstream:
         parts += ["<h3>Came from</h3>", bullet_list(item(other) for other in upstream)]
@@ -157,57 +229,3 @@ def provenance_section(site: Site, record: Record, graph: list[Edge]) -> str:
         parts += ["<h3>Led to</h3>", bullet_list(item(other) for other in downstream)]
     parts.append("</section>")
     return block(*parts)
-
-
-def render_map(tree: DocsTree, site: Site, graph: list[Edge]) -> None:
-    """Write /map/: the whole graph, one diagram and one list per topic."""
-    url = "map/"
-    groups = [
-        (topic.label, topic.id, [r.id for r in site.records if topic.id in r.meta.topics])
-        for topic in site.topics
-    ]
-    untagged = [record.id for record in site.records if not record.meta.topics]
-    if untagged:
-        groups.append(("Without a topic", "no-topic", untagged))
-    parts = [
-        h1("Map of the record"),
-        '<p class="or-lead">How workshops led to intentions and intentions to decisions, '
-        "topic by topic. Each diagram has a list of the same links below it.</p>",
-    ]
-    for label, anchor, ids in groups:
-        if not ids:
-            continue
-        members = set(ids)
-        inner = [edge for edge in graph if edge[0] in members and edge[1] in members]
-        rows = []
-        leads: dict[str, list[Edge]] = {}
-        for edge in inner:
-            leads.setdefault(edge[0], []).append(edge)
-        for record_id in ids:
-            record = site.by_id[record_id]
-            led = [
-                f"{verb} {link(relative(url, site.by_id[later].url), site.by_id[later].meta.title)}"
-                for _earlier, later, verb in leads.get(record_id, ())
-            ]
-            rows.append(
-                f"{e(record.type.label)}: {link(relative(url, record.url), record.meta.title)}"
-                + (" — " + "; ".join(led) if led else "")
-            )
-        parts += [
-            f'<h2 id="{e(anchor)}">{e(label)}</h2>',
-            diagram_html(
-                mermaid(site, ids, inner),
-                f"Diagram of {label}; the list below has the same records and links.",
-            ),
-            bullet_list(rows),
-        ]
-    tree.add(
-        url,
-        {
-            "title": "Map of the record",
-            "description": "How workshops, intentions and decisions connect.",
-        },
-        block(*parts),
-        "map page",
-        html=True,
-    )

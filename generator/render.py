@@ -29,7 +29,7 @@ from generator.fragments import (
 )
 from generator.history import History
 from generator.model import Record, Site
-from generator.provenance import Edge, edges, provenance_section, render_map
+from generator.provenance import Edge, edges, provenance_section
 from generator.render_history import (
     body_links,
     history_summary,
@@ -38,6 +38,7 @@ from generator.render_history import (
     render_record_history,
     render_withdrawn_pages,
 )
+from generator.render_map import render_map
 from generator.sanitize import raw_html
 from generator.scaffold import template
 from generator.schema import RECORD_TYPES, RecordType

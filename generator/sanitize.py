@@ -127,6 +127,25 @@ ALLOWED_ATTRIBUTES = {
 #: A task list's box, and nothing else an <input> could be: a ticked or empty, disabled box.
 _INPUT_VALUES = {"input": {"type": {"checkbox"}, "checked": {""}, "disabled": {""}}}
 _INPUT_FORCED = {"input": {"type": "checkbox", "disabled": ""}}
+#: The provenance diagrams' SVG, as generator/drawing.py writes it (no ids, no scripts, no
+#: styles, no foreign content; links keep to the safe schemes like every other link).
+_SVG_TAGS = {"svg", "g", "title", "desc", "rect", "path", "polygon", "text", "tspan"}
+_SVG_ATTRIBUTES = {
+    "svg": {"xmlns", "viewBox", "width", "height"},
+    "a": {"tabindex"},
+    "rect": {"x", "y", "width", "height", "rx", "fill", "stroke"},
+    "path": {"d", "fill", "stroke"},
+    "polygon": {"points", "fill"},
+    "text": {"x", "y", "text-anchor", "font-size", "fill"},
+    "tspan": {"x", "dy", "font-size", "font-weight"},
+}
+#: What the second wall keeps on a page: what a record may use, and the drawings (which a
+#: record's own body may not hold: GitHub's preview does not show inline SVG).
+_PAGE_TAGS = ALLOWED_TAGS | _SVG_TAGS
+_PAGE_ATTRIBUTES = {
+    tag: ALLOWED_ATTRIBUTES.get(tag, set()) | _SVG_ATTRIBUTES.get(tag, set())
+    for tag in ALLOWED_ATTRIBUTES.keys() | _SVG_ATTRIBUTES.keys()
+}
 
 
 #: What the sanitiser could change: without any of these, a fragment is plain text already.
@@ -136,8 +155,8 @@ _MARKUP = re.compile("[<>&\u00a0\x00\r]")
 #: Built once: nh3.clean() builds its allowlists anew on every call, which cost more than
 #: cleaning a short fragment (a heading, a table of contents) itself.
 _CLEANER = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    tags=_PAGE_TAGS,
+    attributes=_PAGE_ATTRIBUTES,
     url_schemes=set(SAFE_SCHEMES),
     tag_attribute_values=_INPUT_VALUES,
     set_tag_attribute_values=_INPUT_FORCED,

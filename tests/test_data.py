@@ -1,4 +1,4 @@
-"""Open data and provenance: schemas, CSV, determinism, diagrams and progress."""
+"""Open data: schemas, CSV, determinism and progress."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 from pathlib import Path
 
 import jsonschema
@@ -14,7 +13,6 @@ import pytest
 
 from generator.build import gather
 from generator.data import write_data
-from generator.provenance import edges
 from generator.render import render_site
 from tests.conftest import Git, intention, write
 
@@ -103,33 +101,6 @@ def test_data_files_are_byte_identical_across_builds(git_site: Git, tmp_path: Pa
 
     first = digest(data_files(git_site.root, tmp_path / "one"))
     assert first == digest(data_files(git_site.root, tmp_path / "two"))
-
-
-def test_bundled_mermaid_matches_the_references(bundled: Path) -> None:
-    site, history = gather(bundled)
-    pages = render_site(site, history).pages
-    graph = edges(site)
-    assert len(graph) == 13  # 6 produced (twice declared, once drawn), 6 served, 1 evidence
-    for record in site.records:
-        page = pages[f"{record.id}/index.md"]
-        source = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', page, re.S)
-        assert source, record.id
-        text = source.group(1).replace("#quot;", '"')
-        names = dict(re.findall(r"(n\d+)\[&quot;\w+: (.*?) \(\w+\)&quot;\]", text))
-        drawn = {
-            (names[a], names[b], verb)
-            for a, verb, b in re.findall(r"(n\d+) --&gt;\|([a-z ]+)\| (n\d+)", text)
-        }
-        titles = {r.id: r.meta.title for r in site.records}
-        expected = {
-            (titles[a], titles[b], verb)
-            for a, b, verb in graph
-            if titles[a] in names.values() and titles[b] in names.values()
-        }
-        assert drawn == expected, record.id
-    assert "Came from</h3>" in pages["decisions/start-with-pilot-areas/index.md"]
-    workshop_map = pages["map/index.md"]
-    assert '<h2 id="sharing-power">Sharing power</h2>' in workshop_map
 
 
 def test_intention_progress_and_overdue_review(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -163,6 +164,26 @@ def test_drafts_never_appear_and_markup_is_escaped(git_site: Git, tmp_path: Path
     assert "<script" not in entry.content[0].value
     assert "&lt;img src=x onerror=y&gt;" in entry.content[0].value
     assert "&lt;b&gt;two&lt;/b&gt;" in entry.content[0].value
+
+
+def test_channel_descriptions_escape_markup_once_and_quotes_not_at_all(
+    git_site: Git, tmp_path: Path
+) -> None:
+    git_site.write(
+        "content/topics.yml",
+        "pilots:\n  label: Pilots\n  description: 'From \"power over\" to <power with> & more.'\n",
+    )
+    git_site.commit("Describe the pilots topic with quotes")
+    out = write_site_feeds(git_site.root, tmp_path / "out") / "feeds/topics/pilots"
+    expected = 'Records about pilots: From "power over" to <power with> & more.'
+    rss = ET.fromstring((out / "rss.xml").read_bytes())
+    atom = ET.fromstring((out / "atom.xml").read_bytes())
+    described = rss.findtext("channel/description") or ""
+    assert html.unescape(described) == expected  # readers render it as HTML
+    assert '"power over"' in described and "<power" not in described  # no live markup
+    assert atom.findtext("{http://www.w3.org/2005/Atom}subtitle") == expected
+    assert json.loads((out / "feed.json").read_text())["description"] == expected
+    assert "&amp;quot;" not in (out / "rss.xml").read_text()
 
 
 def test_pages_announce_their_feeds(pilot_feeds: Path, git_site: Git) -> None:

@@ -3,16 +3,19 @@
 The site is the repository's own content, theme and settings, copied into a fresh git
 repository with two commits (so history, diff and version pages have something to show),
 built once per test session and served on 127.0.0.1 under the same path as the published
-site. Chromium never reaches the network: Mermaid comes from node_modules and every other
-outside request is aborted at once.
+site. Chromium never reaches the network: every outside request is aborted at once, and
+noted, so a test can fail on it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -101,31 +104,60 @@ def _make_repository(root: Path) -> None:
     repo.commit("Accept the decision to start with pilot areas (#2)", author="Bea Board")
 
 
+@contextlib.contextmanager
+def _serving(out: Path, site_url: str) -> Iterator[str]:
+    """Serve the site built into out on 127.0.0.1 under site_url's path; yield its base URL."""
+    prefix = ("/" + urlsplit(site_url or "/").path.strip("/") + "/").replace("//", "/")
+    handler = type("Handler", (_Handler,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def _built_and_served(root: Path) -> Iterator[ServedSite]:
+    """Build the repository at root for the address it is served at, and serve it.
+
+    The site is built after the server has its port, with site_url set to that address,
+    so absolute links (feeds, canonical addresses) resolve to the local copy too.
+    """
+    settings = root / "mkdocs.yml"
+    text = settings.read_text(encoding="utf-8")
+    out = root.parent / "site"
+    with _serving(out, yaml.safe_load(text).get("site_url") or "/") as base_url:
+        text = re.sub(r"^site_url:.*$", f"site_url: {base_url}", text, flags=re.M)
+        settings.write_text(text, encoding="utf-8")
+        build(root, out)
+        yield ServedSite(root, out, base_url)
+
+
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     """Build the bundled site with history and serve it on 127.0.0.1 for the session."""
     root = tmp_path_factory.mktemp("browser") / "repository"
     _make_repository(root)
-    settings = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    prefix = "/" + urlsplit(settings.get("site_url") or "/").path.strip("/") + "/"
-    prefix = prefix.replace("//", "/")
-    out = root.parent / "site"
-    handler = type("Handler", (_Handler,), {"prefix": prefix})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(out)))
-    base_url = f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    # Build for the address it is served at, so absolute links (feeds, canonical) resolve too.
-    settings_text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    settings_text = re.sub(r"^site_url:.*$", f"site_url: {base_url}", settings_text, flags=re.M)
-    (root / "mkdocs.yml").write_text(settings_text, encoding="utf-8")
-    build(root, out)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield ServedSite(root, out, base_url)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with _built_and_served(root) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """Build a generated record of a few hundred records (bench/corpus.py) and serve it."""
+    root = tmp_path_factory.mktemp("generated") / "repository"
+    corpus = [str(ROOT / "bench" / "corpus.py"), "--records", "300", "--commits", "600"]
+    subprocess.run(
+        [sys.executable, *corpus, "--out", str(root), "--theme", str(ROOT / "theme")],
+        check=True,
+        capture_output=True,
+    )
+    with _built_and_served(root) as site:
+        yield site
 
 
 @pytest.fixture(scope="session")
@@ -185,8 +217,6 @@ def open_page(browser: Any, served_site: ServedSite) -> Iterator[OpenPage]:
             "(scheme) => document.body.getAttribute('data-md-color-scheme') === scheme",
             arg=scheme,
         )
-        # Material swaps each diagram's source for the drawing once Mermaid has loaded.
-        page.wait_for_function("() => !document.querySelector('pre.mermaid')")
         return Tab(page, status, errors, blocked)
 
     yield open_

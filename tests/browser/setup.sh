@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the browser tests need, when it is missing: Debian's Chromium and, from npm,
-# axe-core and Mermaid (pinned in package-lock.json). Safe to run again: it does nothing when
+# axe-core (pinned in package-lock.json). Safe to run again: it does nothing when
 # everything is there. Installing packages needs root, or sudo without a password.
 # The Python side (playwright) comes with the dev extras: pip install -e '.[dev]'.
 # Never run `playwright install`: the tests drive the system's Chromium and download no
@@ -28,7 +28,7 @@ if [ ! -x "${OPENRECORD_CHROMIUM:-/usr/bin/chromium}" ]; then
   apt_install chromium
 fi
 
-if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/mermaid/dist/mermaid.min.js ]; then
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
   if ! command -v npm >/dev/null 2>&1; then
     apt_install nodejs npm
   fi

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-MERMAID = NODE_MODULES / "mermaid" / "dist" / "mermaid.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("OPENRECORD_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,6 +57,7 @@ PAGES = (
     PageUnderTest("feeds", "feeds/"),
     PageUnderTest("data", "data/"),
     PageUnderTest("map", "map/"),
+    PageUnderTest("map-diagram", "map/topics/sharing-power/"),
     PageUnderTest("topic", "topics/sharing-power/"),
     PageUnderTest("accessibility", "accessibility/"),
     PageUnderTest("not-found", "no-such-page/", status=404),
@@ -73,8 +73,8 @@ def missing_tools() -> list[str]:
         missing.append("the playwright Python package (pip install -e '.[dev]')")
     if not Path(CHROMIUM).exists():
         missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
-    if not AXE.exists() or not MERMAID.exists():
-        missing.append("axe-core and mermaid in node_modules (npm ci)")
+    if not AXE.exists():
+        missing.append("axe-core in node_modules (npm ci)")
     return missing
 
 
@@ -90,17 +90,12 @@ def is_outside(base_url: str) -> Callable[[str], bool]:
 
 
 def guard_network(blocked: list[str]) -> Callable[[Any], None]:
-    """Return a route handler for outside addresses: Mermaid comes from node_modules,
-    anything else is aborted at once (and noted in blocked), so nothing waits on the network."""
+    """Return a route handler for outside addresses: each is aborted at once and noted in
+    blocked, so nothing waits on the network and a test can say what a page asked for."""
 
     def handle(route: Any) -> None:
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.netloc == "unpkg.com" and parts.path.startswith("/mermaid@"):
-            route.fulfill(path=str(MERMAID), content_type="text/javascript")
-        else:
-            blocked.append(url)
-            route.abort("blockedbyclient")
+        blocked.append(route.request.url)
+        route.abort("blockedbyclient")
 
     return handle
 

@@ -1,3 +1,14 @@
+/* openrecord: give the feed links back their rel="alternate" (see the note in main.html: it is
+   taken away for the moment Material's script would fetch a sitemap.xml beside each). This
+   listener is added after Material's, so it runs right after it. */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  document.querySelectorAll("link[data-or-rel]").forEach(function (feed) {
+    feed.setAttribute("rel", feed.getAttribute("data-or-rel"));
+    feed.removeAttribute("data-or-rel");
+  });
+}, { once: true });
+
 /* openrecord: keyboard access to Material's navigation drawer on narrow screens.
    Material opens the drawer with a <label> that Tab never reaches, while the closed drawer's
    links stay in the tab order though they are off screen. This makes the label a real button
