@@ -102,7 +102,7 @@ def render_content(body: str) -> tuple[str, list[dict[str, Any]]]:
     tokens: list[dict[str, Any]] = []
     for generated, text in _segments(body):
         if generated:
-            parts.append(clean_html(text.strip("\n")))
+            parts.append(clean_html(text.strip("\n"), own=True))
         else:
             links, text = _split_links(text.strip("\n"))
             converted, headings = render_markdown(text, links)

@@ -153,23 +153,33 @@ _MARKUP = re.compile("[<>&\u00a0\x00\r]")
 
 
 #: Built once: nh3.clean() builds its allowlists anew on every call, which cost more than
-#: cleaning a short fragment (a heading, a table of contents) itself.
-_CLEANER = nh3.Cleaner(
-    tags=_PAGE_TAGS,
-    attributes=_PAGE_ATTRIBUTES,
-    url_schemes=set(SAFE_SCHEMES),
-    tag_attribute_values=_INPUT_VALUES,
-    set_tag_attribute_values=_INPUT_FORCED,
-    link_rel="noopener",
-    strip_comments=True,
-)
+#: cleaning a short fragment (a heading, a table of contents) itself. Two walls: one for
+#: what a record's Markdown makes, one for openrecord's own HTML, which adds the drawings.
+def _cleaner(tags: set[str], attributes: dict[str, set[str]]) -> nh3.Cleaner:
+    """Return a cleaner keeping these tags and attributes, and only safe addresses."""
+    return nh3.Cleaner(
+        tags=tags,
+        attributes=attributes,
+        url_schemes=set(SAFE_SCHEMES),
+        tag_attribute_values=_INPUT_VALUES,
+        set_tag_attribute_values=_INPUT_FORCED,
+        link_rel="noopener",
+        strip_comments=True,
+    )
 
 
-def clean_html(fragment: str) -> str:
-    """Return HTML with only allowlisted tags, attributes and URL schemes left in it."""
+_BODY_CLEANER = _cleaner(ALLOWED_TAGS, ALLOWED_ATTRIBUTES)
+_PAGE_CLEANER = _cleaner(_PAGE_TAGS, _PAGE_ATTRIBUTES)
+
+
+def clean_html(fragment: str, own: bool = False) -> str:
+    """Return HTML with only allowlisted tags, attributes and URL schemes left in it.
+
+    own: the fragment is openrecord's own HTML, which may also hold the provenance drawings.
+    """
     if not _MARKUP.search(fragment):
         return fragment
-    return _CLEANER.clean(fragment)
+    return (_PAGE_CLEANER if own else _BODY_CLEANER).clean(fragment)
 
 
 #: Around HTML that openrecord wrote itself (every value escaped): passed through as one
