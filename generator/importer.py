@@ -742,8 +742,10 @@ def import_log(fmt: Format, source: Path, folder: str | None, into: Path) -> Rep
     report.last_commit = _git(into, "rev-parse", "refs/heads/main").strip()
     _add_site(into, report, _commit_time(_git(into, "cat-file", "commit", "main")))
     _git(into, "reset", "-q", "--hard")
-    renames = _git(into, "log", "--first-parent", "-M", "--name-status", "--format=", "--", FOLDER)
-    report.renames = sum(1 for row in renames.splitlines() if row.startswith("R"))
+    changes = _git(into, "log", "--first-parent", "-M", "--name-status", "--format=", "--", FOLDER)
+    rows = changes.splitlines()  # a revision of a record on each line, a rename as one
+    report.revisions = sum(1 for row in rows if row.strip())
+    report.renames = sum(1 for row in rows if row.startswith("R"))
     return report
 
 
@@ -801,7 +803,6 @@ def _write_history(
         elif previous is not None:
             parents = [previous]
         last = trees[previous] if previous is not None else {}
-        report.revisions += sum(1 for p in {*last, *tree} if last.get(p) != tree.get(p))
         mark = stream.commit(commit, parents, tree, last)
         imported[sha], trees[mark], previous = mark, tree, mark
         report.commits += 1
@@ -841,7 +842,7 @@ MKDOCS_YML = """\
 # Site settings written by `openrecord import`: change site_name, site_url and repo_url to
 # your own, then run `openrecord check` and `openrecord build`.
 site_name: Decision log
-site_url: https://example.org/decisions/
+site_url: https://example.org/
 repo_url: https://github.com/example/decisions
 edit_uri: edit/main/
 theme:
