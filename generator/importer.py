@@ -719,6 +719,8 @@ class _Converter:
 def import_log(fmt: Format, source: Path, folder: str | None, into: Path) -> Report:
     """Import the decision log at folder of source into a new repository at into."""
     folder = (folder if folder is not None else fmt.folder).strip("/")
+    if re.search(r"[\x00-\x1f\x7f]", folder) or ".." in folder.split("/"):
+        raise ImportRefused(f"--path {folder!r}: name a folder inside the source repository")
     _refuse_unsafe(source, into)
     head = _git(source, "rev-parse", "--verify", "HEAD^{commit}").strip()
     line = _git(source, "rev-list", "--first-parent", "--reverse", head).split()
@@ -772,11 +774,11 @@ def _write_history(
     previous: int | None = None  # the newest imported commit of the first-parent line
     seen: dict[str, str] = {}  # the source folder's files at the previous line commit
     for sha in line:
-        commit = _commit(objects, sha)
         files = converter.files(sha)
         if files == seen:
             continue
         seen = files
+        commit = _commit(objects, sha)
         tree = converter.tree(sha)
         parents: list[int] = []
         if len(commit.parents) > 1:

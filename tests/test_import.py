@@ -218,6 +218,11 @@ def test_import_keeps_history_checks_and_builds(tmp_path: Path, name: str) -> No
     renamed = (into / "content" / f"{new_second}.md").read_text("utf-8")
     assert "status: superseded\n" in renamed and "date:" not in renamed
     assert 'summary: "We need a database."\n' in renamed
+    if name in ("madr", "log4brains"):
+        assert 'decided_by: ["Ada Author", "Bo Builder"]\n' in renamed
+    if name == "madr":
+        assert 'consulted: ["Cy Critic"]\ninformed: ["everyone"]\n' in renamed
+        assert f"  {second}:7: front matter 'tags' has no openrecord field: left out" in report
 
     # Whatever the import wrote, check accepts and build builds, with the pull request.
     site, warnings = pipeline.check(into, strict=True)
@@ -311,3 +316,29 @@ def test_file_names_follow_openrecords_slugs() -> None:
     assert slug_of("000-Record-Architecture-Decisions.md") == "000-record-architecture-decisions"
     assert slug_of("0004 Décision_sur les API's.md") == "0004-decision-sur-les-api-s"
     assert slug_of("index.md") == "index-decision"
+
+
+def test_a_supersession_the_old_record_does_not_confirm_stays_in_the_body(tmp_path: Path) -> None:
+    repo = Git(tmp_path / "source")
+    repo.write("doc/adr/0001-a.md", "# 1. A\n\n## Status\n\nAccepted\n\n## Context\n\nA.\n")
+    repo.write(
+        "doc/adr/0002-b.md",
+        "# 2. B\n\n## Status\n\nAccepted\n\nSupersedes [1. A](0001-a.md)\n\n## Context\n\nB.\n",
+    )
+    repo.commit("Decide A and B")
+    into = tmp_path / "imported"
+    report = import_log(FORMATS["adr-tools"], repo.root, None, into)
+    assert "supersedes:" not in (into / "content/decisions/0002-b.md").read_text("utf-8")
+    assert [str(f) for f in report.findings] == [
+        "doc/adr/0002-b.md:1: says it supersedes 0001-a.md, which is not there or not "
+        "'superseded': left in the body only"
+    ]
+    pipeline.check(into, strict=True)
+
+
+def test_a_path_outside_the_source_is_refused(tmp_path: Path) -> None:
+    repo = Git(tmp_path / "source")
+    repo.write("doc/adr/0001-a.md", "# 1. A\n")
+    repo.commit("Decide A")
+    with pytest.raises(ImportRefused, match="inside the source repository"):
+        import_log(FORMATS["adr-tools"], repo.root, "../elsewhere", tmp_path / "x")
