@@ -17,7 +17,8 @@ import click
 from generator import build as pipeline
 from generator.engine import ENGINES
 from generator.errors import ContentError, OpenRecordError
-from generator.importer import FORMATS, import_log
+from generator.formats import FORMATS
+from generator.importer import import_log
 from generator.preview import Preview
 from generator.scaffold import new_record
 from generator.schema import TYPES_BY_FOLDER, TYPES_BY_NAME

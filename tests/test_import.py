@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from generator import build as pipeline
 from generator.cli import cli
-from generator.importer import FORMATS, ImportRefused, import_log, map_status, slug_of
+from generator.formats import FORMATS, map_status, slug_of
+from generator.importer import ImportRefused, import_log
 from tests.conftest import Git
 
 PR_MESSAGE = "Merge pull request #7 from example/adr-storage\n\nChoose where we store data"
