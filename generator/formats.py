@@ -117,18 +117,6 @@ _PLACEHOLDER = re.compile(r"^[{\[<].*[}\]>]$")
 
 
 @dataclass(frozen=True)
-class Finding:
-    """A value that could not be mapped, at its place in the source."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
 class Parsed:
     """One version of one source record, read."""
 
@@ -137,6 +125,7 @@ class Parsed:
     supersedes: tuple[str, ...]  # file names in the folder this version says it replaces
     superseded_by: tuple[str, ...]
     body: str
+    body_line: int  # the line of the source file the body starts at
     findings: tuple[tuple[int, str], ...]
 
 
@@ -211,7 +200,15 @@ def parse_record(text: str, fmt: Format) -> Parsed:
     if summary is None:
         findings.append((1, f"no summary: the record says '{NO_SUMMARY}'"))
     front["summary"] = summary or NO_SUMMARY
-    return Parsed(front, status, supersedes, superseded_by, "\n".join(body_lines), tuple(findings))
+    return Parsed(
+        front,
+        status,
+        supersedes,
+        superseded_by,
+        "\n".join(body_lines),
+        preamble_at + 1,
+        tuple(findings),
+    )
 
 
 def _read_front(lines: list[str], findings: list[tuple[int, str]]) -> dict[str, tuple[int, object]]:

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.errors import OpenRecordError
+from generator.assets import is_asset
+from generator.errors import OpenRecordError, Problem
 from generator.formats import (
     LINK,
-    Finding,
     Format,
     Parsed,
     local_name,
@@ -162,7 +163,7 @@ class Report:
     pull_requests: int = 0
     last_commit: str = ""
     names: dict[str, str] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Problem] = field(default_factory=list)
 
     def text(self) -> str:
         """Return the report as lines a person reads."""
@@ -230,6 +231,19 @@ class _Stream:
         return self.marks
 
 
+@dataclass(frozen=True)
+class Folder:
+    """The log's folder at one commit: its records, the files beside them, and the rest."""
+
+    records: dict[str, str]  # file name -> blob
+    assets: dict[str, str]  # path inside the folder -> blob: images and attachments
+    others: tuple[str, ...] = ()  # paths inside the folder that are not imported
+
+
+_EMPTY = Folder({}, {})
+_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
 class _Converter:
     """Convert the log's folder at any commit to openrecord's files, caching each version."""
 
@@ -237,33 +251,59 @@ class _Converter:
         self.objects, self.fmt, self.folder, self.stream = objects, fmt, folder, stream
         self.parsed: dict[str, Parsed] = {}
         self.trees: dict[str, dict[str, int]] = {}
-        self.listed: dict[str, dict[str, str]] = {}
+        self.listed: dict[str, Folder] = {}
+        self.copied: dict[str, int] = {}
 
-    def files(self, commit: str) -> dict[str, str]:
-        """Return the records' file names in the folder at a commit, with their blobs."""
+    def files(self, commit: str) -> Folder:
+        """Return the records and the files beside them in the folder at a commit."""
         found = self.objects.read(
             f"{commit}:{self.folder}" if self.folder else f"{commit}^{{tree}}"
         )
         if found is None or found[0] != "tree":
-            return {}
+            return _EMPTY
         key = hashlib.sha1(found[1]).hexdigest()
         if key not in self.listed:
-            self.listed[key] = {
-                name: sha
-                for mode, name, sha in _tree_entries(found[1])
-                if mode in ("100644", "100755")
-                and name.lower().endswith(".md")
-                and name.lower() not in self.fmt.skipped
-            }
+            records: dict[str, str] = {}
+            assets: dict[str, str] = {}
+            others: list[str] = []
+            for path, blob in self._walk(found[1], ""):
+                name = path.rsplit("/", 1)[-1]
+                if "/" not in path and name.lower().endswith(".md"):
+                    if name.lower() not in self.fmt.skipped:
+                        records[name] = blob
+                        continue
+                elif is_asset(name) and all(_SAFE_PART.match(p) for p in path.split("/")):
+                    assets[path] = blob
+                    continue
+                others.append(path)
+            self.listed[key] = Folder(records, assets, tuple(others))
         return self.listed[key]
+
+    def _walk(self, tree: bytes, prefix: str) -> Iterator[tuple[str, str]]:
+        """Yield (path, blob) of every file in a tree, subfolders included."""
+        for mode, name, sha in _tree_entries(tree):
+            if mode == "40000":
+                found = self.objects.read(sha)
+                if found is not None:
+                    yield from self._walk(found[1], f"{prefix}{name}/")
+            elif mode in ("100644", "100755"):
+                yield f"{prefix}{name}", sha
 
     def tree(self, commit: str) -> dict[str, int]:
         """Return openrecord's files (path -> blob mark) for the folder at a commit."""
         files = self.files(commit)
-        key = repr(sorted(files.items()))
+        key = repr((sorted(files.records.items()), sorted(files.assets.items())))
         if key not in self.trees:
-            self.trees[key] = self._convert(files)
+            self.trees[key] = {**self._convert(files.records), **self._copy(files.assets)}
         return self.trees[key]
+
+    def _copy(self, assets: dict[str, str]) -> dict[str, int]:
+        """Return the images and attachments beside the records, as they were."""
+        for blob in assets.values():
+            if blob not in self.copied:
+                found = self.objects.read(blob)
+                self.copied[blob] = self.stream.blob(found[1] if found else b"")
+        return {f"{FOLDER}/{path}": self.copied[blob] for path, blob in assets.items()}
 
     def read(self, blob: str) -> Parsed:
         """Return one version of a record, read."""
@@ -308,24 +348,29 @@ class _Converter:
             for name, new in names.items()
         }
 
-    def findings(self, files: dict[str, str]) -> list[Finding]:
+    def findings(self, folder: Folder) -> list[Problem]:
         """Return what could not be mapped in one version of the folder, by file and line."""
+        files = folder.records
         names = self.names(files)
         supersedes = self.supersessions(files)
-        found: list[Finding] = []
+        inside = f"{self.folder}/" if self.folder else ""
+        found = [
+            Problem(f"{inside}{path}", 1, "not a record, image or attachment: not imported")
+            for path in folder.others
+        ]
         for name in sorted(files):
             path = f"{self.folder}/{name}" if self.folder else name
             if name not in names:
-                found.append(Finding(path, 1, "same slug as another file: not imported"))
+                found.append(Problem(path, 1, "same slug as another file: not imported"))
                 continue
             version = self.read(files[name])
-            found += [Finding(path, line, message) for line, message in version.findings]
+            found += [Problem(path, line, message) for line, message in version.findings]
             claimed = {*version.supersedes} | {
                 n for n in files if name in self.read(files[n]).superseded_by
             }
             for old in sorted(claimed - set(supersedes[name]) - {name}):
                 found.append(
-                    Finding(
+                    Problem(
                         path,
                         1,
                         f"says it supersedes {old}, which is not there or not 'superseded': "
@@ -337,11 +382,12 @@ class _Converter:
                 if (
                     target
                     and not re.match(r"^[a-z][a-z0-9+.-]*:|^/|^#", target, re.I)
-                    and (local_name(target) is None or local_name(target) not in files)
+                    and local_name(target) not in files
+                    and posixpath.normpath(target) not in folder.assets
                 ):
-                    line = 1 + version.body[: link.start()].count("\n")
+                    line = version.body_line + version.body[: link.start()].count("\n")
                     found.append(
-                        Finding(path, line, f"links to {target}, which is not a record of the log")
+                        Problem(path, line, f"links to {target}, which is not a record of the log")
                     )
         return found
 
@@ -363,8 +409,8 @@ def import_log(fmt: Format, source: Path, folder: str | None, into: Path) -> Rep
         if not report.commits:
             raise ImportRefused(f"{folder}: no commit of {source} has records in this folder")
         final = converter.files(head)
-        report.records = len(converter.names(final))
-        report.names = converter.names(final)
+        report.records = len(converter.names(final.records))
+        report.names = converter.names(final.records)
         report.findings = converter.findings(final)
     finally:
         objects.close()
@@ -402,7 +448,7 @@ def _write_history(
     imported: dict[str, int] = {}
     trees: dict[int, dict[str, int]] = {}
     previous: int | None = None  # the newest imported commit of the first-parent line
-    seen: dict[str, str] = {}  # the source folder's files at the previous line commit
+    seen = _EMPTY  # the source folder at the previous commit of the line
     for sha in line:
         files = converter.files(sha)
         if files == seen:

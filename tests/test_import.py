@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from generator import build as pipeline
 from generator.cli import cli
+from generator.errors import ContentError
 from generator.formats import FORMATS, map_status, slug_of
 from generator.importer import ImportRefused, import_log
 from tests.conftest import Git
@@ -208,7 +209,8 @@ def test_import_keeps_history_checks_and_builds(tmp_path: Path, name: str) -> No
     )
     assert f"  {second}:{date_line}: date '10/04/18' is not YYYY-MM-DD: left out" in report
     assert f"  {second} -> content/decisions/{slug_of(log.renamed)}.md" in report
-    assert "README.md" not in report
+    assert f"  {log.folder}/README.md:1: not a record, image or attachment: not imported" in report
+    assert not (into / "content/decisions/readme.md").exists()
 
     # The records: mapped front matter, the title once, the body otherwise as it was.
     third = (into / "content/decisions" / f"{slug_of(log.third[0])}.md").read_text("utf-8")
@@ -343,3 +345,28 @@ def test_a_path_outside_the_source_is_refused(tmp_path: Path) -> None:
     repo.commit("Decide A")
     with pytest.raises(ImportRefused, match="inside the source repository"):
         import_log(FORMATS["adr-tools"], repo.root, "../elsewhere", tmp_path / "x")
+
+
+def test_images_beside_records_come_along_and_other_files_are_reported(tmp_path: Path) -> None:
+    repo = Git(tmp_path / "source")
+    repo.write(
+        "doc/adr/0001-a.md",
+        "# 1. A\n\n## Status\n\nAccepted\n\n## Context\n\nA.\n\n![Flow](images/flow.svg)\n\n"
+        "See [the code](../../src/app.py).\n",
+    )
+    repo.write("doc/adr/images/flow.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>\n')
+    repo.write("doc/adr/flow.puml", "@startuml\n@enduml\n")
+    repo.commit("Decide A, with its diagram")
+    into = tmp_path / "imported"
+    report = import_log(FORMATS["adr-tools"], repo.root, None, into)
+    image = into / "content/decisions/images/flow.svg"
+    assert image.read_bytes() == (repo.root / "doc/adr/images/flow.svg").read_bytes()
+    assert [str(f) for f in report.findings] == [
+        "doc/adr/flow.puml:1: not a record, image or attachment: not imported",
+        "doc/adr/0001-a.md:13: links to ../../src/app.py, which is not a record of the log",
+    ]
+    with pytest.raises(ContentError) as refused:
+        pipeline.check(into)
+    assert [(p.path, p.line) for p in refused.value.problems] == [
+        ("content/decisions/0001-a.md", 17)  # six lines of front matter for the title
+    ]
