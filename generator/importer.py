@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.assets import is_asset
-from generator.errors import OpenRecordError, Problem
+from generator.build import check
+from generator.errors import ContentError, OpenRecordError, Problem
 from generator.formats import (
     LINK,
     Format,
@@ -164,6 +165,7 @@ class Report:
     last_commit: str = ""
     names: dict[str, str] = field(default_factory=dict)
     findings: list[Problem] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)  # what `openrecord check` says
 
     def text(self) -> str:
         """Return the report as lines a person reads."""
@@ -181,6 +183,14 @@ class Report:
         if self.findings:
             lines.append(f"values not mapped ({len(self.findings)}), in the newest version:")
             lines += [f"  {finding}" for finding in self.findings]
+        if self.refusals:
+            lines.append(
+                f"openrecord check refuses {len(self.refusals)} thing(s) in the new repository; "
+                "fix them there and commit:"
+            )
+            lines += [f"  {refusal}" for refusal in self.refusals]
+        else:
+            lines.append("openrecord check passes on the new repository")
         return "\n".join(lines)
 
 
@@ -424,7 +434,19 @@ def import_log(fmt: Format, source: Path, folder: str | None, into: Path) -> Rep
     rows = changes.splitlines()  # a revision of a record on each line, a rename as one
     report.revisions = sum(1 for row in rows if row.strip())
     report.renames = sum(1 for row in rows if row.startswith("R"))
+    report.refusals = _check(into)
     return report
+
+
+def _check(into: Path) -> list[str]:
+    """Return what ``openrecord check`` refuses in the new repository (nothing, ideally)."""
+    try:
+        check(into)
+    except ContentError as error:
+        return [str(problem) for problem in error.problems]
+    except OpenRecordError as error:
+        return [str(error)]
+    return []
 
 
 def _refuse_unsafe(source: Path, into: Path) -> None:

@@ -211,6 +211,7 @@ def test_import_keeps_history_checks_and_builds(tmp_path: Path, name: str) -> No
     assert f"  {second} -> content/decisions/{slug_of(log.renamed)}.md" in report
     assert f"  {log.folder}/README.md:1: not a record, image or attachment: not imported" in report
     assert not (into / "content/decisions/readme.md").exists()
+    assert report.endswith("\nopenrecord check passes on the new repository\n")
 
     # The records: mapped front matter, the title once, the body otherwise as it was.
     third = (into / "content/decisions" / f"{slug_of(log.third[0])}.md").read_text("utf-8")
@@ -370,3 +371,8 @@ def test_images_beside_records_come_along_and_other_files_are_reported(tmp_path:
     assert [(p.path, p.line) for p in refused.value.problems] == [
         ("content/decisions/0001-a.md", 17)  # six lines of front matter for the title
     ]
+    assert report.refusals == [str(refused.value.problems[0])]
+    assert report.text().endswith(
+        "\nopenrecord check refuses 1 thing(s) in the new repository; fix them there and "
+        f"commit:\n  {refused.value.problems[0]}"
+    )
