@@ -247,7 +247,7 @@ class Folder:
 
     records: dict[str, str]  # file name -> blob
     assets: dict[str, str]  # path inside the folder -> blob: images and attachments
-    others: tuple[str, ...] = ()  # paths inside the folder that are not imported
+    others: tuple[str, ...] = field(default=(), compare=False)  # not imported, not compared
 
 
 _EMPTY = Folder({}, {})

@@ -135,7 +135,8 @@ def source_log(root: Path, log: Log) -> Git:
     repo.write(f"{log.folder}/README.md", "# Decisions\n\nThe index of the log.\n")
     repo.commit("Record the first decision")
     repo.write("src/app.py", "print('hello, world')\n")
-    repo.commit("Change the code only")
+    repo.write(f"{log.folder}/README.md", "# Decisions\n\nThe index of the log, longer.\n")
+    repo.commit("Change the code and the log's index only")
     repo.run("checkout", "-q", "-b", "adr-storage")
     repo.write(f"{log.folder}/{log.second[0]}", log.second[1])
     repo.commit("Propose a database\n\nWe have compared three.", author="Bo Builder")
@@ -177,10 +178,14 @@ def test_import_keeps_history_checks_and_builds(tmp_path: Path, name: str) -> No
     assert result.exit_code == 0, result.output
     assert _tree_hash(source.root / ".git") == before  # the source is only read
 
-    # One commit per source commit that touched the log (the code-only one is left out),
+    # One commit per source commit that touched the records (not the one that changed the
+    # code and the log's index),
     # with the original authors, dates and messages, then the site's settings.
     wanted = "%an|%aI|%cI|%B"
-    touched = _git(source.root, "log", "--first-parent", f"--format={wanted}%x00", "--", log.folder)
+    touched = _git(
+        source.root, "log", "--first-parent", f"--format={wanted}%x00", "--", log.folder,
+        f":!{log.folder}/README.md",
+    )  # fmt: skip
     line = _git(into, "log", "--first-parent", f"--format={wanted}%x00", "HEAD~1")
     assert line == touched
     assert len(line.split("\0")) - 1 == 4
