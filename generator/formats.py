@@ -108,9 +108,13 @@ EMOJI = {
 NO_SUMMARY = "The imported record has no context section to take a summary from."
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
-_KEY_LINE = re.compile(r"^\s*(?:[-*+]\s+)?\**([A-Za-z][A-Za-z -]*?)\**\s*:\**\s*(.*?)\s*$")
-LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
+# Every pattern runs in linear time on any line (text comes from strangers): no two
+# neighbouring repeats can match the same characters, and repeats are bounded.
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
+_KEY_LINE = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?\**([A-Za-z][A-Za-z-]{0,30}(?: [A-Za-z-]{1,30}){0,3})\**:(.*)$"
+)
+LINK = re.compile(r"\[([^\]]{0,1000})\]\([ \t]*<?([^)\s>]{1,2000})>?( \"[^\"]{0,1000}\")?[ \t]*\)")
 _SUPERSESSION = re.compile(r"(superseded[ -]by|supersedes)\s*:?\s*(.*)", re.IGNORECASE)
 _SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)")
 _PLACEHOLDER = re.compile(r"^[{\[<].*[}\]>]$")
@@ -165,7 +169,7 @@ def parse_record(text: str, fmt: Format) -> Parsed:
         title = None
     else:
         found = _HEADING.match(lines[title_at].rstrip("\r"))
-        title = found.group(2).strip() if found else None
+        title = _heading_text(found.group(2)) if found else None
         after = title_at + 1
         if after < len(lines) and not lines[after].strip():
             after += 1
@@ -173,8 +177,9 @@ def parse_record(text: str, fmt: Format) -> Parsed:
     sections = _sections(body_lines, preamble_at)
     for number, line in sections.get("", []):
         key_line = _KEY_LINE.match(line)
-        if key_line and key_line.group(1).lower().strip() in FIELDS:
-            raw.setdefault(key_line.group(1).lower().strip(), (number, key_line.group(2)))
+        if key_line and key_line.group(1).lower() in FIELDS:
+            value = key_line.group(2).strip().removeprefix("**").removeprefix("*").strip()
+            raw.setdefault(key_line.group(1).lower(), (number, value))
     if "status" not in raw:
         status_lines = [(n, s) for n, s in sections.get("status", []) if s.strip()]
         if status_lines:
@@ -211,10 +216,22 @@ def parse_record(text: str, fmt: Format) -> Parsed:
     )
 
 
+def _heading_text(text: str) -> str:
+    """Return a heading's text without its closing #s, as CommonMark reads it."""
+    text = text.strip()
+    bare = text.rstrip("#")
+    return bare.strip() if bare != text and (not bare or bare[-1] in " \t") else text
+
+
 def _read_front(lines: list[str], findings: list[tuple[int, str]]) -> dict[str, tuple[int, object]]:
     """Return the source front matter's mapped keys with their lines; report the others."""
+    text = "\n".join(lines)
     try:
-        loaded = yaml.load("\n".join(lines), Loader=yaml.BaseLoader)  # every value stays text
+        kinds = (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken)
+        if any(isinstance(token, kinds) for token in yaml.scan(text)):
+            findings.append((1, "front matter with anchors, aliases or tags is not read: left out"))
+            return {}
+        loaded = yaml.load(text, Loader=yaml.BaseLoader)  # every value stays text
     except yaml.YAMLError:
         findings.append((1, "front matter is not valid YAML: left out"))
         return {}
@@ -243,7 +260,7 @@ def _sections(lines: list[str], first: int) -> dict[str, list[tuple[int, str]]]:
             fenced = not fenced
         heading = None if fenced else _HEADING.match(line)
         if heading and len(heading.group(1)) <= 3:
-            current = heading.group(2).strip().lower()
+            current = _heading_text(heading.group(2)).lower()
             sections.setdefault(current, [])
             continue
         sections.setdefault(current, []).append((first + offset + 1, line))

@@ -15,6 +15,7 @@ the machine or the order of a dictionary. The source is only read.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import posixpath
@@ -387,6 +388,7 @@ class _Converter:
                         "left in the body only",
                     )
                 )
+            breaks = [at for at, char in enumerate(version.body) if char == "\n"]
             for link in LINK.finditer(version.body):
                 target = link.group(2).partition("#")[0]
                 if (
@@ -395,7 +397,7 @@ class _Converter:
                     and local_name(target) not in files
                     and posixpath.normpath(target) not in folder.assets
                 ):
-                    line = version.body_line + version.body[: link.start()].count("\n")
+                    line = version.body_line + bisect.bisect(breaks, link.start())
                     found.append(
                         Problem(path, line, f"links to {target}, which is not a record of the log")
                     )

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from generator import build as pipeline
 from generator.cli import cli
 from generator.errors import ContentError
-from generator.formats import FORMATS, map_status, slug_of
+from generator.formats import FORMATS, map_status, parse_record, slug_of
 from generator.importer import ImportRefused, import_log
 from tests.conftest import Git
 
@@ -381,3 +381,17 @@ def test_images_beside_records_come_along_and_other_files_are_reported(tmp_path:
         "\nopenrecord check refuses 1 thing(s) in the new repository; fix them there and "
         f"commit:\n  {refused.value.problems[0]}"
     )
+
+
+def test_hostile_records_are_read_without_blowing_up() -> None:
+    aliases = "---\nstatus: &a [x, x]\ndate: [*a, *a, *a]\n---\n# T\n"
+    parsed = parse_record(aliases, FORMATS["madr"])
+    assert parsed.status is None
+    assert (1, "front matter with anchors, aliases or tags is not read: left out") in (
+        parsed.findings
+    )
+    spaces = "# T\n\nDate:" + " " * 200_000 + "x\n" + "[" * 100_000 + "](" * 100_000 + "\n"
+    parsed = parse_record(spaces, FORMATS["nygard"])
+    assert "date" not in parsed.front and parsed.front["title"] == "T"
+    closing = parse_record("# 1. Title ##\n", FORMATS["nygard"])
+    assert closing.front["title"] == "1. Title"
