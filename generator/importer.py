@@ -167,6 +167,7 @@ class Report:
     names: dict[str, str] = field(default_factory=dict)
     findings: list[Problem] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)  # what `openrecord check` says
+    theme: bool = True  # openrecord's theme/ was copied into the new repository
 
     def text(self) -> str:
         """Return the report as lines a person reads."""
@@ -192,6 +193,11 @@ class Report:
             lines += [f"  {refusal}" for refusal in self.refusals]
         else:
             lines.append("openrecord check passes on the new repository")
+        if not self.theme:
+            lines.append(
+                "openrecord's theme/ was not found beside the package: copy theme/ from "
+                "openrecord's repository into the new one before building"
+            )
         return "\n".join(lines)
 
 
@@ -434,7 +440,7 @@ def import_log(fmt: Format, source: Path, folder: str | None, into: Path) -> Rep
     _git(into, "reset", "-q", "--hard")
     changes = _git(into, "log", "--first-parent", "-M", "--name-status", "--format=", "--", FOLDER)
     rows = changes.splitlines()  # a revision of a record on each line, a rename as one
-    report.revisions = sum(1 for row in rows if row.strip())
+    report.revisions = sum(1 for row in rows if row.endswith(".md"))
     report.renames = sum(1 for row in rows if row.startswith("R"))
     report.refusals = _check(into)
     return report
@@ -522,7 +528,8 @@ def _add_site(into: Path, report: Report, when: str) -> None:
         "mkdocs.yml": MKDOCS_YML.format(rules_from=report.last_commit).encode(),
         "content/topics.yml": TOPICS_YML.encode(),
     }
-    if _THEME.is_dir():
+    report.theme = _THEME.is_dir()
+    if report.theme:
         for found in sorted(_THEME.rglob("*")):
             if found.is_file():
                 files[f"theme/{found.relative_to(_THEME).as_posix()}"] = found.read_bytes()

@@ -365,6 +365,7 @@ def test_images_beside_records_come_along_and_other_files_are_reported(tmp_path:
     repo.commit("Decide A, with its diagram")
     into = tmp_path / "imported"
     report = import_log(FORMATS["adr-tools"], repo.root, None, into)
+    assert report.revisions == 1  # the record; the image beside it is no revision
     image = into / "content/decisions/images/flow.svg"
     assert image.read_bytes() == (repo.root / "doc/adr/images/flow.svg").read_bytes()
     assert [str(f) for f in report.findings] == [
