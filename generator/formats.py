@@ -116,6 +116,7 @@ _KEY_LINE = re.compile(
 )
 LINK = re.compile(r"\[([^\]]{0,1000})\]\([ \t]*<?([^)\s>]{1,2000})>?( \"[^\"]{0,1000}\")?[ \t]*\)")
 _SUPERSESSION = re.compile(r"(superseded[ -]by|supersedes)\s*:?\s*(.*)", re.IGNORECASE)
+_NUMBERED = re.compile(r"\b(?:adr|decision)[ \t#-]{0,3}(\d{1,6})\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)")
 _PLACEHOLDER = re.compile(r"^[{\[<].*[}\]>]$")
 
@@ -281,7 +282,9 @@ def _map_status(
     for text in texts:
         for found in _SUPERSESSION.finditer(text):
             targets = [local_name(link.group(2)) for link in LINK.finditer(found.group(2))]
-            named = [target for target in targets if target]
+            named = [target for target in targets if target] or [
+                f"#{int(number)}" for number in _NUMBERED.findall(found.group(2))
+            ]  # "Superseded by ADR 2": the record numbered 2
             (supersedes if found.group(1).lower() == "supersedes" else superseded_by).extend(named)
     if "status" not in raw:
         findings.append((1, "no status: set to proposed"))

@@ -344,15 +344,30 @@ class _Converter:
     def supersessions(self, files: dict[str, str]) -> dict[str, list[str]]:
         """Return the files each record supersedes, from either side's lines, when consistent."""
         parsed = {name: self.read(blob) for name, blob in files.items()}
+        numbered = _numbers(files)
         found: dict[str, list[str]] = {name: [] for name in files}
         for name, version in sorted(parsed.items()):
-            claims = [(name, old) for old in version.supersedes]
-            claims += [(new, name) for new in version.superseded_by]
+            claims = [(name, numbered.get(old, old)) for old in version.supersedes]
+            claims += [(numbered.get(new, new), name) for new in version.superseded_by]
             for new, old in claims:
                 known = new in parsed and old in parsed and new != old
                 if known and old not in found[new] and parsed[old].status == "superseded":
                     found[new].append(old)
         return found
+
+    def unreplaced(self, files: dict[str, str]) -> list[str]:
+        """Return the records that say they are superseded and that no accepted one replaces."""
+        replaced = {
+            old
+            for new, olds in self.supersessions(files).items()
+            if self.read(files[new]).status == "accepted"
+            for old in olds
+        }
+        return [
+            name
+            for name in sorted(files)
+            if self.read(files[name]).status == "superseded" and name not in replaced
+        ]
 
     def _convert(self, files: dict[str, str]) -> dict[str, int]:
         """Return the converted files of one version of the folder."""
@@ -370,10 +385,20 @@ class _Converter:
         files = folder.records
         names = self.names(files)
         supersedes = self.supersessions(files)
+        numbered = _numbers(files)
         inside = f"{self.folder}/" if self.folder else ""
         found = [
             Problem(f"{inside}{path}", 1, "not a record, image or attachment: not imported")
             for path in folder.others
+        ]
+        found += [
+            Problem(
+                f"{inside}{name}",
+                1,
+                "says it is superseded, but no accepted record of the log says it supersedes "
+                "this one, so check refuses it: add 'supersedes:' to the one that replaces it",
+            )
+            for name in self.unreplaced(files)
         ]
         for name in sorted(files):
             path = f"{self.folder}/{name}" if self.folder else name
@@ -382,8 +407,10 @@ class _Converter:
                 continue
             version = self.read(files[name])
             found += [Problem(path, line, message) for line, message in version.findings]
-            claimed = {*version.supersedes} | {
-                n for n in files if name in self.read(files[n]).superseded_by
+            claimed = {numbered.get(old, old) for old in version.supersedes} | {
+                n
+                for n in files
+                if name in {numbered.get(new, new) for new in self.read(files[n]).superseded_by}
             }
             for old in sorted(claimed - set(supersedes[name]) - {name}):
                 found.append(
@@ -408,6 +435,16 @@ class _Converter:
                         Problem(path, line, f"links to {target}, which is not a record of the log")
                     )
         return found
+
+
+def _numbers(files: dict[str, str]) -> dict[str, str]:
+    """Return '#N' for each number that begins exactly one file name, with that name."""
+    by_number: dict[str, list[str]] = {}
+    for name in sorted(files):
+        digits = re.match(r"\d{1,6}(?=\D)", name)
+        if digits:
+            by_number.setdefault(f"#{int(digits.group(0))}", []).append(name)
+    return {number: names[0] for number, names in by_number.items() if len(names) == 1}
 
 
 def import_log(fmt: Format, source: Path, folder: str | None, into: Path) -> Report:

@@ -396,3 +396,22 @@ def test_hostile_records_are_read_without_blowing_up() -> None:
     assert "date" not in parsed.front and parsed.front["title"] == "T"
     closing = parse_record("# 1. Title ##\n", FORMATS["nygard"])
     assert closing.front["title"] == "1. Title"
+
+
+def test_a_supersession_named_by_number_and_one_unreplaced(tmp_path: Path) -> None:
+    repo = Git(tmp_path / "source")
+    status = "# {n}. {t}\n\n## Status\n\n{s}\n\n## Context\n\n{t}.\n"
+    repo.write("docs/adr/0001-a.md", status.format(n=1, t="A", s="Superseded by ADR 2"))
+    repo.write("docs/adr/0002-b.md", status.format(n=2, t="B", s="Accepted\n\nSupersedes ADR 1"))
+    repo.write("docs/adr/0003-c.md", status.format(n=3, t="C", s="Superseded by ADR-0009"))
+    repo.commit("Decide A, B and C")
+    into = tmp_path / "imported"
+    report = import_log(FORMATS["nygard"], repo.root, None, into)
+    b = (into / "content/decisions/0002-b.md").read_text(encoding="utf-8")
+    assert "supersedes: [decisions/0001-a]\n" in b
+    assert [str(f) for f in report.findings] == [
+        "docs/adr/0003-c.md:1: says it is superseded, but no accepted record of the log says "
+        "it supersedes this one, so check refuses it: add 'supersedes:' to the one that "
+        "replaces it"
+    ]
+    assert [refusal.split(":")[0] for refusal in report.refusals] == ["content/decisions/0003-c.md"]
