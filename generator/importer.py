@@ -516,9 +516,12 @@ def _write_history(
     trees: dict[int, dict[str, int]] = {}
     previous: int | None = None  # the newest imported commit of the first-parent line
     seen = _EMPTY  # the source folder at the previous commit of the line
+    nearest: dict[str, int] = {}  # a line commit not imported -> the imported one before it
     for sha in line:
         files = converter.files(sha)
         if files == seen:
+            if previous is not None:
+                nearest[sha] = previous
             continue
         seen = files
         commit = _commit(objects, sha)
@@ -528,13 +531,14 @@ def _write_history(
             if previous is None:  # the log began in a merged pull request: keep its base
                 base = _commit(objects, commit.parents[0])
                 previous = stream.commit(base, [], {}, {})
-                trees[previous] = {}
+                imported[base.sha], trees[previous] = previous, {}
                 report.commits += 1
             merged = [*commit.parents[1:], "--not", commit.parents[0]]
             side = _git(source, "rev-list", "--reverse", "--topo-order", *merged).split()
             for branch_sha in side:
                 branch = _commit(objects, branch_sha)
-                mapped = [imported[p] for p in branch.parents if p in imported] or [previous]
+                known = [imported.get(p) or nearest.get(p) for p in branch.parents]
+                mapped = list(dict.fromkeys(m for m in known if m is not None)) or [previous]
                 branch_tree = converter.tree(branch_sha)
                 mark = stream.commit(branch, mapped, branch_tree, trees[mapped[0]])
                 imported[branch_sha], trees[mark] = mark, branch_tree

@@ -415,3 +415,32 @@ def test_a_supersession_named_by_number_and_one_unreplaced(tmp_path: Path) -> No
         "replaces it"
     ]
     assert [refusal.split(":")[0] for refusal in report.refusals] == ["content/decisions/0003-c.md"]
+
+
+def test_a_log_begun_in_a_pull_request_keeps_its_base(tmp_path: Path) -> None:
+    repo = Git(tmp_path / "source")
+    repo.write("src/app.py", "print('hello')\n")
+    repo.commit("Start the code")
+    repo.run("checkout", "-q", "-b", "adr-storage")
+    repo.write("doc/adr/0001-a.md", "# 1. A\n\n## Status\n\nAccepted\n\n## Context\n\nA.\n")
+    repo.commit("Propose A", author="Bo Builder")
+    repo.run("checkout", "-q", "main")
+    repo.write("src/app.py", "print('hello, world')\n")
+    repo.commit("Change the code")
+    repo.run("checkout", "-q", "adr-storage")
+    repo.merge("main", "Merge branch 'main' into adr-storage")
+    repo.run("checkout", "-q", "main")
+    repo.merge("adr-storage", PR_MESSAGE)
+    into = tmp_path / "imported"
+    report = import_log(FORMATS["adr-tools"], repo.root, None, into)
+    assert _git(into, "log", "--first-parent", "--format=%s", "HEAD~1").split("\n")[:2] == [
+        "Merge pull request #7 from example/adr-storage",
+        "Change the code",  # the merge's first parent, with no record in it
+    ]
+    assert _git(into, "ls-tree", "-r", "--name-only", "HEAD~1~1") == ""
+    inside = _git(into, "log", "-1", "--format=%P", "HEAD~1^2").split()  # main merged in
+    assert inside[1] == _git(into, "rev-parse", "HEAD~1~1").strip()
+    assert (report.commits, report.merges, report.pull_requests) == (4, 1, 1)
+    pipeline.build(into, tmp_path / "site")
+    data = json.loads((tmp_path / "site/data/records/decisions/0001-a.json").read_text("utf-8"))
+    assert [(r["pull_request"], r["author"]) for r in data["revisions"]] == [(7, "Bo Builder")]
