@@ -26,9 +26,9 @@ class Format:
 
     name: str
     folder: str  # where the format's tools put the log
-    front_matter: bool  # records may open with YAML front matter (MADR 3+)
-    context: tuple[str, ...]  # headings whose first sentence is the summary
-    skipped: frozenset[str]  # files in the folder that are not records
+    reads: str  # what is read from each record, as the README says it
+    context: tuple[str, ...] = ("context",)  # headings whose first sentence is the summary
+    skipped: frozenset[str] = frozenset()  # files in the folder that are not records
 
 
 #: Keys, in front matter or in ``Key: value`` lines under the title, and the field each fills.
@@ -45,27 +45,37 @@ _PEOPLE = ("decided_by", "consulted", "informed")
 _INDEXES = frozenset({"readme.md", "index.md", "toc.md", "summary.md"})
 _TEMPLATES = frozenset({"template.md", "adr-template.md", "0000-template.md", "_template.md"})
 
+_MADR_CONTEXT = ("context and problem statement", "context")
+
 FORMATS = {
     "nygard": Format(
-        "nygard", "docs/adr", False, ("context",), _INDEXES | _TEMPLATES
-    ),  # `## Status`, `## Context`, `## Decision`, `## Consequences`; `Date:` under the title
+        "nygard",
+        "docs/adr",
+        "`# Title`, a `Date:` line, `## Status`, `## Context`",
+        skipped=_INDEXES | _TEMPLATES,
+    ),
     "adr-tools": Format(
-        "adr-tools", "doc/adr", False, ("context",), _INDEXES | _TEMPLATES
-    ),  # Nygard's shape, with "Supersedes [1. …](0001-….md)" links in the Status section
+        "adr-tools",
+        "doc/adr",
+        "Nygard's shape, and 'Supersedes [1. …](0001-….md)' / 'Superseded by …' links",
+        skipped=_INDEXES | _TEMPLATES,
+    ),
     "madr": Format(
         "madr",
         "docs/decisions",
-        True,
-        ("context and problem statement", "context"),
+        "front matter (status, date, decision-makers or deciders, consulted, informed) or "
+        "`* Status:` lines; `## Context and Problem Statement`",
+        _MADR_CONTEXT,
         _INDEXES | _TEMPLATES | {"adr-template-minimal.md", "adr-template-bare.md"},
-    ),  # front matter (status, date, decision-makers, consulted, informed) or `* Status:` lines
+    ),
     "log4brains": Format(
         "log4brains",
         "docs/adr",
-        True,
-        ("context and problem statement", "context"),
+        "`- Status:`, `- Deciders:`, `- Date:` lines under the title; "
+        "`## Context and Problem Statement`",
+        _MADR_CONTEXT,
         _INDEXES | _TEMPLATES,
-    ),  # MADR's shape with `- Status:`, `- Deciders:`, `- Date:` lines; yyyymmdd- file names
+    ),
 }
 
 #: How each log spells a status (lower case, emphasis and emoji removed) -> openrecord's.

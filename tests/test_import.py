@@ -444,3 +444,9 @@ def test_a_log_begun_in_a_pull_request_keeps_its_base(tmp_path: Path) -> None:
     pipeline.build(into, tmp_path / "site")
     data = json.loads((tmp_path / "site/data/records/decisions/0001-a.json").read_text("utf-8"))
     assert [(r["pull_request"], r["author"]) for r in data["revisions"]] == [(7, "Bo Builder")]
+
+
+def test_the_readme_documents_each_format_as_declared() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for fmt in FORMATS.values():
+        assert f"| `{fmt.name}` | `{fmt.folder}` | {fmt.reads} |\n" in readme
