@@ -600,8 +600,8 @@ theme:
   font: false
 extra_css:
   - assets/openrecord.css
-plugins:
-  - search
+# No engine plugins: openrecord writes every page, feed and index itself.
+plugins: []
 extra:
   openrecord:
     branch: main
