@@ -168,11 +168,7 @@ def parse_record(text: str, fmt: Format) -> Parsed:
     title_at = next(
         (i for i in range(start, len(lines)) if _HEADING.match(lines[i].rstrip("\r"))), None
     )
-    if (
-        title_at is not None
-        and lines[start:title_at]
-        and any(line.strip() for line in lines[start:title_at])
-    ):
+    if title_at is not None and not all(_is_blank(line) for line in lines[start:title_at]):
         title_at = None  # text before the first heading: that heading is not the title
     if title_at is None:
         findings.append((start + 1, "no heading to take the title from: the file name is used"))
@@ -225,6 +221,12 @@ def parse_record(text: str, fmt: Format) -> Parsed:
         preamble_at + 1,
         tuple(findings),
     )
+
+
+def _is_blank(line: str) -> bool:
+    """Tell whether a line shows nothing: empty, or an HTML comment alone on its line."""
+    text = line.strip()
+    return not text or (text.startswith("<!--") and text.endswith("-->"))
 
 
 def _heading_text(text: str) -> str:

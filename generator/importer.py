@@ -403,7 +403,10 @@ class _Converter:
         for name in sorted(files):
             path = f"{self.folder}/{name}" if self.folder else name
             if name not in names:
-                found.append(Problem(path, 1, "same slug as another file: not imported"))
+                new = f"{slug_of(name)}.md"
+                kept = next(old for old, taken in names.items() if taken == new)
+                message = f"{kept} also becomes {new}, and keeps it: this file is not imported"
+                found.append(Problem(path, 1, message))
                 continue
             version = self.read(files[name])
             found += [Problem(path, line, message) for line, message in version.findings]

@@ -394,7 +394,7 @@ def test_hostile_records_are_read_without_blowing_up() -> None:
     spaces = "# T\n\nDate:" + " " * 200_000 + "x\n" + "[" * 100_000 + "](" * 100_000 + "\n"
     parsed = parse_record(spaces, FORMATS["nygard"])
     assert "date" not in parsed.front and parsed.front["title"] == "T"
-    closing = parse_record("# 1. Title ##\n", FORMATS["nygard"])
+    closing = parse_record("<!-- generated -->\n# 1. Title ##\n", FORMATS["nygard"])
     assert closing.front["title"] == "1. Title"
 
 
@@ -450,3 +450,18 @@ def test_the_readme_documents_each_format_as_declared() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for fmt in FORMATS.values():
         assert f"| `{fmt.name}` | `{fmt.folder}` | {fmt.reads} |\n" in readme
+
+
+def test_two_names_with_one_slug_keep_the_first(tmp_path: Path) -> None:
+    repo = Git(tmp_path / "source")
+    repo.write("docs/adr/0001-Use-X.md", "# 1. Use X\n\n## Status\n\nAccepted\n")
+    repo.write("docs/adr/0001-use-x.md", "# 1. Use x\n\n## Status\n\nProposed\n")
+    repo.commit("Decide X twice")
+    into = tmp_path / "imported"
+    report = import_log(FORMATS["nygard"], repo.root, None, into)
+    assert report.names == {"0001-Use-X.md": "0001-use-x.md"}
+    assert 'title: "1. Use X"' in (into / "content/decisions/0001-use-x.md").read_text("utf-8")
+    assert [str(f) for f in report.findings if "0001-use-x.md:1" in str(f)] == [
+        "docs/adr/0001-use-x.md:1: 0001-Use-X.md also becomes 0001-use-x.md, and keeps it: "
+        "this file is not imported"
+    ]
