@@ -126,6 +126,8 @@ _KEY_LINE = re.compile(
 )
 LINK = re.compile(r"\[([^\]]{0,1000})\]\([ \t]*<?([^)\s>]{1,2000})>?( \"[^\"]{0,1000}\")?[ \t]*\)")
 _SUPERSESSION = re.compile(r"(superseded[ -]by|supersedes)\s*:?\s*(.*)", re.IGNORECASE)
+#: A link reference definition, ``[2]: 0002-use-x.md``.
+DEFINITION = re.compile(r"^( {0,3}\[[^\]]{1,999}\]:[ \t]*<?)([^\s>]{1,2000})", re.MULTILINE)
 _NUMBERED = re.compile(r"\b(?:adr|decision)[ \t#-]{0,3}(\d{1,6})\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)")
 _PLACEHOLDER = re.compile(r"^[{\[<].*[}\]>]$")
@@ -408,18 +410,21 @@ def render_record(
         lines.append(f"supersedes: [{', '.join(targets)}]")
     lines += ["---", ""]
     body = LINK.sub(lambda found: _relink(found, names), parsed.body)
+    body = DEFINITION.sub(lambda found: _relink(found, names), body)
     return "\n".join(lines) + "\n" + body
 
 
 def _relink(found: re.Match[str], names: dict[str, str]) -> str:
-    """Return one link, leading to the new file name of the record it names."""
+    """Return one link or link definition, leading to the new name of the record it names."""
     target = found.group(2)
     path, hash_, anchor = target.partition("#")
     local = local_name(path)
     if local is None or local not in names or names[local] == local:
         return found.group(0)
-    title = found.group(3) or ""
-    return f"[{found.group(1)}]({names[local]}{hash_}{anchor}{title})"
+    start, end = found.span(2)
+    whole = found.group(0)
+    at = found.start()
+    return f"{whole[: start - at]}{names[local]}{hash_}{anchor}{whole[end - at :]}"
 
 
 def _quoted(text: str) -> str:

@@ -29,6 +29,7 @@ from generator.assets import is_asset
 from generator.build import check
 from generator.errors import ContentError, OpenRecordError, Problem
 from generator.formats import (
+    DEFINITION,
     LINK,
     Format,
     Parsed,
@@ -425,7 +426,8 @@ class _Converter:
                     )
                 )
             breaks = [at for at, char in enumerate(version.body) if char == "\n"]
-            for link in LINK.finditer(version.body):
+            links = [*LINK.finditer(version.body), *DEFINITION.finditer(version.body)]
+            for link in sorted(links, key=lambda found: found.start()):
                 target = link.group(2).partition("#")[0]
                 if (
                     target

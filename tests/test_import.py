@@ -465,3 +465,21 @@ def test_two_names_with_one_slug_keep_the_first(tmp_path: Path) -> None:
         "docs/adr/0001-use-x.md:1: 0001-Use-X.md also becomes 0001-use-x.md, and keeps it: "
         "this file is not imported"
     ]
+
+
+def test_links_between_records_follow_their_new_names(tmp_path: Path) -> None:
+    repo = Git(tmp_path / "source")
+    repo.write("doc/adr/0001-Use-X.md", "# 1. Use X\n\n## Status\n\nAccepted\n")
+    repo.write(
+        "doc/adr/0002-b.md",
+        '# 2. B\n\n## Status\n\nAccepted\n\nSee [1](./0001-Use-X.md#status "X") and '
+        "[X][x], not [Y][y].\n\n[x]: 0001-Use-X.md\n[y]: ../../y.md\n",
+    )
+    repo.commit("Decide X and B")
+    into = tmp_path / "imported"
+    report = import_log(FORMATS["adr-tools"], repo.root, None, into)
+    text = (into / "content/decisions/0002-b.md").read_text(encoding="utf-8")
+    assert '[1](0001-use-x.md#status "X")' in text and "\n[x]: 0001-use-x.md\n" in text
+    assert [str(f) for f in report.findings if "links to" in str(f)] == [
+        "doc/adr/0002-b.md:10: links to ../../y.md, which is not a record of the log"
+    ]
