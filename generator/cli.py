@@ -1,4 +1,4 @@
-"""The openrecord command: build, check, serve and new."""
+"""The openrecord command: build, check, serve, new and import."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import click
 from generator import build as pipeline
 from generator.engine import ENGINES
 from generator.errors import ContentError, OpenRecordError
+from generator.formats import FORMATS
+from generator.importer import import_log
 from generator.preview import Preview
 from generator.scaffold import new_record
 from generator.schema import TYPES_BY_FOLDER, TYPES_BY_NAME
@@ -126,6 +128,24 @@ def new(record_type: str, title: str, root: Path) -> None:
     kind = TYPES_BY_NAME.get(record_type) or TYPES_BY_FOLDER[record_type]
     path = new_record(root.resolve(), kind, title)
     click.echo(path.relative_to(root.resolve()).as_posix())
+
+
+@cli.command("import")
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(sorted(FORMATS)))
+@click.argument("source", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--path", "folder", default=None, help="The log's folder in SOURCE.")
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("imported-record"),
+    show_default=True,
+    help="The new repository to write (a new or empty folder).",
+)
+@_reports_errors
+def import_(format_name: str, source: Path, folder: str | None, into: Path) -> None:
+    """Write a new repository from the decision log in SOURCE, with its whole history."""
+    report = import_log(FORMATS[format_name], source.resolve(), folder, into.resolve())
+    click.echo(report.text())
 
 
 @cli.command()
