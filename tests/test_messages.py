@@ -1,0 +1,197 @@
+"""A contributor's first pull request: every mistake in one run, each with its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import check
+from generator.cli import cli
+from generator.errors import ContentError
+from tests.conftest import write
+
+FIVE_MISTAKES = """\
+---
+title: Try the pilots
+summary: We will try two pilot areas.
+status: Accepted
+decided_by: Board, Council
+date: 1/12/2026
+topics: [experimentation, pilot-areas, colaborative-government]
+serves:
+  - intentions/power-with-not-power-over
+  - intentions/safe-place-and-processes
+---
+
+Body.
+"""
+
+
+def problems(root: Path) -> list[str]:
+    """Return the problem lines `openrecord check` reports for a site."""
+    with pytest.raises(ContentError) as raised:
+        check(root)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_five_mistakes_in_one_file_are_reported_in_one_run(bundled: Path) -> None:
+    write(bundled, "content/decisions/try-the-pilots.md", FIVE_MISTAKES)
+    path = "content/decisions/try-the-pilots.md"
+    assert problems(bundled) == [
+        f"{path}:4: status: 'Accepted' is not allowed here: did you mean 'accepted'? use one "
+        "of: proposed, accepted, rejected, superseded, withdrawn",
+        f"{path}:5: decided_by must be a list: write each item on its own line starting with "
+        "'- ', or as [first, second]",
+        f"{path}:6: date must be a date written YYYY-MM-DD (such as 2014-03-03), not '1/12/2026'",
+        f"{path}:7: topic 'colaborative-government' is not in content/topics.yml: did you mean "
+        "'collaborative-government'? add it there or use one of: collaborative-government, "
+        "communities, experimentation, participation, sharing-power",
+        f"{path}:7: topic 'pilot-areas' is not in content/topics.yml; add it there or use one "
+        "of: collaborative-government, communities, experimentation, participation, "
+        "sharing-power",
+        f"{path}:10: serves: intentions/safe-place-and-processes does not exist: did you mean "
+        "intentions/safe-places-and-processes? check the spelling against the file name (an "
+        "intention id looks like intentions/<file name without .md>)",
+    ]
+
+
+def test_a_file_that_does_not_parse_hides_no_other_file(site_root: Path) -> None:
+    write(site_root, "content/decisions/a.md", "---\ntitle: Broken: here\nsummary: S.\n---\n")
+    write(
+        site_root,
+        "content/decisions/b.md",
+        "---\ntitle: B\nsummary: S.\nstatus: Accepted\nserves: [intentions/a]\n---\n\n"
+        "See [a](a.md) and [nothing](nothing.md).\n",
+    )
+    write(
+        site_root,
+        "content/intentions/c.md",
+        "---\ntitle: C\nsummary: S.\nstatus: proposed\n---\n\n<script>x</script>\n",
+    )
+    assert problems(site_root) == [
+        "content/decisions/a.md:2: the value of 'title' holds ': ', which YAML reads as the "
+        'start of another field; put it in quotes, so the line reads: title: "Broken: here"',
+        "content/decisions/b.md:4: status: 'Accepted' is not allowed here: did you mean "
+        "'accepted'? use one of: proposed, accepted, rejected, superseded, withdrawn",
+        "content/decisions/b.md:5: serves: intentions/a does not exist; check the spelling "
+        "against the file name (an intention id looks like intentions/<file name without .md>)",
+        "content/decisions/b.md:8: the link to nothing.md leads nowhere: there is no "
+        "content/decisions/nothing.md; correct the file name",
+        "content/intentions/c.md:7: <script> is removed when the page is published: scripts "
+        "would run in readers' browsers; remove it, or put it in `backticks` to show it as text",
+    ]
+
+
+def test_a_reference_to_a_refused_record_is_not_called_missing(site_root: Path) -> None:
+    write(site_root, "content/intentions/i.md", "---\ntitle: I\nsummary: S.\nstatus: nope\n---\n")
+    assert problems(site_root) == [
+        "content/intentions/i.md:4: status: 'nope' is not allowed here; use one of: proposed, "
+        "adopted, in-progress, achieved, retired",
+    ]
+
+
+def test_a_broken_topics_file_does_not_make_every_topic_unknown(site_root: Path) -> None:
+    write(site_root, "content/topics.yml", "pilots:\n\tlabel: Pilots\n")
+    assert problems(site_root) == [
+        "content/topics.yml:2: a tab at column 1: YAML lines are indented with spaces, never "
+        "tabs; replace it with spaces",
+    ]
+
+
+YAML_SLIPS = [
+    (
+        "title: A\n\tsummary: S.\nstatus: proposed\n",
+        "content/decisions/x.md:3: a tab at column 1: YAML lines are indented with spaces, "
+        "never tabs; replace it with spaces",
+    ),
+    (
+        "title: A\nsummary: S.\nstatus: proposed\nserves:\n  \t- intentions/i\n",
+        "content/decisions/x.md:6: a tab at column 3: YAML lines are indented with spaces, "
+        "never tabs; replace it with spaces",
+    ),
+    (
+        "title: Decision: start with pilots\nsummary: S.\nstatus: proposed\n",
+        "content/decisions/x.md:2: the value of 'title' holds ': ', which YAML reads as the "
+        "start of another field; put it in quotes, so the line reads: "
+        'title: "Decision: start with pilots"',
+    ),
+    (
+        'title: A\nsummary: Why: because "we" said so\nstatus: proposed\n',
+        "content/decisions/x.md:3: the value of 'summary' holds ': ', which YAML reads as the "
+        "start of another field; put it in quotes, so the line reads: "
+        'summary: "Why: because \\"we\\" said so"',
+    ),
+    (
+        "title: A\nsummary: S.\nstatus: proposed\ndecided_by:\n  - Board: of a kind: here\n",
+        "content/decisions/x.md:6: this list item holds ': ', which YAML reads as the start of "
+        'another field; put it in quotes, so the line reads: - "Board: of a kind: here"',
+    ),
+    (
+        "title: @home\nsummary: S.\nstatus: proposed\n",
+        "content/decisions/x.md:2: the value of 'title' starts with '@', which YAML reserves; "
+        'put it in quotes, so the line reads: title: "@home"',
+    ),
+    (
+        "title: A\n status: proposed\nsummary: S.\n",
+        "content/decisions/x.md:3: this line starts with a space, but each field starts at the "
+        "beginning of its line; remove it before 'status:'",
+    ),
+    (
+        "title: A\nsummary: S.\n  status: proposed\n",
+        "content/decisions/x.md:4: this line starts with 2 spaces, but each field starts at the "
+        "beginning of its line; remove them before 'status:'",
+    ),
+    (
+        "title: A\nsummary: S.\nstatus: proposed\nserves:\n  - intentions/i\n - intentions/j\n",
+        "content/decisions/x.md:7: this list item is not lined up with the items above it; "
+        "start every '- ' of a list at the same column",
+    ),
+    (
+        'title: "A\nsummary: S.\nstatus: proposed\n',
+        "content/decisions/x.md:2: the quotes opened on this line are never closed; end the "
+        "value with the same quote mark it starts with",
+    ),
+]
+
+
+@pytest.mark.parametrize(("front", "expected"), YAML_SLIPS)
+def test_a_yaml_slip_is_named_with_its_fix(site_root: Path, front: str, expected: str) -> None:
+    write(site_root, "content/decisions/x.md", f"---\n{front}---\n\nBody.\n")
+    assert problems(site_root) == [expected]
+
+
+def test_a_misspelt_id_is_named_at_its_own_line(site_root: Path) -> None:
+    write(
+        site_root,
+        "content/decisions/x.md",
+        "---\ntitle: X\nsummary: S.\nstatus: proposed\nevidence:\n  - workshops/w\n"
+        "  - workshops/ww\ntopics:\n  - pilots\n  - pilot\n---\n",
+    )
+    assert problems(site_root) == [
+        "content/decisions/x.md:7: evidence: workshops/ww does not exist: did you mean "
+        "workshops/w? check the spelling against the file name (a workshop id looks like "
+        "workshops/<file name without .md>)",
+        "content/decisions/x.md:10: topic 'pilot' is not in content/topics.yml: did you mean "
+        "'pilots'? add it there or use one of: pilots",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("count", "last_line"),
+    [
+        (1, "1 problem in the content: fix it and run the command again."),
+        (2, "2 problems in the content: fix them and run the command again."),
+    ],
+)
+def test_the_count_is_said_in_good_grammar(site_root: Path, count: int, last_line: str) -> None:
+    for number in range(count):
+        write(
+            site_root,
+            f"content/decisions/x{number}.md",
+            "---\ntitle: X\nsummary: S.\nstatus: nope\n---\n",
+        )
+    result = CliRunner().invoke(cli, ["check", "--root", str(site_root)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == last_line
