@@ -83,6 +83,13 @@ def banner(state: dict[str, Any]) -> bytes:
     ).encode()
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    """A threaded server whose queue holds a browser's burst of requests (not 5, the default)."""
+
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Serve the preview's files; open every page with the content's problems, if any."""
 
@@ -132,10 +139,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 def serve(site_dir: Path, state_path: Path, port: int) -> None:
     """Serve site_dir on 127.0.0.1:port until standard input closes."""
     handler = type("Handler", (PreviewHandler,), {"state_path": state_path})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(handler, directory=str(site_dir))
-    )
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(site_dir)))
     print("ready", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.stdin.read()  # until the process that started this one closes it, or ends
