@@ -382,7 +382,7 @@ def _render_type_index(
 
 def _propose_new(site: Site, record_type: RecordType) -> str:
     """Return a "Propose a new record" button: GitHub's new-file page, prefilled."""
-    text = template(record_type, f"Title of the new {record_type.label.lower()}")
+    text = template(record_type)
     url = site.config.new_file_url(
         f"content/{record_type.folder}", f"new-{record_type.name}.md", text
     )

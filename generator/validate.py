@@ -283,6 +283,8 @@ def _convert(source: Source, key: str, node: yaml.Node, annotation: Any) -> Any:
                 line, f"{key}: '{value}' is not allowed here{hint} use one of: {', '.join(inner)}"
             )
         return value
+    if schema.PLACEHOLDER in value:
+        raise _Invalid(line, _placeholder_message(key, value))
     if plain:
         tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
         reading = _YAML_READINGS.get(tag)
@@ -293,6 +295,15 @@ def _convert(source: Source, key: str, node: yaml.Node, annotation: Any) -> Any:
                 f'text; if you mean the text, put it in quotes: "{value}"',
             )
     return value
+
+
+def _placeholder_message(key: str, value: str) -> str:
+    """Explain a value a template left in place."""
+    shown = value if len(value) <= 80 else value[:77] + "..."
+    return (
+        f"{key}: replace the placeholder '{shown}' with what is true of this record, in your "
+        "own words (a field that is not required can be deleted instead)"
+    )
 
 
 def _convert_date(key: str, value: str, line: int) -> datetime.date:
@@ -344,9 +355,20 @@ def _check_body(source: Source | Unparsed, problems: Collector) -> bool:
     """
     body = source.body or ""
     limits = list(body_limits(body))
-    for offset, message in [*find_unsafe_markup(body), *limits]:
+    for offset, message in [*find_unsafe_markup(body), *limits, *_placeholders(body)]:
         problems.add(source.path, source.body_line + offset, message)
     return not limits
+
+
+def _placeholders(body: str) -> list[tuple[int, str]]:
+    """Return (line offset, message) for each line of a body a template left in place."""
+    if schema.PLACEHOLDER not in body:
+        return []
+    return [
+        (offset, "replace the placeholder line with the text of the record, in your own words")
+        for offset, line in enumerate(body.split("\n"))
+        if schema.PLACEHOLDER in line
+    ]
 
 
 def _validate_topics(loaded: Loaded, problems: Collector) -> tuple[list[Topic], list[str]]:

@@ -195,3 +195,49 @@ def test_the_count_is_said_in_good_grammar(site_root: Path, count: int, last_lin
     result = CliRunner().invoke(cli, ["check", "--root", str(site_root)])
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == last_line
+
+
+@pytest.mark.parametrize("kind", ["workshop", "intention", "decision"])
+def test_the_sites_template_saved_unchanged_is_refused(site_root: Path, kind: str) -> None:
+    from generator.scaffold import template
+    from generator.schema import TYPES_BY_NAME
+
+    record_type = TYPES_BY_NAME[kind]
+    text = template(record_type)
+    write(site_root, f"content/{record_type.folder}/new-{kind}.md", text)
+    body_line = text.count("\n")
+    path = f"content/{record_type.folder}/new-{kind}.md"
+    placeholder = "with what is true of this record, in your own words (a field that is not "
+    assert problems(site_root) == [
+        f"{path}:3: title: replace the placeholder 'Title of the new {kind} (replace this)' "
+        f"{placeholder}required can be deleted instead)",
+        f"{path}:5: summary: replace the placeholder 'One sentence saying what this {kind} is "
+        f"(replace this)' {placeholder}required can be deleted instead)",
+        f"{path}:{body_line}: replace the placeholder line with the text of the record, in your "
+        "own words",
+    ]
+
+
+def test_a_template_names_no_one_and_refuses_its_examples_uncommented(site_root: Path) -> None:
+    from generator.scaffold import template
+    from generator.schema import TYPES_BY_NAME
+
+    people = {"decided_by", "consulted", "informed", "organisers", "facilitators", "owner"}
+    for record_type in TYPES_BY_NAME.values():
+        text = template(record_type, "A title")
+        filled = {line.split(":")[0] for line in text.split("\n") if ":" in line[:30]}
+        assert filled.isdisjoint(people), record_type.name  # only commented out
+    text = template(TYPES_BY_NAME["decision"], "A title")
+    text = text.replace("# decided_by:", "decided_by:").replace("# date:", "date:")
+    text = text.replace('(replace this)"\n', 'Done."\n', 1)  # the summary
+    text = text.replace("what it means (replace this)", "what it means.")
+    write(site_root, "content/decisions/x.md", text)
+    line = text.split("\n").index('decided_by: ["Decided by (replace this)"]') + 1
+    date = text.split("\n").index("date: YYYY-MM-DD") + 1
+    assert problems(site_root) == [
+        f"content/decisions/x.md:{date}: date must be a date written YYYY-MM-DD (such as "
+        "2014-03-03), not 'YYYY-MM-DD'",
+        f"content/decisions/x.md:{line}: decided_by item: replace the placeholder 'Decided by "
+        "(replace this)' with what is true of this record, in your own words (a field that is "
+        "not required can be deleted instead)",
+    ]
