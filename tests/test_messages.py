@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 from generator.build import check
 from generator.cli import cli
 from generator.errors import ContentError
-from tests.conftest import write
+from tests.conftest import ROOT, decision, intention, write
 
 FIVE_MISTAKES = """\
 ---
@@ -241,3 +242,56 @@ def test_a_template_names_no_one_and_refuses_its_examples_uncommented(site_root:
         "(replace this)' with what is true of this record, in your own words (a field that is "
         "not required can be deleted instead)",
     ]
+
+
+def _contributing_messages() -> list[str]:
+    """Return the messages CONTRIBUTING's 'When a check fails' shows, without path and line."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## When a check fails", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```text\n(.*?)```", section, re.DOTALL)
+    lines = [line for block in blocks for line in block.splitlines()]
+    messages = [re.sub(r"^content/[^:]+:\d+: ", "", line) for line in lines]
+    return [message for message in messages if message not in ("", "the message")]
+
+
+def test_contributings_error_table_shows_the_real_messages(site_root: Path) -> None:
+    from generator import changes, rules
+
+    files = {
+        "colour": "colour: blue",
+        "status": "status: aproved",
+        "date": "date: 2024-02-30",
+        "no": 'decided_by: ["NO"]\ntitle: NO',
+        "twice": "decided_by: [A]\ndecided_by: [B]",
+        "list": "decided_by: Board",
+        "tab": "serves:\n\t- intentions/i",
+        "colon": "title: Decision: start with pilots",
+        "space": " status: proposed",
+        "items": "serves:\n  - intentions/i\n - intentions/i",
+        "placeholder": 'summary: "One sentence saying what this decision is (replace this)"',
+        "serves": "serves:\n  - intentions/safe-place-and-processes",
+        "topic": "topics: [pilot]",
+        "evidence": "evidence: [intentions/power-with-not-power-over]",
+    }
+    defaults = {"title": "X", "summary": "S.", "status": "proposed"}
+    for name, lines in files.items():
+        given = {line.strip().split(":")[0] for line in lines.splitlines()}
+        front = [f"{key}: {value}" for key, value in defaults.items() if key not in given]
+        write(site_root, f"content/decisions/{name}.md", "\n".join(["---", *front, lines, "---"]))
+    for slug in ("safe-places-and-processes", "power-with-not-power-over"):
+        write(site_root, f"content/intentions/{slug}.md", intention())
+    write(site_root, "content/decisions/script.md", decision() + "\n<script>x</script>\n")
+    write(site_root, "content/decisions/target.md", decision() + "\n## Why we chose\n")
+    write(site_root, "content/decisions/x.md", decision() + "\n[a](target.md#why-we-chose-it)\n")
+    write(site_root, "content/decisions/y.md", decision() + "\n[a](targt.md)\n")
+    with pytest.raises(ContentError) as raised:
+        check(site_root)
+    real = {problem.message for problem in raised.value.problems}
+    real |= {
+        changes._NO_NOTE,
+        changes._rewritten("decisions/x"),
+        f"in commit 1a2b3c4, {rules._taken('decisions/a', 'decisions/c')}",
+    }
+    shown = _contributing_messages()
+    assert len(shown) >= 15  # the section was found and read
+    assert [message for message in shown if message not in real] == []
