@@ -259,7 +259,7 @@ def test_contributings_error_table_shows_the_real_messages(site_root: Path) -> N
 
     files = {
         "colour": "colour: blue",
-        "status": "status: aproved",
+        "aproved": "status: aproved",
         "date": "date: 2024-02-30",
         "no": 'decided_by: ["NO"]\ntitle: NO',
         "twice": "decided_by: [A]\ndecided_by: [B]",
