@@ -127,7 +127,7 @@ def test_bundled_mermaid_matches_the_references(bundled: Path) -> None:
             if titles[a] in names.values() and titles[b] in names.values()
         }
         assert drawn == expected, record.id
-    assert "Came from</h3>" in pages["decisions/start-with-pilot-areas/index.md"]
+    assert "<h3>Intentions it serves</h3>" in pages["decisions/start-with-pilot-areas/index.md"]
     workshop_map = pages["map/index.md"]
     assert '<h2 id="sharing-power">Sharing power</h2>' in workshop_map
 
