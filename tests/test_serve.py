@@ -286,3 +286,19 @@ def test_pages_are_served_while_the_builder_is_busy(git_site: Git) -> None:
     finally:
         serving.stop()
     assert all(page for page in pages), f"{pages.count(None)} of {len(pages)} went unanswered"
+
+
+def test_the_preview_starts_even_when_the_content_has_problems(git_site: Git) -> None:
+    path = git_site.root / "content/decisions/d.md"
+    original = path.read_text()
+    path.write_text(original.replace("status: proposed", "status: nonsense"))
+    serving = Serving(git_site.root)
+    try:
+        shown = wait_for(serving.url("/decisions/d/"), ALERT)
+        assert "content/decisions/d.md:4: status: &#x27;nonsense&#x27; is not allowed" in shown
+        path.write_text(original)
+        wait_for(serving.url("/decisions/d/"), "Body text.")
+        wait_for(serving.url("/__openrecord/state.json"), '"problems": []')
+        assert ALERT not in (fetch(serving.url("/decisions/d/")) or "")
+    finally:
+        serving.stop()
