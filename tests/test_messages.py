@@ -12,6 +12,7 @@ from generator.build import check
 from generator.cli import cli
 from generator.errors import ContentError
 from tests.conftest import ROOT, decision, intention, write
+from tests.test_validate import problems
 
 FIVE_MISTAKES = """\
 ---
@@ -28,13 +29,6 @@ serves:
 
 Body.
 """
-
-
-def problems(root: Path) -> list[str]:
-    """Return the problem lines `openrecord check` reports for a site."""
-    with pytest.raises(ContentError) as raised:
-        check(root)
-    return [str(problem) for problem in raised.value.problems]
 
 
 def test_five_mistakes_in_one_file_are_reported_in_one_run(bundled: Path) -> None:
