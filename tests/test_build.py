@@ -271,8 +271,9 @@ def test_buttons_point_at_the_right_github_urls(bundled_site: Path) -> None:
     )
     assert re.search(r'<a href="history/" class="md-button"[^>]*>View history</a>', record)
     assert (
-        "https://github.com/example/openrecord/issues/new?title=Problem%20on%20decisions/"
-        "start-with-pilot-areas/&amp;body=Page%3A%20https%3A//example.github.io/openrecord/"
+        "https://github.com/example/openrecord/issues/new?title=Problem%20on%20Start%20small%20"
+        "with%20a%20couple%20of%20pilot%20areas&amp;body=Page%3A%20https%3A//example.github.io/"
+        "openrecord/"
         "decisions/start-with-pilot-areas/"
     ) in record
     index = Links()

@@ -117,7 +117,7 @@ def test_pilot_pages_show_versions_timeline_and_diff(pilot: Git) -> None:
         '· pull request <a href="https://github.com/example/records/pull/12">#12</a> · '
         '<span class="or-kind or-kind--major">major change</span>'
     ) in history
-    assert "<code>status</code>: <del>proposed</del> → <ins>accepted</ins>" in history
+    assert "Status: <del>proposed</del> → <ins>accepted</ins>" in history
     assert '<span class="or-kind or-kind--minor">minor change</span>' in history
     assert "areas<del>.</del>" in history and "areas<ins>!</ins>" in history
     for number in (1, 2, 3):
