@@ -107,7 +107,7 @@ def test_pilot_pages_show_versions_timeline_and_diff(pilot: Git) -> None:
     assert "version 3 · " in record
     assert "See all 3 versions</a>" in record
     assert (
-        'Status as published here:</span> <a href="v1/">proposed 2 Jan 2024</a> → '
+        'Status history:</span> <a href="v1/">proposed 2 Jan 2024</a> → '
         '<a href="v2/">accepted 3 Jan 2024</a></p>'
     ) in record
     assert '<a href="history/" class="md-button">View history</a>' in record

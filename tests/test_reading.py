@@ -52,7 +52,7 @@ def test_the_records_date_is_named_for_its_type_apart_from_the_status_timeline(
     tree = pages(git_site.root)
     record = tree["decisions/d/index.md"]
     assert '<dt>Decided on</dt><dd><time datetime="2026-01-12">12 Jan 2026</time></dd>' in record
-    assert '<span class="or-timeline__label">Status as published here:</span>' in record
+    assert '<span class="or-timeline__label">Status history:</span>' in record
     held = '<dt>Held on</dt><dd><time datetime="2025-11-03">3 Nov 2025</time></dd>'
     assert held in tree["workshops/w/index.md"]
 
