@@ -240,7 +240,7 @@ HOSTILE = st.lists(st.tuples(BLOCKS, COUNTS), max_size=8).map(
 def test_any_body_check_accepts_renders(body: str) -> None:
     """What passes the body checks converts without an exception, as the build converts it."""
     from generator import convert
-    from generator.sanitize import find_unsafe_markup
+    from generator.policy import find_unsafe_markup
 
     if find_unsafe_markup(body) or list(body_limits(body)):
         return
