@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,14 +18,13 @@ from generator.build import build, check
 from generator.cli import cli
 from generator.errors import ContentError
 from generator.limits import body_limits
-from tests.conftest import ROOT, Git
+from tests.conftest import Git
 
 LINK = (
     "this is a symbolic link; openrecord never follows links, because the site would "
     "publish whatever they point at on the build machine; put the file itself here instead"
 )
 SECRET = "MACHINE-SECRET-7f3a"
-BUNDLED_SETTINGS = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
 
 
 def refused(root: Path) -> list[str]:
@@ -244,6 +242,5 @@ def test_any_body_check_accepts_renders(body: str) -> None:
 
     if find_unsafe_markup(body) or list(body_limits(body)):
         return
-    convert.start(*convert.markdown_settings(BUNDLED_SETTINGS))
     html, _toc = convert.render_content(body)
     assert isinstance(html, str)
