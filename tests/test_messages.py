@@ -289,3 +289,19 @@ def test_contributings_error_table_shows_the_real_messages(site_root: Path) -> N
     shown = _contributing_messages()
     assert len(shown) >= 15  # the section was found and read
     assert [message for message in shown if message not in real] == []
+
+
+def test_a_file_whose_fields_do_not_parse_still_has_its_text_checked(site_root: Path) -> None:
+    write(
+        site_root,
+        "content/decisions/a.md",
+        "---\ntitle:\tA\n status: x\n---\n\n<script>x</script>\n\n[dead](nowhere.md)\n",
+    )
+    assert problems(site_root) == [
+        "content/decisions/a.md:3: this line starts with a space, but each field starts at the "
+        "beginning of its line; remove it before 'status:'",
+        "content/decisions/a.md:6: <script> is removed when the page is published: scripts "
+        "would run in readers' browsers; remove it, or put it in `backticks` to show it as text",
+        "content/decisions/a.md:8: the link to nowhere.md leads nowhere: there is no "
+        "content/decisions/nowhere.md; correct the file name",
+    ]
