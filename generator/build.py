@@ -26,7 +26,7 @@ from generator.assets import copy_assets
 from generator.changes import check_changes
 from generator.config import load_config
 from generator.data import data_paths, vanished_urls, write_data, write_manifest
-from generator.errors import ContentError, OpenRecordError, Problem
+from generator.errors import Collector, ContentError, OpenRecordError, Problem
 from generator.feeds import FORMATS, Feed, plan_feeds, write_feeds
 from generator.fragments import e
 from generator.history import History, read_history
@@ -100,18 +100,27 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
     # 4. history is read from git by a thread of its own while stages 1-3 run.
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(read_history, root, rules_from=config.openrecord.rules_from)
+        # Every stage runs on what the one before could read, and adds to one list of
+        # problems, so a single run reports every problem in every file.
+        problems = Collector()
         # 1. load: read every file under content/, front matter as YAML nodes with lines.
         with stages.stage("load"):
-            loaded = load_content(root, asset_limit_kb=config.openrecord.asset_max_kb)
-        # 2. validate: each record against its type's schema; every problem at once.
+            loaded = load_content(
+                root, asset_limit_kb=config.openrecord.asset_max_kb, problems=problems
+            )
+        # 2. validate: each record against its type's schema.
         with stages.stage("validate"):
-            records, pages, topics = validate_content(loaded)
+            valid = validate_content(loaded, problems)
+        records, pages, topics = valid.records, valid.pages, valid.topics
         published = [record for record in records if not record.meta.draft]
         drafts = [record for record in records if record.meta.draft]
         # 3. link: resolve references, compute backlinks, check supersession.
         with stages.stage("link"):
             shown = [page for page in pages if not page.meta.draft]
-            links = link_records(published, drafts, topics, shown, loaded.assets)
+            links = link_records(
+                published, drafts, topics, shown, loaded.assets, problems, valid.unchecked
+            )
+        problems.raise_if_any()
         # 4. history: the revisions of every record, from one pass over git.
         with stages.stage("history"):
             history = reading.result().without_drafts(record.id for record in drafts)

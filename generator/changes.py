@@ -230,9 +230,11 @@ def _says_nothing(message: str) -> bool:
 
 _NO_NOTE = (
     "the change to this record has no change note: its commit messages say only what file "
-    "changed (such as 'Update file.md'); reword the commit to say what changed and why in a "
-    "sentence (in GitHub's editor, write it under 'Commit changes'), for example: 'Record "
-    "that the board accepted the pilot areas'"
+    "changed (such as 'Update file.md'); say what changed and why in a sentence, such as "
+    "'Record that the board accepted the pilot areas': in GitHub's editor, edit the file "
+    "again in this pull request and write that sentence as the commit message; on the "
+    "command line, run `git commit --amend`, write that sentence, then "
+    "`git push --force-with-lease`"
 )
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import functools
-import http.server
 import os
+import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +21,7 @@ from generator.importer import import_log
 from generator.preview import Preview
 from generator.scaffold import new_record
 from generator.schema import TYPES_BY_FOLDER, TYPES_BY_NAME
+from generator.server import write_state
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -153,19 +153,21 @@ def import_(format_name: str, source: Path, folder: str | None, into: Path) -> N
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @_reports_errors
 def serve(root: Path, port: int) -> None:
-    """Build, serve the site on 127.0.0.1 and rebuild when content/ or theme/ changes."""
+    """Build, serve the site on 127.0.0.1 and rebuild when content/ or theme/ changes.
+
+    The server runs in a process of its own, so pages are answered at once while a
+    build runs; while the content has problems, every page opens with them.
+    """
     root = root.resolve()
     site_dir = root / "build" / "preview"
-    preview = Preview(root, site_dir, say=click.echo)
-    preview.build(report=_progress())
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state = Rebuilds(Preview(root, site_dir, say=click.echo), root / "build" / "preview-state.json")
+    state.run(lambda: state.preview.build(report=_progress()), [])
+    server = _start_server(site_dir, state.path, port)
     click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
     watched = [root / "content", root / "theme", root / "mkdocs.yml"]
     seen = _snapshot(watched)
     try:
-        while True:
+        while server.poll() is None:
             time.sleep(0.2)
             now = _snapshot(watched)
             if now != seen:
@@ -175,28 +177,75 @@ def serve(root: Path, port: int) -> None:
                     if now.get(path) != seen.get(path)
                 )
                 seen = now
-                _rebuild(preview, changed)
+                state.rebuild(changed)
     except KeyboardInterrupt:
-        server.shutdown()
+        pass
+    finally:
+        server.terminate()
+        server.wait()
 
 
-def _rebuild(preview: Preview, changed: list[str]) -> None:
-    """Update the preview after files changed: only the edited pages when that is enough."""
-    start = time.perf_counter()
-    try:
-        updated = preview.update(changed)
-        if updated is None:
-            result = preview.build()
-            click.echo(f"rebuilt {result.pages} pages in {time.perf_counter() - start:.1f} s")
-        else:
-            elapsed = time.perf_counter() - start
-            names = ", ".join(changed)
-            click.echo(f"rebuilt {updated} edited page(s) in {elapsed:.2f} s ({names})")
-            click.echo("updating the search index in the background …")
-    except ContentError as error:
-        click.echo(error.report(), err=True)
-    except OpenRecordError as error:
-        click.echo(f"error: {error}", err=True)
+def _start_server(site_dir: Path, state_path: Path, port: int) -> subprocess.Popen[str]:
+    """Start the preview's web server in a process of its own; return it once it listens."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.server", str(site_dir), str(state_path), str(port)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None and server.stderr is not None
+    if server.stdout.readline().strip() != "ready":
+        server.wait()
+        raise OpenRecordError(server.stderr.read().strip() or "the preview server did not start")
+    return server
+
+
+class Rebuilds:
+    """The preview's builds, each reported in the terminal and on every page it serves."""
+
+    def __init__(self, preview: Preview, path: Path) -> None:
+        self.preview, self.path, self.generation = preview, path, 0
+        write_state(path, self.generation, [])
+
+    def rebuild(self, changed: list[str]) -> None:
+        """Update the preview after files changed: only the edited pages when that is enough."""
+        start = time.perf_counter()
+
+        def update() -> None:
+            updated = self.preview.update(changed)
+            if updated is None:
+                result = self.preview.build()
+                click.echo(f"rebuilt {result.pages} pages in {time.perf_counter() - start:.1f} s")
+            else:
+                elapsed = time.perf_counter() - start
+                names = ", ".join(changed)
+                click.echo(f"rebuilt {updated} edited page(s) in {elapsed:.2f} s ({names})")
+                click.echo("updating the search index in the background …")
+
+        self.run(update, changed)
+
+    def run(self, task: Callable[[], object], changed: list[str]) -> None:
+        """Run a build; whatever it raises is reported, and the last good site stays served."""
+        problems: list[str] = []
+        try:
+            task()
+        except ContentError as error:
+            click.echo(error.report(), err=True)
+            problems = [str(problem) for problem in error.problems]
+        except OpenRecordError as error:
+            click.echo(f"error: {error}", err=True)
+            problems = [f"error: {error}"]
+        except Exception as error:  # the preview survives any edit, even one check misses
+            where = ", ".join(changed) or "the content"
+            problems = [
+                f"error: the preview could not be built after {where} changed "
+                f"({type(error).__name__}: {str(error)[:300]}); undo the last edit, and "
+                "report the problem to the maintainers"
+            ]
+            click.echo(problems[0], err=True)
+        self.generation += 1
+        write_state(self.path, self.generation, problems)
 
 
 def _progress() -> pipeline.Report:

@@ -8,6 +8,7 @@ line diff of the body with the changed words marked.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import re
@@ -16,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from generator.fragments import e
+from generator.fragments import e, label_of
 from generator.load import TEXT_LOADER, front_matter_end
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
@@ -134,18 +135,38 @@ def _visible(body: str) -> list[str]:
 
 
 def render_field_changes(changes: list[tuple[str, str | None, str | None]]) -> str:
-    """Return field changes as an HTML list: `status: proposed → accepted`."""
+    """Return field changes as an HTML list, as people read them: `Status: proposed → accepted`.
+
+    Fields are named as the page names them (decided_by: "Decided by") and dates are
+    written out ("12 January 2026").
+    """
     if not changes:
         return ""
     items = []
     for key, was, now in changes:
+        name = e(label_of(key))
         if was is None:
-            items.append(f"<code>{e(key)}</code>: added <ins>{e(now)}</ins>")
+            items.append(f"{name}: added <ins>{e(_readable(now))}</ins>")
         elif now is None:
-            items.append(f"<code>{e(key)}</code>: removed <del>{e(was)}</del>")
+            items.append(f"{name}: removed <del>{e(_readable(was))}</del>")
         else:
-            items.append(f"<code>{e(key)}</code>: <del>{e(was)}</del> → <ins>{e(now)}</ins>")
+            items.append(f"{name}: <del>{e(_readable(was))}</del> → <ins>{e(_readable(now))}</ins>")
     return '<ul class="or-field-changes">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _readable(value: str | None) -> str:
+    """Return a field's value as people read it: an ISO date as '12 January 2026'."""
+    text = value or ""
+    if _ISO_DATE.match(text):
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            return text
+        return f"{day.day} {day:%B %Y}"
+    return text
 
 
 def render_body_diff(old: Version | None, new: Version, context: int = 2) -> str:

@@ -32,7 +32,8 @@ class ContentError(OpenRecordError):
     def report(self) -> str:
         """Return every problem, one per line, then a count."""
         lines = [str(problem) for problem in self.problems]
-        lines.append(f"{self}: fix them and run the command again.")
+        them = "it" if len(self.problems) == 1 else "them"
+        lines.append(f"{self}: fix {them} and run the command again.")
         return "\n".join(lines)
 
 

@@ -91,6 +91,7 @@ class Item:
     kind: str  # published, changed, or the status entered
     status: str
     title: str
+    summary: str = ""  # the record's summary as this version had it
 
     @property
     def date(self) -> datetime.datetime:
@@ -127,7 +128,8 @@ def collect_items(site: Site, history: History) -> list[Item]:
         minted, first_id = bases[record.id]
         previous_status: str | None = None
         for revision in revisions:
-            status = parse_version(revision.text).status or previous_status or ""
+            version = parse_version(revision.text)
+            status = version.status or previous_status or ""
             entered = status != previous_status
             previous_status = status
             if not revision.fed:
@@ -148,11 +150,18 @@ def collect_items(site: Site, history: History) -> list[Item]:
                     kind=kind,
                     status=status,
                     title=f"{record.type.label} {verb}: {record.title}",
+                    summary=_summary_of(version.front, record.summary),
                 )
             )
     items.sort(key=lambda item: item.id)
     items.sort(key=lambda item: item.date, reverse=True)
     return items
+
+
+def _summary_of(front: dict[str, object], current: str) -> str:
+    """Return the summary a version had, or the current one when it had none (a withdrawal)."""
+    summary = front.get("summary")
+    return summary if isinstance(summary, str) and summary else current
 
 
 def _item_bases(subjects: list[tuple[Subject, list[Revision]]]) -> dict[str, tuple[str, str]]:
@@ -335,7 +344,7 @@ def _feedgen(
         for name in (item.revision.author, *item.revision.coauthors):
             entry.author({"name": name})
             entry.dc.dc_creator(name)
-        entry.summary(escape(item.record.summary), type="html")  # RSS reads it as HTML
+        entry.summary(escape(item.summary), type="html")  # RSS reads it as HTML
         entry.content(html[item.id], type="html")
         for term in _categories(item):
             entry.category(term=term)
@@ -387,7 +396,7 @@ def _content_html(site: Site, item: Item) -> str:
         number = item.revision.pull_request
         pull = f' · <a href="{escape(config.repo_url)}/pull/{number}">pull request #{number}</a>'
     return (
-        f"<p>{note}</p><p>{escape(item.record.summary)}</p>"
+        f"<p>{note}</p><p>{escape(item.summary)}</p>"
         f'<p><a href="{escape(config.absolute(item.record.url))}">Read the '
         f"{escape(item.record.type.label.lower())}</a> · "
         f'<a href="{escape(config.absolute(_diff_url(item)))}">See what changed</a>{pull}</p>'
@@ -410,7 +419,7 @@ def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
                 "url": config.absolute(item.record.url),
                 "external_url": config.absolute(_diff_url(item)),
                 "title": item.title,
-                "summary": item.record.summary,
+                "summary": item.summary,
                 "content_html": html[item.id],
                 "date_published": item.date.isoformat(),
                 "date_modified": item.date.isoformat(),

@@ -19,9 +19,11 @@ from urllib.parse import unquote
 from generator.assets import asset_url
 from generator.convert import heading_ids
 from generator.errors import Collector
+from generator.load import Source, Unparsed
 from generator.model import Links, Page, Record, Reference, Topic
 from generator.policy import read_tags
-from generator.schema import TYPES_BY_NAME, reference_fields
+from generator.schema import TYPES_BY_FOLDER, TYPES_BY_NAME, reference_fields
+from generator.validate import Unchecked
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 #: A link that starts like a web address without its https:// ('www.example.org/x').
@@ -36,38 +38,45 @@ def link_records(
     topics: list[Topic],
     pages: Sequence[Page] = (),
     assets: Iterable[str] = (),
+    problems: Collector | None = None,
+    unchecked: Unchecked | None = None,
 ) -> Links:
-    """Resolve every reference among published records; raise with every problem found."""
-    problems = Collector()
-    body = link_bodies(records, drafts, pages, assets, problems)
+    """Resolve every reference among published records; collect every problem found.
+
+    The references and topics of records that validation refused (``unchecked``) are
+    checked too, so one run reports them with the files' other problems. Given a
+    collector, add the problems to it; without one, raise them.
+    """
+    own = problems is None
+    problems = problems if problems is not None else Collector()
+    unchecked = unchecked or Unchecked()
+    body = link_bodies(records, drafts, pages, assets, problems, unchecked)
     by_id = {record.id: record for record in records}
     draft_ids = {record.id for record in drafts}
     topic_ids = {topic.id for topic in topics}
+    known_topics = None if unchecked.topic_ids is None else topic_ids | unchecked.topic_ids
     outgoing: dict[str, list[Reference]] = defaultdict(list)
     incoming: dict[str, list[Reference]] = defaultdict(list)
     _check_ids(records + drafts, problems)
-    for record in records:
-        for topic in record.meta.topics:
-            if topic not in topic_ids:
-                problems.add(
-                    record.path,
-                    record.line_of("topics"),
-                    f"topic '{topic}' is not in "
-                    "content/topics.yml; add it there or use one of: "
-                    f"{', '.join(sorted(topic_ids)) or '(none yet)'}",
-                )
-        for key, target_type in reference_fields(type(record.meta)).items():
-            targets = record.meta.model_dump(by_alias=True)[key]
-            for target in targets:
-                problem = _reference_problem(target, target_type, by_id, draft_ids)
+    named = [(record.path, record.id, _named(record)) for record in records]
+    for path, record_id, fields in [*named, *unchecked.claims]:
+        valid = record_id in by_id
+        for topic, line in fields.get("topics", []):
+            if known_topics is not None and topic not in known_topics:
+                problems.add(path, line, _topic_problem(topic, sorted(known_topics)))
+        model = TYPES_BY_FOLDER[record_id.split("/")[0]].model
+        for key, target_type in reference_fields(model).items():
+            for target, line in fields.get(key, []):
+                problem = _reference_problem(target, target_type, by_id, draft_ids, unchecked.ids)
                 if problem:
-                    problems.add(record.path, record.line_of(key), f"{key}: {problem}")
-                    continue
-                reference = Reference(record.id, key, target)
-                outgoing[record.id].append(reference)
-                incoming[target].append(reference)
+                    problems.add(path, line, f"{key}: {problem}")
+                elif valid and target in by_id:
+                    reference = Reference(record_id, key, target)
+                    outgoing[record_id].append(reference)
+                    incoming[target].append(reference)
     superseded_by = _check_supersession(records, by_id, problems)
-    problems.raise_if_any()
+    if own:
+        problems.raise_if_any()
     return Links(
         outgoing={key: tuple(value) for key, value in outgoing.items()},
         incoming={
@@ -79,12 +88,36 @@ def link_records(
     )
 
 
+def _named(record: Record) -> dict[str, list[tuple[str, int]]]:
+    """Return the topics and references a record names, each with the line of its item."""
+    values = record.meta.model_dump(by_alias=True)
+    keys = ("topics", *reference_fields(type(record.meta)))
+    return {
+        key: [
+            (value, record.lines.get(f"{key}[{index}]", record.line_of(key)))
+            for index, value in enumerate(values[key])
+        ]
+        for key in keys
+    }
+
+
+def _topic_problem(topic: str, known: list[str]) -> str:
+    """Explain a topic that content/topics.yml does not have, suggesting the closest."""
+    close = difflib.get_close_matches(topic, known, n=1)
+    hint = f": did you mean '{close[0]}'?" if close else ";"
+    return (
+        f"topic '{topic}' is not in content/topics.yml{hint} add it there or use one of: "
+        f"{', '.join(known) or '(none yet)'}"
+    )
+
+
 def link_bodies(
     records: Sequence[Record],
     drafts: Sequence[Record],
     pages: Sequence[Page],
     assets: Iterable[str],
     problems: Collector,
+    unchecked: Unchecked | None = None,
 ) -> dict[str, dict[str, str]]:
     """Return where each body's relative links lead on the site, by its file; refuse dead ones.
 
@@ -92,23 +125,30 @@ def link_bodies(
     an old name its aliases keep) leads to that page, and its anchor must be one of that
     page's headings; a link to an image or attachment beside the records leads to where
     it is published. Links with a scheme, to this page's own headings, or to the site's
-    own addresses (``/...``) are left as written.
+    own addresses (``/...``) are left as written. The bodies of refused files are checked
+    too, and a link to one of them is not dead; a body past the limits is never read.
     """
-    files: dict[str, tuple[str, str]] = {}
+    unchecked = unchecked or Unchecked()
+    files: dict[str, tuple[str, str | None]] = {}
     for record in records:
-        files[_content_path(record.path)] = (record.url, record.body)
+        files[_content_path(record.path)] = (record.url, _readable(record, unchecked))
         for alias in record.meta.aliases:
-            files.setdefault(f"{alias}.md", (record.url, record.body))
+            files.setdefault(f"{alias}.md", (record.url, _readable(record, unchecked)))
     for page in pages:
-        files[_content_path(page.path)] = (page.url, page.body)
+        files[_content_path(page.path)] = (page.url, _readable(page, unchecked))
+    for path in unchecked.paths:
+        files.setdefault(path, ("", None))
     unpublished = {_content_path(record.path) for record in drafts}
     published = {_content_path(rel) for rel in assets}
     found: dict[str, dict[str, str]] = {}
-    sources: list[Record | Page] = [*records, *pages]
+    sources: list[Record | Page | Source | Unparsed] = [*records, *pages, *unchecked.bodies]
     for source in sources:
+        body = _readable(source, unchecked)
+        if body is None:
+            continue
         here = _content_path(source.path)
         links: dict[str, str] = {}
-        for tag in read_tags(source.body)[0]:
+        for tag in read_tags(body)[0]:
             attribute = {"a": "href", "img": "src"}.get(tag.name)
             href = dict(tag.attributes).get(attribute or "")
             if not attribute or href is None or not _is_relative(href):
@@ -123,6 +163,11 @@ def link_bodies(
         if links:
             found[source.path] = links
     return found
+
+
+def _readable(source: Record | Page | Source | Unparsed, unchecked: Unchecked) -> str | None:
+    """Return a body to read for links, or None when it is past the limits (or absent)."""
+    return None if source.path in unchecked.bad_bodies else source.body
 
 
 def _content_path(path: str) -> str:
@@ -140,7 +185,7 @@ def _resolve(
     href: str,
     target: str,
     anchor: str,
-    files: dict[str, tuple[str, str]],
+    files: dict[str, tuple[str, str | None]],
     unpublished: set[str],
     published: set[str],
     here: str,
@@ -155,7 +200,7 @@ def _resolve(
         )
     if target in files:
         url, body = files[target]
-        if not anchor:
+        if not anchor or body is None:
             return None, url
         ids = _heading_ids(body)
         matched = next((id_ for id_ in ids if id_ == anchor.lower()), None)
@@ -221,22 +266,37 @@ def _check_ids(records: list[Record], problems: Collector) -> None:
 
 
 def _reference_problem(
-    target: str, target_type: str, by_id: dict[str, Record], draft_ids: set[str]
+    target: str,
+    target_type: str,
+    by_id: dict[str, Record],
+    draft_ids: set[str],
+    refused: frozenset[str],
 ) -> str | None:
-    """Return what is wrong with one reference, or None."""
+    """Return what is wrong with one reference, or None.
+
+    Refused records exist, but their own problems are reported at their files: a
+    reference to one is wrong only when it is of the wrong type.
+    """
     expected = TYPES_BY_NAME[target_type]
     record = by_id.get(target)
-    if record is None:
-        if target in draft_ids:
-            return f"{target} is a draft and is not published; publish it first or remove this"
+    found = record.type if record else TYPES_BY_FOLDER.get(target.split("/")[0])
+    if record is None and target in draft_ids:
+        return f"{target} is a draft and is not published; publish it first or remove this"
+    if record is None and target not in refused:
+        known = (*by_id, *draft_ids, *refused)
+        prefix = f"{expected.folder}/"
+        slugs = sorted(id_.removeprefix(prefix) for id_ in known if id_.startswith(prefix))
+        slug = target.rpartition("/")[2]
+        close = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.6)
+        hint = f": did you mean {prefix}{close[0]}?" if close else ";"
         return (
-            f"{target} does not exist; check the spelling against the file name "
+            f"{target} does not exist{hint} check the spelling against the file name "
             f"({_article(expected.label)} id looks like {expected.folder}/<file name "
             "without .md>)"
         )
-    if record.type.name != target_type:
+    if found is not None and found.name != target_type:
         return (
-            f"{target} is {_article(record.type.label)}, but this field takes "
+            f"{target} is {_article(found.label)}, but this field takes "
             f"{expected.plural_label.lower()} ({expected.folder}/...)"
         )
     return None

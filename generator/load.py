@@ -7,6 +7,7 @@ otherwise turn into surprises: anchors, aliases, tags and duplicate keys.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import unicodedata
@@ -51,6 +52,17 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Unparsed:
+    """A record or page whose front matter could not be read; its body, when it has one."""
+
+    path: str
+    folder: str
+    slug: str
+    body: str | None
+    body_line: int
+
+
+@dataclass(frozen=True)
 class Loaded:
     """Everything read from content/: records and pages, plus the topics file."""
 
@@ -59,13 +71,25 @@ class Loaded:
     topics: yaml.MappingNode | None
     topics_path: str
     assets: tuple[str, ...] = ()  # images and attachments beside records (see assets.py)
+    #: Files whose front matter could not be read: their problems are already reported,
+    #: and the later stages know they exist (a reference to one is not "missing").
+    unparsed: tuple[Unparsed, ...] = ()
+    topics_unread: bool = False  # topics.yml is there but could not be read
 
 
 def load_content(
-    root: Path, content_dir: str = "content", asset_limit_kb: int = DEFAULT_ASSET_KB
+    root: Path,
+    content_dir: str = "content",
+    asset_limit_kb: int = DEFAULT_ASSET_KB,
+    problems: Collector | None = None,
 ) -> Loaded:
-    """Read every record, page, file beside them and the topics file; collect every problem."""
-    problems = Collector()
+    """Read every record, page, file beside them and the topics file; collect every problem.
+
+    Given a collector, add the problems to it and return what could be read, so the later
+    stages find the other files' problems in the same run; without one, raise them.
+    """
+    own = problems is None
+    problems = problems if problems is not None else Collector()
     base = root / content_dir
     if not base.is_dir():
         problems.add(
@@ -78,6 +102,8 @@ def load_content(
     topics: yaml.MappingNode | None = None
     seen_names: dict[str, str] = {}
     assets: list[str] = []
+    unparsed: list[Unparsed] = []
+    topics_unread = False
     for path in _walk(base, root, problems):
         rel = path.relative_to(root).as_posix()
         folder = path.parent.relative_to(base).as_posix()
@@ -101,9 +127,13 @@ def load_content(
             continue
         text = _read_text(path, rel, problems)
         if text is None:
+            topics_unread = topics_unread or rel == topics_path
+            if path.name.endswith(".md"):
+                unparsed.append(Unparsed(rel, folder, path.name[: -len(".md")], None, 1))
             continue
         if rel == topics_path:
             topics = _parse_yaml_mapping(text, rel, 1, problems, what="the topics file")
+            topics_unread = topics is None
             continue
         if folder not in (*TYPES_BY_FOLDER, "pages") or not path.name.endswith(".md"):
             problems.add(rel, 1, _misplaced_hint(folder, content_dir))
@@ -117,10 +147,21 @@ def load_content(
             )
             continue
         source = _split(text, rel, folder, path.name[: -len(".md")], problems)
-        if source is not None:
+        if isinstance(source, Unparsed):
+            unparsed.append(source)
+        else:
             (pages if folder == "pages" else records).append(source)
-    problems.raise_if_any()
-    return Loaded(tuple(records), tuple(pages), topics, topics_path, tuple(assets))
+    if own:
+        problems.raise_if_any()
+    return Loaded(
+        tuple(records),
+        tuple(pages),
+        topics,
+        topics_path,
+        tuple(assets),
+        tuple(unparsed),
+        topics_unread,
+    )
 
 
 #: What the build reads from the repository, and the folders it writes into there.
@@ -180,7 +221,7 @@ def load_file(root: Path, rel: str) -> Source:
     text = _read_text(path, rel, problems)
     source = None if text is None else _split(text, rel, folder, name.removesuffix(".md"), problems)
     problems.raise_if_any()
-    assert source is not None
+    assert isinstance(source, Source)
     return source
 
 
@@ -274,12 +315,12 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - start + 1
 
 
-def _split(text: str, rel: str, folder: str, slug: str, problems: Collector) -> Source | None:
-    """Split a Markdown file into front matter nodes and body."""
+def _split(text: str, rel: str, folder: str, slug: str, problems: Collector) -> Source | Unparsed:
+    """Split a Markdown file into front matter nodes and body (the body alone, if need be)."""
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
         problems.add(rel, 1, _missing_fence_hint(text))
-        return None
+        return Unparsed(rel, folder, slug, None, 1)
     end = front_matter_end(lines)
     if end is None:
         problems.add(
@@ -288,11 +329,11 @@ def _split(text: str, rel: str, folder: str, slug: str, problems: Collector) -> 
             "the front matter opened with '---' is never closed; add a line "
             "with just '---' after the last field",
         )
-        return None
+        return Unparsed(rel, folder, slug, None, 1)
+    body = "\n".join(lines[end + 1 :])
     front = _parse_yaml_mapping("\n".join(lines[1:end]), rel, 2, problems, what="front matter")
     if front is None:
-        return None
-    body = "\n".join(lines[end + 1 :])
+        return Unparsed(rel, folder, slug, body, end + 2)
     return Source(rel, folder, slug, front, body, end + 2)
 
 
@@ -350,14 +391,8 @@ def _parse_yaml_mapping(
                 return None
         node = yaml.compose(text, Loader=TEXT_LOADER)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problems.add(
-            rel,
-            line,
-            f"{what} is not valid YAML ({error.problem}); check the "
-            "indentation and quote values that contain ': ' or start with a symbol",
-        )
+        index, message = explain_yaml_error(text, error, fields=what == "front matter")
+        problems.add(rel, first_line + index, message)
         return None
     except yaml.YAMLError as error:
         problems.add(rel, first_line, f"{what} is not valid YAML ({error})")
@@ -373,6 +408,102 @@ def _parse_yaml_mapping(
         )
         return None
     return node if _tree_is_sound(node, rel, first_line, problems) else None
+
+
+_LEADING_TAB = re.compile(r"^( *)\t")
+_FIELD_LINE = re.compile(r"^( +)([A-Za-z_][A-Za-z0-9_]*):( |$)")
+_KEY_VALUE = re.compile(r"^(\s*)([A-Za-z_][A-Za-z0-9_]*): +(.*)$")
+_ITEM_VALUE = re.compile(r"^(\s*- +)(.*)$")
+_LIST_ITEM = re.compile(r"^( *)- ")
+
+
+def explain_yaml_error(text: str, error: yaml.MarkedYAMLError, fields: bool) -> tuple[int, str]:
+    """Return the line (from 0) and the fix for YAML that does not parse, in plain words.
+
+    YAML's own messages ("mapping values are not allowed in this context") name its
+    grammar; these name the slip a person makes and the line to write instead. With
+    fields (front matter, whose fields start at the beginning of their lines), a field
+    indented by mistake is named too.
+    """
+    lines = text.split("\n")
+    mark = error.problem_mark or error.context_mark
+    at = min(mark.line if mark else 0, max(len(lines) - 1, 0))
+    for index, line in enumerate(lines[: at + 1]):
+        tab = _LEADING_TAB.match(line)
+        if tab:
+            return index, (
+                f"a tab at column {len(tab.group(1)) + 1}: YAML lines are indented with "
+                "spaces, never tabs; replace it with spaces"
+            )
+    for index, line in enumerate(lines[: at + 1]):
+        indented = _FIELD_LINE.match(line) if fields else None
+        if indented and not _opens_block(lines, index):
+            spaces = len(indented.group(1))
+            what = "a space" if spaces == 1 else f"{spaces} spaces"
+            return index, (
+                f"this line starts with {what}, but each field starts at the beginning of "
+                f"its line; remove {'it' if spaces == 1 else 'them'} before "
+                f"'{indented.group(2)}:'"
+            )
+    if error.context and "quoted scalar" in error.context and error.context_mark:
+        return error.context_mark.line, (
+            "the quotes opened on this line are never closed; end the value with the same "
+            "quote mark it starts with"
+        )
+    if error.context and "flow sequence" in error.context and error.context_mark:
+        return error.context_mark.line, (
+            "the list opened with '[' on this line is never closed; end it with ']', and put "
+            "in quotes any item that holds a comma, ':' or a bracket"
+        )
+    quoting = _quoted_line(lines[at]) if lines else None
+    if quoting is not None:
+        return at, quoting
+    items = _LIST_ITEM.match(lines[at]) if lines else None
+    if items:
+        return at, (
+            "this list item is not lined up with the items above it; start every '- ' of a "
+            "list at the same column"
+        )
+    return at, (
+        f"this line cannot be read as YAML ({error.problem}); each line is 'field: value', "
+        "or '- item' under a field, with the same indentation as its neighbours; a value "
+        "that contains ': ' or starts with a symbol goes in quotes"
+    )
+
+
+def _opens_block(lines: list[str], index: int) -> bool:
+    """Tell whether an indented line sits under a field that opens a list or a mapping."""
+    for line in reversed(lines[:index]):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        return line.startswith((" ", "-")) or line.rstrip().endswith(":")
+    return False
+
+
+def _quoted_line(line: str) -> str | None:
+    """Return the fix for a field or list item whose unquoted value YAML reads as syntax."""
+    item = _ITEM_VALUE.match(line)
+    pair = None if item else _KEY_VALUE.match(line)
+    if item:
+        lead, value, what = item.group(1), item.group(2).strip(), "this list item"
+    elif pair:
+        lead = f"{pair.group(1)}{pair.group(2)}: "
+        value, what = pair.group(3).strip(), f"the value of '{pair.group(2)}'"
+    else:
+        return None
+    if not value or value[0] in "\"'[{#":
+        return None
+    if ": " in value or value.endswith(":"):
+        reason = "holds ': ', which YAML reads as the start of another field"
+    elif value[0] in _RESERVED_STARTS:
+        reason = f"starts with '{value[0]}', which YAML reserves"
+    else:
+        return None
+    fixed = f"{lead}{json.dumps(value, ensure_ascii=False)}".strip()
+    return f"{what} {reason}; put it in quotes, so the line reads: {fixed}"
+
+
+_RESERVED_STARTS = "@`%&*!|>"
 
 
 def _tree_is_sound(node: yaml.Node, rel: str, first_line: int, problems: Collector) -> bool:

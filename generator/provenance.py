@@ -223,9 +223,16 @@ def provenance_section(site: Site, record: Record, graph: list[Edge]) -> str:
         '<h2 id="provenance">Where this came from and where it led</h2>',
         figure,
     ]
-    if upstream:
-        parts += ["<h3>Came from</h3>", bullet_list(item(other) for other in upstream)]
-    if downstream:
-        parts += ["<h3>Led to</h3>", bullet_list(item(other) for other in downstream)]
+    # The records linked to this one directly are under "Related records": not again here.
+    direct = {ref.target for ref in site.links.outgoing.get(record.id, ())}
+    direct |= {ref.source for ref in site.links.incoming.get(record.id, ())}
+    further_up = [other for other in upstream if other not in direct]
+    further_down = [other for other in downstream if other not in direct]
+    if further_up or further_down:
+        parts.append("<p>The records linked to it directly are under Related records.</p>")
+    if further_up:
+        parts += ["<h3>Came from, further back</h3>", bullet_list(map(item, further_up))]
+    if further_down:
+        parts += ["<h3>Led to, further on</h3>", bullet_list(map(item, further_down))]
     parts.append("</section>")
     return block(*parts)

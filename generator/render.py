@@ -59,6 +59,8 @@ PROGRESS_LABELS = {
     "substantial": "substantial",
     "complete": "complete",
 }
+#: What a record's own date is, by type: the facts say so, apart from the status timeline.
+DATE_LABELS = {"workshop": "Held on", "intention": "Agreed on", "decision": "Decided on"}
 #: How a reference reads from each end: (field) -> (label at the source, label at the target).
 _RELATION_LABELS = {
     "produced": ("Intentions it produced", "Came from workshop"),
@@ -100,11 +102,11 @@ def render_frame(
     """Return the docs tree without the records' own pages: lists, topics, changes, map."""
     tree = _tree(site, feeds, engine_urls)
     ordered = _newest_first(site.records, history)
-    _render_home(tree, site, ordered)
+    _render_home(tree, site, _latest_changed_first(site.records, history))
     for record_type in RECORD_TYPES:
         records = [record for record in ordered if record.type is record_type]
         _render_type_index(tree, site, record_type, records)
-    _render_topics(tree, site, ordered)
+    _render_topics(tree, site, ordered, feeds)
     for page in site.pages:
         front = {"title": e(page.meta.title)}
         front["pagefind"] = page_marks(page.meta.title, "page", page.meta.lang or _lang(site))
@@ -215,6 +217,11 @@ def _follow_box(site: Site, feeds: list[Feed], url: str, what: str) -> str:
     )
 
 
+def counted(count: int, noun: str) -> str:
+    """Return a count with its noun, singular or plural: '1 recent item', '2 recent items'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _capitalised(text: str) -> str:
     """Return text with its first letter in capitals: decisions -> Decisions."""
     return text[:1].upper() + text[1:]
@@ -253,7 +260,8 @@ def _render_feeds_page(tree: DocsTree, site: Site, feeds: list[Feed]) -> None:
         if not members:
             continue
         rows = [
-            f"{e(_capitalised(feed.title.split(': ', 1)[-1]))} ({len(feed.items)} recent items): "
+            f"{e(_capitalised(feed.title.split(': ', 1)[-1]))} "
+            f"({counted(len(feed.items), 'recent item')}): "
             + " · ".join(link(relative(url, feed.url + name), label) for name, label in FORMATS)
             for feed in members
         ]
@@ -278,18 +286,38 @@ def sort_date(record: Record, history: History) -> datetime.date:
     return datetime.date(1970, 1, 1)
 
 
+def _latest_changed_first(records: Iterable[Record], history: History) -> list[Record]:
+    """Return records by their latest published change, newest first, ties broken by id.
+
+    A record not yet committed (a preview) counts as changed now.
+    """
+
+    def changed(record: Record) -> datetime.datetime:
+        revisions = history.of(record.id)
+        return (
+            revisions[-1].date if revisions else datetime.datetime.max.replace(tzinfo=datetime.UTC)
+        )
+
+    by_id = sorted(records, key=lambda record: record.id)
+    return sorted(by_id, key=changed, reverse=True)
+
+
 def _newest_first(records: Iterable[Record], history: History) -> list[Record]:
     """Return records newest first, ties broken by id."""
     by_id = sorted(records, key=lambda record: record.id)
     return sorted(by_id, key=lambda record: sort_date(record, history), reverse=True)
 
 
-def _record_item(record: Record, from_url: str, today: datetime.date) -> str:
-    """Return one record as a list entry: title link, status, date, progress and summary."""
+def _record_item(record: Record, from_url: str, today: datetime.date, typed: bool = False) -> str:
+    """Return one record as a list entry: title link, status, date, progress and summary.
+
+    Typed, for lists that mix types (home, topics), it starts with the record's type.
+    """
     date = time_tag(record.meta.date) if record.meta.date else "date not recorded"
     progress = _progress(record, today)
+    kind = f'<span class="or-type">{e(record.type.label)}</span> ' if typed else ""
     return (
-        f"{link(relative(from_url, record.url), record.meta.title, 'or-item__title')} "
+        f"{kind}{link(relative(from_url, record.url), record.meta.title, 'or-item__title')} "
         f'{status_badge(record.status)} <span class="or-item__date">{date}</span>'
         + (f' <span class="or-item__progress">{progress}</span>' if progress else "")
         + f'<br><span class="or-item__summary">{e(record.meta.summary)}</span>'
@@ -310,11 +338,14 @@ def _progress(record: Record, today: datetime.date) -> str:
     return " · ".join(parts)
 
 
-def _record_list(records: Sequence[Record], from_url: str, today: datetime.date) -> str:
-    """Return a list of records, or a sentence saying there are none."""
+def _record_list(
+    records: Sequence[Record], from_url: str, today: datetime.date, typed: bool = False
+) -> str:
+    """Return a list of records, or a sentence saying there are none (typed: see _record_item)."""
     if not records:
         return "<p>None yet.</p>"
-    return bullet_list((_record_item(record, from_url, today) for record in records), "or-list")
+    items = (_record_item(record, from_url, today, typed) for record in records)
+    return bullet_list(items, "or-list")
 
 
 def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
@@ -324,7 +355,7 @@ def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
         h1(config.site_name),
         f'<p class="or-lead">{e(config.site_description)}</p>' if config.site_description else "",
         '<h2 id="latest">Latest records</h2>',
-        _record_list(ordered[:10], "", site.build_date),
+        _record_list(ordered[:10], "", site.build_date, typed=True),
         '<h2 id="browse">Browse</h2>',
         bullet_list(
             [
@@ -409,7 +440,7 @@ def _render_type_index(
 
 def _propose_new(site: Site, record_type: RecordType) -> str:
     """Return a "Propose a new record" button: GitHub's new-file page, prefilled."""
-    text = template(record_type, f"Title of the new {record_type.label.lower()}")
+    text = template(record_type)
     url = site.config.new_file_url(
         f"content/{record_type.folder}", f"new-{record_type.name}.md", text
     )
@@ -444,8 +475,10 @@ def _pager(folder: str, number: int, total: int, url: str) -> str:
     return f'<nav class="or-pager" aria-label="Pages">{" ".join(parts)}</nav>'
 
 
-def _render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
-    """Write the topic index and one page per topic."""
+def _render_topics(
+    tree: DocsTree, site: Site, ordered: Sequence[Record], feeds: list[Feed]
+) -> None:
+    """Write the topic index and one page per topic, with its records and its feeds."""
     items = []
     for topic in site.topics:
         url = f"topics/{topic.id}/"
@@ -456,7 +489,8 @@ def _render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> Non
         body = block(
             h1(topic.label),
             f'<p class="or-lead">{e(topic.description)}</p>',
-            _record_list(tagged, url, site.build_date),
+            _record_list(tagged, url, site.build_date, typed=True),
+            _follow_box(site, feeds_for_page(feeds, url), url, f"the topic {topic.label}"),
         )
         front = {"title": e(topic.label), "description": e(topic.description)}
         front["pagefind"] = page_marks(topic.label, "topic", _lang(site))
@@ -536,7 +570,9 @@ def _print_line(site: Site, record: Record, history: History) -> str:
 def _facts(site: Site, record: Record, url: str) -> str:
     """Return the record's facts as a description list: date, people, topics."""
     meta = record.meta
-    rows = [("Date", time_tag(meta.date) if meta.date else "date not recorded")]
+    rows = [
+        (DATE_LABELS[record.type.name], time_tag(meta.date) if meta.date else "date not recorded")
+    ]
     for name in _FACT_FIELDS[record.type.name]:
         value = getattr(meta, name)
         if value in (None, [], ""):

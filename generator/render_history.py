@@ -126,7 +126,7 @@ def history_summary(site: Site, record: Record, history: History) -> str:
         f"First published {time_tag(first.date)} · last updated {time_tag(last.date)} · "
         f"version {count} · {link(relative(url, f'{record.id}/history/'), _all_versions(count))}",
         "</p>",
-        f'<p class="or-timeline"><span class="or-timeline__label">Status timeline:</span> '
+        f'<p class="or-timeline"><span class="or-timeline__label">Status history:</span> '
         f"{' → '.join(parts)}</p>"
         if parts
         else "",

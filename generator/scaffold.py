@@ -1,8 +1,9 @@
 """Write new record files from the schema: ``openrecord new decision "Title"``.
 
 The template is derived from the type's declaration in ``generator.schema``:
-every field appears with its description as a comment; required fields and
-fields with an example are filled in, the rest are commented out.
+every field appears with its description as a comment; the title, summary and
+status are filled in (the first two with placeholders ``check`` refuses), the
+rest are commented out. The site's "Propose a new ..." links use the same template.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from generator.errors import OpenRecordError
-from generator.schema import RESERVED_SLUGS, RecordType
+from generator.schema import PLACEHOLDER, RESERVED_SLUGS, RecordType
 
 _LEADING_FIELDS = ("title", "summary", "status")
 
@@ -27,8 +28,15 @@ def slugify(title: str) -> str:
     return slug[:80].rstrip("-")
 
 
-def template(record_type: RecordType, title: str) -> str:
-    """Return the text of a new, valid record of a type, fully commented."""
+def template(record_type: RecordType, title: str | None = None) -> str:
+    """Return the text of a new record of a type, every field explained in a comment.
+
+    The title (a placeholder without one), the summary and the text are placeholders that
+    ``check`` refuses until they are replaced; the status starts as the type's first step;
+    every other field, and every field that names people or bodies, is commented out, so
+    that a template never publishes an invented fact.
+    """
+    noun = record_type.label.lower()
     fields = record_type.model.model_fields
     order = [*_LEADING_FIELDS, *(name for name in fields if name not in _LEADING_FIELDS)]
     lines = ["---"]
@@ -38,36 +46,38 @@ def template(record_type: RecordType, title: str) -> str:
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         lines.append(f"# {info.description}")
         if name == "title":
-            lines.append(f"title: {json.dumps(title, ensure_ascii=False)}")
-        elif "example" in extra:
-            lines.append(f"{key}: {_yaml_value(extra['example'])}")
+            shown = title if title is not None else f"Title of the new {noun} {PLACEHOLDER}"
+            lines.append(f"title: {json.dumps(shown, ensure_ascii=False)}")
+        elif name == "summary":
+            lines.append(f'summary: "One sentence saying what this {noun} is {PLACEHOLDER}"')
+        elif name == "status":
+            lines.append(f"status: {extra.get('example', record_type.statuses[0])}")
         else:
             is_list = typing.get_origin(info.annotation) is list
             lines.append(f"# {key}: {_placeholder(key, extra, is_list)}")
-    lines += ["---", "", "Write what happened, why, and what it means, in plain Markdown.", ""]
+    body = f"Write the {noun} here: what happened, why, and what it means {PLACEHOLDER}"
+    lines += ["---", "", body, ""]
     return "\n".join(lines)
 
 
-def _yaml_value(value: object) -> str:
-    """Return a template value as flow YAML with every string quoted."""
-    if isinstance(value, list):
-        return "[" + ", ".join(json.dumps(item, ensure_ascii=False) for item in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _placeholder(key: str, extra: Mapping[str, object], is_list: bool) -> str:
-    """Return an example value for an optional field left commented out."""
+    """Return the value shown in an optional field's commented-out line."""
     if "references" in extra:
-        return f"[{extra['references']}s/example-slug]"
-    if is_list:
-        return "[]"
+        return f"[{extra['references']}s/file-name-without-md]"
     if key in ("date", "review_date"):
-        return "2026-01-31"
+        return "YYYY-MM-DD"
     if key in ("draft", "participants_approximate"):
         return "false"
     if key == "participants":
-        return "70"
-    return '""'
+        return "NUMBER"
+    if key == "lang":
+        return "en"
+    if key == "topics":
+        return "[topic-id]"
+    if key == "aliases":
+        return "[type/old-file-name]"
+    what = json.dumps(f"{key.replace('_', ' ').capitalize()} {PLACEHOLDER}")
+    return f"[{what}]" if is_list else what
 
 
 def new_record(root: Path, record_type: RecordType, title: str) -> Path:

@@ -15,6 +15,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+#: Ends every placeholder a template holds ("One sentence saying what this decision is
+#: (replace this)"): ``check`` refuses a text that still holds one, so that a template
+#: saved unchanged is never published.
+PLACEHOLDER = "(replace this)"
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=100)]
 RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z]+/[a-z0-9][a-z0-9-]*$", max_length=150)]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
@@ -67,7 +72,7 @@ class Workshop(Record):
         "planned, held, or reported (a report of what was heard is published).", "held"
     )
     organisers: list[Text] = _field(
-        "Organisations that ran the workshop.", ["Organisation name"], default_factory=list
+        "Organisations that ran the workshop.", None, default_factory=list
     )
     participants: int | None = _field(
         "How many people took part.", None, default=None, ge=0, le=10_000_000
@@ -81,9 +86,7 @@ class Workshop(Record):
     )
     facilitators: list[Text] = _field("People who facilitated it.", None, default_factory=list)
     themes: list[Text] = _field(
-        "What was heard: one short line per theme.",
-        ["A theme that was heard"],
-        default_factory=list,
+        "What was heard: one short line per theme.", None, default_factory=list
     )
     produced: list[RecordId] = _field(
         "Intentions that came out of the workshop (intentions/<slug>).",
@@ -126,7 +129,7 @@ class Decision(Record):
         "proposed",
     )
     decided_by: list[Text] = _field(
-        "Who took (or will take) the decision.", ["Name of the deciding body"], default_factory=list
+        "Who took (or will take) the decision.", None, default_factory=list
     )
     consulted: list[Text] = _field("Who was consulted before deciding.", None, default_factory=list)
     informed: list[Text] = _field("Who was told of the decision.", None, default_factory=list)

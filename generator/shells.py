@@ -36,6 +36,7 @@ ShellPage = tuple[str, dict[str, Any], str]  # url, front matter, body Markdown
 SHELL_ROOTS = ("openrecord-shell", "openrecord-shell-toc")
 _PLAIN_ROOT, _TOC_ROOT = (f"{root}/" for root in SHELL_ROOTS)
 _TITLE = "ORSHELLTITLE"
+_REPORT = "ORSHELLREPORT"  # the title of an issue about the page, percent-encoded
 _DESCRIPTION = "ORSHELLDESCRIPTION"
 _ROBOTS = "ORSHELLROBOTS"
 _START = '<div id="or-shell">'
@@ -70,6 +71,7 @@ def exemplars(depths: Iterable[int]) -> dict[str, str]:
     """Return the docs pages of the exemplars the engine renders: path to Markdown text."""
     front = {
         "title": _TITLE,
+        "report": _REPORT,
         "description": _DESCRIPTION,
         "robots": _ROBOTS,
         "pagefind": _MARKS,
@@ -315,8 +317,8 @@ def _cut(shell: Shell) -> list[tuple[bool, str]]:
     """Return a shell cut at its placeholders, (True, placeholder) or (False, text): cut once."""
     cuts: dict[str, list[tuple[bool, str]]] = _SHARED.setdefault("cuts", {})
     if shell.url not in cuts:
-        names = [_TITLE, _DESCRIPTION_TAG, _DESCRIPTION, _ROBOTS_TAG, shell.url, "</head>"]
-        names += [_SEARCH_BODY, _SEARCH_MARKS]
+        names = [_TITLE, _REPORT, _DESCRIPTION_TAG, _DESCRIPTION, _ROBOTS_TAG, shell.url]
+        names += ["</head>", _SEARCH_BODY, _SEARCH_MARKS]
         names += [_CONTENT, "#ortoca", _TOC_ITEMS]
         splitter = _pattern(tuple(sorted(names)))
         cuts[shell.url] = []
@@ -347,6 +349,7 @@ def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
     marks = front.get("pagefind")
     values = {
         _TITLE: str(front.get("title", "")),
+        _REPORT: str(front.get("report", "")),
         _DESCRIPTION_TAG: f'<meta name="description" content="{description}">'
         if description
         else "",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from generator.errors import Collector
 from generator.model import Record
@@ -49,6 +51,8 @@ class DocsTree:
         self.owners[url] = owner
         path = f"{url}index.md" if url else "index.md"
         front = dict(front)
+        if "title" in front:  # "Report a problem" opens an issue titled after the page
+            front["report"] = report_title(str(front["title"]))
         feeds = self.announce(url, record) if self.announce else []
         if feeds:
             front["feeds"] = feeds
@@ -97,3 +101,11 @@ class DocsTree:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         return self.count
+
+
+def report_title(title: str) -> str:
+    """Return the title of an issue about a page, percent-encoded: 'Problem on <title>'.
+
+    Titles reach the front matter escaped for HTML; the issue wants the text itself.
+    """
+    return quote(f"Problem on {html.unescape(title)}", safe="")

@@ -13,6 +13,7 @@ import difflib
 import re
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import yaml
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from generator import schema
 from generator.errors import Collector
 from generator.limits import body_limits
-from generator.load import Loaded, Source
+from generator.load import Loaded, Source, Unparsed
 from generator.model import Page, Record, Topic
 from generator.policy import find_unsafe_markup
 
@@ -46,10 +47,50 @@ class _Invalid(Exception):
         self.message = message
 
 
-def validate_content(loaded: Loaded) -> tuple[list[Record], list[Page], list[Topic]]:
-    """Validate every record, page and topic; raise once with every problem found."""
-    problems = Collector()
+@dataclass(frozen=True)
+class Unchecked:
+    """What the link stage needs to know of the files that validation refused.
+
+    Their own problems are reported already; the references and topics they name are
+    still checked in the same run, and a reference to one of them is not "missing".
+    """
+
+    #: Per refused record: its path, its id, and what it names (field -> [(value, line)]).
+    claims: tuple[tuple[str, str, dict[str, list[tuple[str, int]]]], ...] = ()
+    #: Ids of records that exist but were refused or could not be read.
+    ids: frozenset[str] = frozenset()
+    #: Content paths of those records ('decisions/x.md'), for links from bodies.
+    paths: frozenset[str] = frozenset()
+    #: Bodies of refused files, whose links are checked too.
+    bodies: tuple[Source | Unparsed, ...] = ()
+    #: Topic ids that exist but were refused; None when topics.yml could not be read.
+    topic_ids: frozenset[str] | None = frozenset()
+    #: Files whose bodies are past the renderer's limits: never parsed again.
+    bad_bodies: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Validated:
+    """Typed records, pages and topics, and what the link stage needs of the rest."""
+
+    records: list[Record]
+    pages: list[Page]
+    topics: list[Topic]
+    unchecked: Unchecked
+
+
+def validate_content(loaded: Loaded, problems: Collector | None = None) -> Validated:
+    """Validate every record, page and topic; collect every problem found.
+
+    Given a collector, add the problems to it and return what is valid (and what the
+    link stage needs of the rest); without one, raise them.
+    """
+    own = problems is None
+    problems = problems if problems is not None else Collector()
     records: list[Record] = []
+    claims: list[tuple[str, str, dict[str, list[tuple[str, int]]]]] = []
+    refused: list[Source | Unparsed] = []
+    bad_bodies: set[str] = set()
     for source in loaded.records:
         record_type = schema.TYPES_BY_FOLDER[source.folder]
         if source.slug in schema.RESERVED_SLUGS:
@@ -59,23 +100,37 @@ def validate_content(loaded: Loaded) -> tuple[list[Record], list[Page], list[Top
                 f"'{source.slug}' is a reserved name under {source.folder}/; rename the file",
             )
             continue
-        converted = _validate_front(source, record_type.model, record_type.label.lower(), problems)
-        _check_body(source, problems)
-        if converted is not None:
-            meta, lines = converted
-            assert isinstance(meta, schema.Record)
-            records.append(
-                Record(
-                    id=f"{source.folder}/{source.slug}",
-                    type=record_type,
-                    slug=source.slug,
-                    path=source.path,
-                    meta=meta,
-                    body=source.body,
-                    body_line=source.body_line,
-                    lines=lines,
-                )
+        meta, values, lines = _validate_front(
+            source, record_type.model, record_type.label.lower(), problems
+        )
+        if not _check_body(source, problems):
+            bad_bodies.add(source.path)
+        record_id = f"{source.folder}/{source.slug}"
+        if meta is None:
+            refused.append(source)
+            named = {
+                key: [
+                    (value, lines.get(f"{key}[{index}]", lines[key]))
+                    for index, value in enumerate(values[key])
+                ]
+                for key in ("topics", *schema.reference_fields(record_type.model))
+                if isinstance(values.get(key), list)
+            }
+            claims.append((source.path, record_id, named))
+            continue
+        assert isinstance(meta, schema.Record)
+        records.append(
+            Record(
+                id=record_id,
+                type=record_type,
+                slug=source.slug,
+                path=source.path,
+                meta=meta,
+                body=source.body,
+                body_line=source.body_line,
+                lines=lines,
             )
+        )
     pages: list[Page] = []
     for source in loaded.pages:
         if source.slug in schema.RESERVED_PAGE_SLUGS:
@@ -86,21 +141,44 @@ def validate_content(loaded: Loaded) -> tuple[list[Record], list[Page], list[Top
                 f"(such as {source.slug}-page.md)",
             )
             continue
-        converted = _validate_front(source, schema.Page, "page", problems)
-        _check_body(source, problems)
-        if converted is not None:
-            page_meta, _lines = converted
-            assert isinstance(page_meta, schema.Page)
-            pages.append(Page(source.slug, source.path, page_meta, source.body, source.body_line))
-    topics = _validate_topics(loaded, problems)
-    problems.raise_if_any()
-    return records, pages, topics
+        page_meta, _values, _lines = _validate_front(source, schema.Page, "page", problems)
+        if not _check_body(source, problems):
+            bad_bodies.add(source.path)
+        if page_meta is None:
+            refused.append(source)
+            continue
+        assert isinstance(page_meta, schema.Page)
+        pages.append(Page(source.slug, source.path, page_meta, source.body, source.body_line))
+    for unparsed in loaded.unparsed:
+        if unparsed.body is not None:
+            refused.append(unparsed)
+            if not _check_body(unparsed, problems):
+                bad_bodies.add(unparsed.path)
+    topics, topic_ids = _validate_topics(loaded, problems)
+    if own:
+        problems.raise_if_any()
+    unread = [*refused, *loaded.unparsed]
+    unchecked = Unchecked(
+        claims=tuple(claims),
+        ids=frozenset(
+            f"{file.folder}/{file.slug}" for file in unread if file.folder in schema.TYPES_BY_FOLDER
+        ),
+        paths=frozenset(file.path.split("/", 1)[1] for file in unread),
+        bodies=tuple(refused),
+        topic_ids=None if loaded.topics_unread else frozenset(topic_ids),
+        bad_bodies=frozenset(bad_bodies),
+    )
+    return Validated(records, pages, topics, unchecked)
 
 
 def _validate_front(
     source: Source, model: type[BaseModel], noun: str, problems: Collector
-) -> tuple[BaseModel, dict[str, int]] | None:
-    """Convert one file's front matter to its model, recording every problem."""
+) -> tuple[BaseModel | None, dict[str, Any], dict[str, int]]:
+    """Convert one file's front matter to its model, recording every problem.
+
+    Returns the model (None when something is wrong), the values that could be
+    converted, and the line of each key and of each list item (``serves[0]``).
+    """
     fields = {info.alias or name: info for name, info in model.model_fields.items()}
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
@@ -109,6 +187,9 @@ def _validate_front(
         key = key_node.value
         line = _line(source, key_node)
         lines[key] = line
+        if isinstance(value_node, yaml.SequenceNode):
+            for index, item in enumerate(value_node.value):
+                lines[f"{key}[{index}]"] = _line(source, item)
         info = fields.get(key)
         if info is None:
             problems.add(source.path, line, _unknown_key_message(key, noun, list(fields)))
@@ -130,14 +211,18 @@ def _validate_front(
             )
             ok = False
     if not ok:
-        return None
+        return None, values, lines
     try:
-        return model.model_validate(values), lines
+        return model.model_validate(values), values, lines
     except ValidationError as error:
         for detail in error.errors():
             key = str(detail["loc"][0])
-            problems.add(source.path, lines.get(key, 1), f"{key}: {_explain(detail)}")
-        return None
+            where = lines.get(key, 1)
+            if len(detail["loc"]) > 1 and isinstance(detail["loc"][1], int):
+                where = lines.get(f"{key}[{detail['loc'][1]}]", where)
+            problems.add(source.path, where, f"{key}: {_explain(detail)}")
+            values.pop(key, None)  # what is wrong with it is said; nothing more is read
+        return None, values, lines
 
 
 def _line(source: Source, node: yaml.Node) -> int:
@@ -200,10 +285,14 @@ def _convert(source: Source, key: str, node: yaml.Node, annotation: Any) -> Any:
         return _convert_date(key, value, line)
     if kind == "choice":
         if value not in inner:
+            close = difflib.get_close_matches(value.lower(), inner, n=1)
+            hint = f": did you mean '{close[0]}'?" if close else ";"
             raise _Invalid(
-                line, f"{key}: '{value}' is not allowed here; use one of: {', '.join(inner)}"
+                line, f"{key}: '{value}' is not allowed here{hint} use one of: {', '.join(inner)}"
             )
         return value
+    if schema.PLACEHOLDER in value:
+        raise _Invalid(line, _placeholder_message(key, value))
     if plain:
         tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
         reading = _YAML_READINGS.get(tag)
@@ -214,6 +303,15 @@ def _convert(source: Source, key: str, node: yaml.Node, annotation: Any) -> Any:
                 f'text; if you mean the text, put it in quotes: "{value}"',
             )
     return value
+
+
+def _placeholder_message(key: str, value: str) -> str:
+    """Explain a value a template left in place."""
+    shown = value if len(value) <= 80 else value[:77] + "..."
+    return (
+        f"{key}: replace the placeholder '{shown}' with what is true of this record, in your "
+        "own words (a field that is not required can be deleted instead)"
+    )
 
 
 def _convert_date(key: str, value: str, line: int) -> datetime.date:
@@ -258,22 +356,44 @@ def check_body(source: Source) -> None:
     problems.raise_if_any()
 
 
-def _check_body(source: Source, problems: Collector) -> None:
-    """Refuse raw HTML, unsafe links and texts past the renderer's limits, naming each line."""
-    for offset, message in [*find_unsafe_markup(source.body), *body_limits(source.body)]:
+def _check_body(source: Source | Unparsed, problems: Collector) -> bool:
+    """Refuse raw HTML, unsafe links and texts past the renderer's limits, naming each line.
+
+    Returns whether the body is within the limits (so that it can be read again safely).
+    """
+    body = source.body or ""
+    limits = list(body_limits(body))
+    for offset, message in [*find_unsafe_markup(body), *limits, *_placeholders(body)]:
         problems.add(source.path, source.body_line + offset, message)
+    return not limits
 
 
-def _validate_topics(loaded: Loaded, problems: Collector) -> list[Topic]:
-    """Validate content/topics.yml: a mapping of topic id to label and description."""
+def _placeholders(body: str) -> list[tuple[int, str]]:
+    """Return (line offset, message) for each line of a body a template left in place."""
+    if schema.PLACEHOLDER not in body:
+        return []
+    return [
+        (offset, "replace the placeholder line with the text of the record, in your own words")
+        for offset, line in enumerate(body.split("\n"))
+        if schema.PLACEHOLDER in line
+    ]
+
+
+def _validate_topics(loaded: Loaded, problems: Collector) -> tuple[list[Topic], list[str]]:
+    """Validate content/topics.yml: a mapping of topic id to label and description.
+
+    Returns the valid topics and the ids of every topic the file names, valid or not.
+    """
     node = loaded.topics
     if node is None:
-        return []
+        return [], []
     source = Source(loaded.topics_path, "", "", node, "", 1, front_line=1)
     topics: list[Topic] = []
+    ids: list[str] = []
     for key_node, value_node in node.value:
         line = 1 + key_node.start_mark.line
         topic_id = key_node.value
+        ids.append(topic_id)
         if not re.match(r"^[a-z0-9][a-z0-9-]*$", topic_id):
             problems.add(
                 source.path,
@@ -289,9 +409,8 @@ def _validate_topics(loaded: Loaded, problems: Collector) -> list[Topic]:
             )
             continue
         inner = Source(source.path, "", "", value_node, "", 1, front_line=1)
-        converted = _validate_front(inner, schema.Topic, "topic", problems)
-        if converted is not None:
-            meta, _lines = converted
+        meta, _values, _lines = _validate_front(inner, schema.Topic, "topic", problems)
+        if meta is not None:
             assert isinstance(meta, schema.Topic)
             topics.append(Topic(topic_id, meta.label, meta.description))
-    return topics
+    return topics, ids

@@ -179,6 +179,15 @@ def test_new_writes_a_valid_commented_template(site_root: Path) -> None:
     text = (site_root / "content/decisions/pilot-areas-phase-2.md").read_text()
     assert 'title: "Pilot areas: phase 2"' in text
     assert "# Decisions this one replaces" in text
+    path = site_root / "content/decisions/pilot-areas-phase-2.md"
+    path.write_text(
+        text.replace(
+            "One sentence saying what this decision is (replace this)", "Phase two."
+        ).replace(
+            "Write the decision here: what happened, why, and what it means (replace this)",
+            "What was decided.",
+        )
+    )
     site, _warnings = check(site_root)
     assert site.by_id["decisions/pilot-areas-phase-2"].status == "proposed"
     again = runner.invoke(
@@ -192,9 +201,24 @@ def test_new_writes_a_valid_commented_template(site_root: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["workshop", "intention", "decision"])
-def test_every_type_template_validates(site_root: Path, kind: str) -> None:
+def test_every_type_template_validates_once_its_placeholders_are_replaced(
+    site_root: Path, kind: str
+) -> None:
     result = CliRunner().invoke(cli, ["new", kind, "Fresh record", "--root", str(site_root)])
     assert result.exit_code == 0, result.output
+    path = site_root / result.output.strip()
+    with pytest.raises(ContentError) as unchanged:
+        check(site_root)
+    assert [f"{problem.line}: {problem.message}" for problem in unchanged.value.problems] == [
+        f"5: summary: replace the placeholder 'One sentence saying what this {kind} is "
+        "(replace this)' with what is true of this record, in your own words (a field that is "
+        "not required can be deleted instead)",
+        f"{path.read_text().count(chr(10))}: replace the placeholder line with the text of "
+        "the record, in your own words",
+    ]
+    lines = path.read_text().split("\n")
+    lines = [line for line in lines if "(replace this)" not in line or line.startswith("# ")]
+    path.write_text("\n".join(lines).replace("title:", "summary: Fresh.\ntitle:"))
     check(site_root)
 
 
@@ -247,8 +271,9 @@ def test_buttons_point_at_the_right_github_urls(bundled_site: Path) -> None:
     )
     assert re.search(r'<a href="history/" class="md-button"[^>]*>View history</a>', record)
     assert (
-        "https://github.com/example/openrecord/issues/new?title=Problem%20on%20decisions/"
-        "start-with-pilot-areas/&amp;body=Page%3A%20https%3A//example.github.io/openrecord/"
+        "https://github.com/example/openrecord/issues/new?title=Problem%20on%20Start%20small%20"
+        "with%20a%20couple%20of%20pilot%20areas&amp;body=Page%3A%20https%3A//example.github.io/"
+        "openrecord/"
         "decisions/start-with-pilot-areas/"
     ) in record
     index = Links()
@@ -259,6 +284,6 @@ def test_buttons_point_at_the_right_github_urls(bundled_site: Path) -> None:
     assert parts.path == "/example/openrecord/new/main/content/decisions"
     query = parse_qs(parts.query)
     assert query["filename"] == ["new-decision.md"]
-    assert query["value"] == [template(TYPES_BY_NAME["decision"], "Title of the new decision")]
+    assert query["value"] == [template(TYPES_BY_NAME["decision"])]
     home = (bundled_site / "index.html").read_text(encoding="utf-8")
     assert home.count("/new/main/content/") == 3

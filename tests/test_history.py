@@ -107,7 +107,7 @@ def test_pilot_pages_show_versions_timeline_and_diff(pilot: Git) -> None:
     assert "version 3 · " in record
     assert "See all 3 versions</a>" in record
     assert (
-        'Status timeline:</span> <a href="v1/">proposed 2 Jan 2024</a> → '
+        'Status history:</span> <a href="v1/">proposed 2 Jan 2024</a> → '
         '<a href="v2/">accepted 3 Jan 2024</a></p>'
     ) in record
     assert '<a href="history/" class="md-button">View history</a>' in record
@@ -117,7 +117,7 @@ def test_pilot_pages_show_versions_timeline_and_diff(pilot: Git) -> None:
         '· pull request <a href="https://github.com/example/records/pull/12">#12</a> · '
         '<span class="or-kind or-kind--major">major change</span>'
     ) in history
-    assert "<code>status</code>: <del>proposed</del> → <ins>accepted</ins>" in history
+    assert "Status: <del>proposed</del> → <ins>accepted</ins>" in history
     assert '<span class="or-kind or-kind--minor">minor change</span>' in history
     assert "areas<del>.</del>" in history and "areas<ins>!</ins>" in history
     for number in (1, 2, 3):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import os
 import re
 import socket
 import subprocess
@@ -211,3 +213,124 @@ def test_a_reader_never_sees_half_a_page_while_the_preview_updates(
     found = {page["url"]: page["content"] for page in search_pages(site)}
     assert "Edit number 39." in found["/decisions/d/"]
     assert not list((tmp_path / "preview").rglob(".*.part"))
+
+
+class Serving:
+    """`openrecord serve` running on a free port, as a contributor starts it."""
+
+    def __init__(self, root: Path) -> None:
+        self.port = free_port()
+        command = [sys.executable, "-m", "generator", "serve", "--root", str(root)]
+        self.process = subprocess.Popen(
+            [*command, "--port", str(self.port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def url(self, path: str) -> str:
+        """Return the address of a path on the preview."""
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> str:
+        """Stop the preview; return what it printed."""
+        self.process.terminate()
+        return self.process.communicate(timeout=20)[0]
+
+
+ALERT = '<div role="alert" class="openrecord-problems"'
+
+
+def test_the_preview_survives_any_edit_and_shows_its_problems_on_every_page(
+    git_site: Git,
+) -> None:
+    serving = Serving(git_site.root)
+    path = git_site.root / "content/decisions/d.md"
+    original = path.read_text()
+    try:
+        page = serving.url("/decisions/d/")
+        wait_for(page, "Body text.")
+        assert ALERT not in (fetch(page) or "")
+        path.write_text(original.replace("title: A decision", 'title: "\\u0001"'))
+        control = (
+            "content/decisions/d.md:2: this value holds an invisible control character "
+            "(U+0001), written as an escape such as \\u0001: pages and feeds cannot carry it; "
+            "remove it"
+        )
+        for other in ("/decisions/d/", "/workshops/w/", "/", "/no/such/page/"):
+            shown = wait_for(serving.url(other), ALERT)
+            assert html.escape(control) in shown
+        assert "1 problem in the content." in shown
+        assert 'src="/__openrecord/reload.js" data-generation="' in shown
+        state = json.loads(fetch(serving.url("/__openrecord/state.json")) or "{}")
+        assert state["problems"] == [control]
+        path.write_text(original.replace("Body text.", "- " * 5000 + "deep"))
+        wait_for(page, "nested 5000 levels deep here")  # the next problem: the title is mended
+        assert "A decision" in (fetch(page) or "")  # the last good page, under the alert
+        path.write_text(original.replace("Body text.", "Mended."))
+        wait_for(page, "Mended.")
+        wait_for(serving.url("/__openrecord/state.json"), '"problems": []')
+        assert ALERT not in (fetch(page) or "")
+        later = json.loads(fetch(serving.url("/__openrecord/state.json")) or "{}")
+        assert later["generation"] > state["generation"]
+    finally:
+        output = serving.stop()
+    assert "Traceback" not in output
+    assert f"{control}\n1 problem in the content: fix it and run the command again." in output
+
+
+def test_any_failure_of_a_rebuild_is_reported_and_the_preview_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.cli import Rebuilds
+    from generator.server import read_state
+
+    class Failing:
+        def update(self, changed: list[str]) -> int:
+            raise RecursionError("maximum recursion depth exceeded")
+
+    rebuilds = Rebuilds(Failing(), tmp_path / "state.json")  # type: ignore[arg-type]
+    rebuilds.rebuild(["content/decisions/d.md"])
+    expected = (
+        "error: the preview could not be built after content/decisions/d.md changed "
+        "(RecursionError: maximum recursion depth exceeded); undo the last edit, and report "
+        "the problem to the maintainers"
+    )
+    assert capsys.readouterr().err == expected + "\n"
+    assert read_state(tmp_path / "state.json") == {"generation": 1, "problems": [expected]}
+
+
+def test_pages_are_served_while_the_builder_is_busy(git_site: Git) -> None:
+    """The server answers from disk in its own process: a stopped builder keeps no one waiting."""
+    import signal
+    from concurrent.futures import ThreadPoolExecutor
+
+    serving = Serving(git_site.root)
+    try:
+        wait_for(serving.url("/decisions/d/"), "Body text.")
+        os.kill(serving.process.pid, signal.SIGSTOP)  # the builder, frozen mid-way
+        try:
+            paths = ["/decisions/d/", "/", "/workshops/w/", "/feeds/all/atom.xml"] * 50
+            with ThreadPoolExecutor(max_workers=50) as pool:
+                pages = list(pool.map(lambda path: fetch(serving.url(path)), paths))
+        finally:
+            os.kill(serving.process.pid, signal.SIGCONT)
+    finally:
+        serving.stop()
+    assert all(page for page in pages), f"{pages.count(None)} of {len(pages)} went unanswered"
+
+
+def test_the_preview_starts_even_when_the_content_has_problems(git_site: Git) -> None:
+    path = git_site.root / "content/decisions/d.md"
+    original = path.read_text()
+    path.write_text(original.replace("status: proposed", "status: nonsense"))
+    serving = Serving(git_site.root)
+    try:
+        shown = wait_for(serving.url("/decisions/d/"), ALERT)
+        assert "content/decisions/d.md:4: status: &#x27;nonsense&#x27; is not allowed" in shown
+        path.write_text(original)
+        wait_for(serving.url("/decisions/d/"), "Body text.")
+        wait_for(serving.url("/__openrecord/state.json"), '"problems": []')
+        assert ALERT not in (fetch(serving.url("/decisions/d/")) or "")
+    finally:
+        serving.stop()

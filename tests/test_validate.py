@@ -199,9 +199,8 @@ def test_participants_must_be_a_bare_number(site_root: Path) -> None:
         ),
         (
             "---\ntitle: [unclosed\nsummary: Z.\n---\n",
-            "content/workshops/x.md:3: front matter is not valid YAML (did not find expected "
-            "',' or ']'); check the indentation and quote values that contain ': ' or start "
-            "with a symbol",
+            "content/workshops/x.md:2: the list opened with '[' on this line is never closed; "
+            "end it with ']', and put in quotes any item that holds a comma, ':' or a bracket",
         ),
     ],
 )
