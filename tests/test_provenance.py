@@ -117,7 +117,8 @@ def test_every_bundled_record_draws_its_chain(bundled: Path) -> None:
         section = page[page.index('<section class="or-provenance"') :]
         for other in upstream + downstream:
             assert f'href="{relative(record.url, site.by_id[other].url)}"' in section
-    assert "Came from</h3>" in pages["decisions/start-with-pilot-areas/index.md"]
+    # Its direct links are listed once, under Related records (not again as "Came from").
+    assert "<h3>Intentions it serves</h3>" in pages["decisions/start-with-pilot-areas/index.md"]
 
 
 def test_drawings_are_the_same_bytes_on_every_build_and_any_fonts(
@@ -267,7 +268,9 @@ def test_record_pages_draw_at_most_their_limit(large: tuple[Site, dict[str, str]
     assert f"the {RECORD_LIMIT - 1} records nearest to it of the 120 it is connected to" in (
         description
     )
-    assert page.count('<li>Intention: <a href="../../intentions/') == 80  # the list has them all
+    # The lists under the drawing (Related records, then what lies further) have them all.
+    lists = page[page.index("</figure>") :]
+    assert len(set(re.findall(r'href="\.\./\.\./intentions/(i\d\d)/"', lists))) == 80
 
 
 def test_map_pages_are_not_promised_addresses(git_site: Git, tmp_path: Path) -> None:
