@@ -93,6 +93,54 @@ _ATTRIBUTIONS = (
     "a member of the steering group", "a young participant", "a facilitator's notes",
 )  # fmt: skip
 _WORDS = re.compile(r"\S+")
+_COMMON = (
+    "the of and to a in that is for it as with was on be by this are not or have from at "
+    "which but an they we their been has more will one all would there were can who what "
+    "so if its about when than other into some could them only these also may people time "
+    "should how after each where most those such many must well between through before"
+)
+_SYLLABLES = ("ba", "ro", "ti", "en", "ul", "ma", "so", "ke", "di", "an", "vo", "pe", "li", "ga")
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary() -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Return a vocabulary of 6,000 words by rank, and the cumulative Zipf weights (1/rank)."""
+    words = list(dict.fromkeys(_COMMON.split()))
+    phrases = (*_OBJECTS, *_SUBJECTS, *_VERBS, *_TAILS, *THEMES, *_INTENT_OBJECTS)
+    for phrase in phrases:
+        words += [w for w in phrase.lower().split() if w not in words]
+    for first in _SYLLABLES:
+        for second in _SYLLABLES:
+            for third in _SYLLABLES:
+                if len(words) < 6000:
+                    words.append(first + second + third)
+    total, cumulative = 0.0, []
+    for rank in range(1, len(words) + 1):
+        total += 1 / rank
+        cumulative.append(total)
+    return tuple(words), tuple(cumulative)
+
+
+def zipf_sentence(rng: random.Random, low: int = 8, high: int = 30) -> str:
+    """Return a sentence of words drawn with Zipf-like frequencies, as real prose repeats them."""
+    words, weights = _vocabulary()
+    chosen = rng.choices(words, cum_weights=weights, k=rng.randint(low, high))
+    return " ".join(chosen).capitalize() + rng.choice(".....?!")
+
+
+def long_paragraph(rng: random.Random, words: int) -> str:
+    """Return a paragraph of about this many words, on one line, as a web editor saves it."""
+    parts: list[str] = []
+    count = 0
+    while count < words:
+        parts.append(zipf_sentence(rng))
+        count += parts[-1].count(" ") + 1
+    return " ".join(parts)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return the sentences of a one-line paragraph."""
+    return re.split(r"(?<=[.?!]) ", text)
 
 
 def sentence(rng: random.Random) -> str:
