@@ -187,7 +187,7 @@ def build(
                 with stages.stage("engine"):
                     running.result()
             copy_assets(root, site.assets, staged)  # images and files beside the records
-            shells = read_shells(staged) if pour else {}
+            shells = read_shells(staged, site.config.site_name) if pour else {}
             with closing(Pourer(shells, staged, raw, pool=pool)) as pourer:
                 # 6b. records: each record's pages, rendered here and poured into the
                 # engine-made shells by a pool of processes as they come, with the other

@@ -392,6 +392,7 @@ def _render_version(
             "title": e(f"{version.title or record_id} (version {revision.number})"),
             "robots": "noindex",
             "search": {"exclude": True},
+            "light": True,  # a permalink: the lighter page, without navigation or search
         },
         f"{raw_html(banner + header + removed)}\n{body}\n"
         + (
