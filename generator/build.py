@@ -34,7 +34,7 @@ from generator.link import link_records
 from generator.load import load_content, refuse_links
 from generator.model import Site
 from generator.provenance import edges
-from generator.publish import discard, staging_dir, swap_into_place
+from generator.publish import discard, site_size, size_warnings, staging_dir, swap_into_place
 from generator.render import render_frame, render_records, render_site
 from generator.render_history import render_withdrawn_pages
 from generator.rules import accepted_decision_rewrites, address_takeovers
@@ -204,6 +204,8 @@ def build(
                     finish_shells(site, pourer, staged)
         if not preview:
             with stages.stage("publish"):
+                # GitHub Pages publishes at most 1 GB: say early when the site nears it.
+                warnings += tuple(size_warnings(site_size(staged), root / "build" / "size.json"))
                 swap_into_place(staged, site_dir)
     except BaseException:
         if not preview:
