@@ -7,6 +7,7 @@ and a deleted record's address keeps a page saying when and how it was withdrawn
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -208,6 +209,11 @@ def _render_record_history(
 ) -> None:
     """Write one record's history pages and a permalink page per revision."""
     versions = versions_of(revisions)
+    # What each revision changed: shown on its history page and on its version's page.
+    changes = [
+        _changes(revision, version, versions[index - 1] if index else None)
+        for index, (revision, version) in enumerate(zip(revisions, versions, strict=True))
+    ]
     count = len(revisions)
     newest = _page_of(count)
     for page in range(1, newest + 1):
@@ -216,8 +222,7 @@ def _render_record_history(
         entries = []
         for index in range(last - 1, first - 1, -1):
             revision, version = revisions[index], versions[index]
-            previous = versions[index - 1] if index else None
-            entries.append(_history_entry(site, record_id, revision, version, previous, url))
+            entries.append(_history_entry(site, record_id, revision, version, changes[index], url))
         what = (
             _count_versions(count)
             if newest == 1
@@ -245,8 +250,8 @@ def _render_record_history(
         )
     for index, (revision, version) in enumerate(zip(revisions, versions, strict=True)):
         if not revision.deleted:
-            previous = versions[index - 1] if index else None
-            _render_version(tree, site, record_id, revision, version, previous, count)
+            shown = changes[index] if index else None
+            _render_version(tree, site, record_id, revision, version, shown, count)
 
 
 def _history_pager(record_id: str, page: int, newest: int, count: int, url: str) -> str:
@@ -284,14 +289,13 @@ def _history_entry(
     record_id: str,
     revision: Revision,
     version: Version,
-    previous: Version | None,
+    changes: str,
     url: str,
 ) -> str:
-    """Return one revision on a history page: who, when, why, and what changed."""
+    """Return one revision on a history page: who, when, why, and what changed (changes)."""
     pull = pull_request_link(site, revision, url)
     kind = _KIND_LABELS[revision.kind]
     status = status_badge(version.status) if version.status else ""
-    changes = _changes(revision, version, previous)
     view = (
         ""
         if revision.deleted
@@ -344,7 +348,7 @@ def _render_version(
     record_id: str,
     revision: Revision,
     version: Version,
-    previous: Version | None,
+    changes: str | None,
     total: int,
 ) -> None:
     """Write the permalink page of one revision: the record as it was then."""
@@ -395,29 +399,18 @@ def _render_version(
             "light": True,  # a permalink: the lighter page, without navigation or search
         },
         f"{raw_html(banner + header + removed)}\n{body}\n"
-        + (
-            raw_html(_version_changes(record_id, revision, version, previous, total, url))
-            if previous
-            else ""
-        ),
+        + (raw_html(_version_changes(record_id, revision, changes, total, url)) if changes else ""),
         f"version {revision.number} of {record_id}",
     )
 
 
-def _version_changes(
-    record_id: str,
-    revision: Revision,
-    version: Version,
-    previous: Version | None,
-    total: int,
-    url: str,
-) -> str:
+def _version_changes(record_id: str, revision: Revision, changes: str, total: int, url: str) -> str:
     """Return the section of a version's page that says what it changed: its diff's own page."""
     where = history_page_url(record_id, revision.number, total)
     return block(
         '<section class="or-version-changes" aria-labelledby="changes">',
         f'<h2 id="changes">What changed in version {revision.number}</h2>',
-        _changes(revision, version, previous),
+        changes,
         f"<p>{link(relative(url, where) + f'#v{revision.number}', 'See it in the history')}</p>",
         "</section>",
     )
@@ -429,13 +422,36 @@ def body_links(site: Site, path: str, url: str) -> str:
     return links_mark({href: relative(url, target) for href, target in links.items()})
 
 
+#: A link's destination, inline or in a definition, that names a scheme.
+_DESTINATION = re.compile(r"\]\(\s*([a-z][a-z0-9+.-]*:)|\]:\s*([a-z][a-z0-9+.-]*:)", re.I)
+_KEPT_SCHEMES = frozenset({"http:", "https:", "mailto:"})
+#: What can open a deep nesting: quote and list markers, or indentation, at a line's start.
+_NESTING = re.compile(r"^[\s>*+\-\d.)]{200,}", re.M)
+
+
+def could_remove(body: str) -> bool:
+    """Tell whether the sanitiser might remove anything from a body, cheaply and cautiously.
+
+    Without '<' (no HTML, comment or autolink), '&' or '\\' (no entity or escape that could
+    spell a scheme), a link to a scheme other than http, https or mailto, or a line that
+    opens 200 levels, nothing is removed, and the full scan (a conversion and a parse of
+    its HTML) is skipped: most versions of most records. Only the note on what was removed
+    depends on it; every version is sanitised all the same.
+    """
+    if "<" in body or "&" in body or "\\" in body or _NESTING.search(body):
+        return True
+    return any(
+        (match[1] or match[2]).lower() not in _KEPT_SCHEMES for match in _DESTINATION.finditer(body)
+    )
+
+
 def removal_note(body: str) -> str:
     """Return the note on a past version whose dangerous parts the sanitiser removed, or ''.
 
     Today's check would refuse such a version; it is published all the same, as every
     version is, through the same sanitiser, and the reader is told what went.
     """
-    removals = find_removals(body)
+    removals = find_removals(body) if could_remove(body) else []
     if not removals:
         return ""
     items = [f"{e(removal.what)}: {e(removal.why)}" for removal in removals]

@@ -319,3 +319,25 @@ def test_a_long_history_is_cut_into_pages_whose_anchors_stay(
     assert "What changed in version 3" in version
     assert "Draft number <del>2</del>." in version and "Draft number <ins>3</ins>." in version
     assert 'href="../history/page/2/#v3"' in version
+
+
+def test_the_quick_safety_look_never_misses_what_the_full_scan_finds() -> None:
+    from generator.policy import find_removals
+    from generator.render_history import could_remove
+    from tests.payloads import PAYLOADS
+
+    bodies = [
+        *PAYLOADS,
+        "[x](javascript:alert(1))",
+        "[x]( JavaScript:alert(1))",
+        "[x][r]\n\n> [r]: vbscript:run",
+        "![i](data:image/svg+xml,zz)",
+        "[x](java&#115;cript:alert(1))",
+        "[x](javascript\\:alert(1))",
+        "> " * 250 + "deep",
+        "- " * 250 + "deep",
+    ]
+    found = [body for body in bodies if find_removals(body)]
+    assert len(found) > 10
+    assert [body for body in found if not could_remove(body)] == []
+    assert not could_remove("Plain [text](https://example.org) and [a](other.md#x).\n\n- a\n")
