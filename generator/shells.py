@@ -135,8 +135,9 @@ def light_shell(shell: Shell, home: str, site_name: str) -> Shell:
     """Return the lighter page of past versions, cut from the plain shell of the same depth.
 
     A past version is a permalink, out of search and the sitemap: it keeps the shell's
-    head (stylesheets, title, feeds), its content and footer, and drops the navigation,
-    the search, the header's icons and the scripts, about two thirds of a page.
+    head (stylesheets, title, feeds), the reader's palette, its content and footer, and
+    drops the navigation, the search, the header's icons and the scripts, about two thirds
+    of a page.
     """
     html = shell.html
     head_end = html.index("</head>") + len("</head>")
@@ -146,6 +147,8 @@ def light_shell(shell: Shell, home: str, site_name: str) -> Shell:
     article_end = html.index("</article>", article) + len("</article>")
     footer = html.find("<footer")
     footer_end = html.find("</footer>", footer) + len("</footer>")
+    # The reader's chosen palette (stored by the engine's pages) applies here too.
+    palette = re.search(r"<script>var palette=.*?</script>", html, re.S)
     header = (
         '<header class="or-light-header md-grid md-typeset"><p>'
         f'<a href="{home}">{html_escape(site_name)}</a></p></header>'
@@ -153,6 +156,7 @@ def light_shell(shell: Shell, home: str, site_name: str) -> Shell:
     light = (
         html[:head_end]
         + html[body:body_end]
+        + (palette[0] if palette else "")
         + header
         + '<main class="md-main"><div class="md-main__inner md-grid">'
         + '<div class="md-content" data-md-component="content">'
