@@ -289,22 +289,33 @@ class Pourer:
         else:
             _start(*setup)
         self.pending: list[tuple[list[str], Future[list[Poured]] | list[Poured]]] = []
+        self.waiting: list[int] = []  # which of them the pool has not finished, oldest first
 
     def pour(self, pages: list[ShellPage]) -> None:
-        """Start pouring pages, a record's pages in one task (they share their sections)."""
+        """Start pouring pages, a record's pages in one task (they share their sections).
+
+        At most _IN_FLIGHT tasks wait for the pool: past that, this waits for the oldest,
+        so the pages rendered ahead of the pool never pile up in memory.
+        """
         for chunk in chunks(pages, _CHUNK):
             urls = [page[0] for page in chunk]
             if self.pool is None:
                 self.pending.append((urls, _fill_many(chunk)))
-            else:
-                self.pending.append((urls, self.pool.submit(_fill_many, chunk)))
+                continue
+            self.pending.append((urls, self.pool.submit(_fill_many, chunk)))
+            self.waiting.append(len(self.pending) - 1)
+            if len(self.waiting) > _IN_FLIGHT:
+                oldest = self.waiting.pop(0)
+                urls_done, future = self.pending[oldest]
+                if not isinstance(future, list):
+                    self.pending[oldest] = (urls_done, future.result())
 
     def results(self) -> Iterator[tuple[str, Poured]]:
         """Wait for every page poured; yield what each adds to the search index."""
         for urls, done in self.pending:
             poured = done if isinstance(done, list) else done.result()
             yield from zip(urls, poured, strict=True)
-        self.pending = []
+        self.pending, self.waiting = [], []
 
     def close(self) -> None:
         """Stop the pool, abandoning what is still waiting."""
@@ -314,6 +325,8 @@ class Pourer:
 
 
 _CHUNK = 64
+#: Tasks handed to the pool and not yet waited for (a few per process keep each busy).
+_IN_FLIGHT = 16
 
 
 def chunks(pages: list[ShellPage], size: int) -> Iterator[list[ShellPage]]:
