@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test lint typecheck pytest golden clean browser-setup browser bench bench-large bench-peer
+.PHONY: site serve test lint typecheck pytest golden clean browser-setup browser bench bench-large bench-peer bench-real
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ bench: $(STAMP)
 
 bench-large: $(STAMP)
 	BENCH_RECORDS=10000 BENCH_COMMITS=50000 BENCH_PREVIEW=0 $(BIN)/python bench/run.py
+
+# A real decision log with its history: REPO is a local clone of rust-lang/rfcs, converted
+# into build/bench-real (bench/real.py) and built. Never committed; CI does not need it.
+bench-real: $(STAMP)
+	@test -n "$(REPO)" || { echo "usage: make bench-real REPO=path/to/a/clone/of/rust-lang/rfcs" >&2; exit 2; }
+	$(BIN)/python bench/real.py --repo "$(REPO)" --out build/bench-real
+	BENCH_PREVIEW=0 $(BIN)/python bench/run.py --corpus build/bench-real
 
 # The same corpus with mkdocs-material + git-revision-date-localized + rss plugins, and Hugo.
 bench-peer: $(STAMP)

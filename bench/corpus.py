@@ -9,6 +9,11 @@ branch main has COMMITS commits along the first-parent line: records are added
 over time and then edited; about half the changes are merged pull requests
 (each with a side branch of 1-3 commits, mostly 1), a third are squashed pull requests
 and the rest direct commits; about one in ten is marked ``Change-Type: minor``.
+The content looks like real decision logs: a minor change rewords a sentence, a
+substantive one adds to a record or (REWRITES of them) redrafts a paragraph whole;
+about a third of the records have a paragraph of 300 to 2,000 words on one line, of a
+Zipf-like vocabulary; some have a fenced block, a footnote, a reference link or a nested
+list; a few records (HOT_SHARE of the edits) get a history of 200 or more revisions.
 Everything is streamed to a single ``git fast-import``, with fixed dates from
 2020-01-01 and a seeded random generator: the same arguments give the same
 repository, commit for commit.
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import random
 import subprocess
 import sys
@@ -53,6 +59,10 @@ NEXT: dict[str, dict[str, tuple[str, ...]]] = {
 #: Extra commits on a pull request's branch after its first: mostly none, at most two.
 BRANCH_STEPS = (0, 0, 0, 0, 0, 0, 1, 1, 1, 2)
 PROGRESS = {"adopted": "not-started", "in-progress": "limited", "achieved": "complete"}
+#: The share of substantive body edits that rewrite a whole paragraph (the rest add to it).
+REWRITES = 0.35
+#: The share of edits that go to the few records with long histories (200+ revisions).
+HOT_SHARE = 0.2
 
 
 class Corpus:
@@ -67,6 +77,10 @@ class Corpus:
         self.clock = START
         self.step = max(60, min(DAY, SPAN // max(1, 2 * commits)))
         self.stats: Counter[str] = Counter()
+        self.revisions: Counter[str] = Counter()  # commits that changed each file (about)
+        #: A few intentions, among the first, that are redrafted again and again.
+        self.hot: list[Rec] = []
+        self.hot_count = max(2, records // 300)
         decisions = round(records * 0.4)
         self.supersessions = max(1, round(decisions * 0.05)) if decisions >= 4 else 0
 
@@ -97,7 +111,8 @@ class Corpus:
         self.slugs.add(slug)
         meta: dict[str, Any] = {"title": title, "summary": prose.sentence(rng)}
         meta["topics"] = rng.sample(TOPIC_IDS, rng.randint(1, 3))
-        record = Rec(kind, slug, meta, prose.body(rng, kind, slug, FOLDERS[kind]))
+        blocks = prose.body(rng, kind, slug, FOLDERS[kind])
+        record = Rec(kind, slug, meta, blocks + prose.extras(rng, slug, FOLDERS[kind]))
         touched = []
         if kind == "workshop":
             meta["status"] = rng.choice(("planned", "planned", "held", "held", "reported"))
@@ -141,6 +156,8 @@ class Corpus:
                 meta["review_date"] = self.day(rng.randint(180, 720))
         self.records.append(record)
         self.by_kind[kind].append(record)
+        if kind == "intention" and len(self.hot) < self.hot_count:
+            self.hot.append(record)
         return record, [record, *touched]
 
     def add(self, kinds: list[str]) -> tuple[str, list[Rec]]:
@@ -159,7 +176,11 @@ class Corpus:
         return f"Fix the wording of {record.meta['title']}", [record]
 
     def body(self, record: Rec) -> tuple[str, list[Rec]]:
-        """Make a substantive edit to a record's body."""
+        """Make a substantive edit to a record's body: a redraft of a paragraph, or an addition."""
+        self.stats["body edits"] += 1
+        if self.rng.random() < REWRITES and prose.rewrite(self.rng, record.blocks):
+            self.stats["paragraph rewrites"] += 1
+            return f"Redraft a paragraph of {record.meta['title']}", [record]
         verb = prose.extend(self.rng, record.blocks, self.day())
         return f"{verb} {record.meta['title']}", [record]
 
@@ -239,6 +260,8 @@ class Corpus:
                 return done
         roll = rng.random()
         record = rng.choice(self.records)
+        if self.hot and rng.random() < HOT_SHARE:
+            return self.body(rng.choice(self.hot))
         if roll < 0.3:
             for candidate in (record, *(rng.choice(self.records) for _ in range(4))):
                 moved = self.advance(candidate)
@@ -256,6 +279,7 @@ class Corpus:
             if data != record.last:
                 record.last = data
                 files[record.path] = self.stream.blob(data)
+                self.revisions[record.path] += 1
         return files
 
     def change(self, number: int, kinds: list[str], late: bool, left: int, minors: float) -> None:
@@ -375,6 +399,8 @@ def generate(
     stats = dict(corpus.stats)
     stats["first-parent commits"] = commits
     stats |= {kind: len(group) for kind, group in corpus.by_kind.items()}
+    stats["most revisions of a record"] = max(corpus.revisions.values(), default=0)
+    (out / ".git" / "bench-stats.json").write_text(json.dumps(stats, sort_keys=True) + "\n")
     return stats
 
 

@@ -61,8 +61,9 @@ class FastImport:
         files: dict[str, int],
         parent: str | None = None,
         merge: int | None = None,
+        deletes: list[str] | None = None,
     ) -> int:
-        """Write one commit of files (path: blob mark) onto ref and return its mark."""
+        """Write one commit of files (path: blob mark) and deletions onto ref; return its mark."""
         self.marks += 1
         data = message.encode()
         head = [
@@ -73,6 +74,7 @@ class FastImport:
         ]
         tail = [f"from {parent}\n"] if parent else []
         tail += [f"merge :{merge}\n"] if merge else []
+        tail += [f"D {path}\n" for path in sorted(deletes or [])]
         tail += [f"M 100644 :{mark} {path}\n" for path, mark in sorted(files.items())]
         self._write("".join(head).encode(), data, ("\n" + "".join(tail) + "\n").encode())
         return self.marks

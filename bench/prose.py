@@ -1,9 +1,12 @@
 """Deterministic prose for the benchmark corpus: titles, sentences, Markdown blocks.
 
 Every function takes the caller's ``random.Random`` so a seed fixes every word.
-A body is a list of blocks: ``("h2", text)``, ``("p", sentences)``,
-``("ul", items)`` or ``("quote", text, attribution)``; ``render`` turns it into
-Markdown. Paragraphs are tuples of sentences so an edit can reword one of them.
+A body is a list of blocks: ``("h2", text)``, ``("p", sentences)`` (wrapped at 90
+columns), ``("line", sentences)`` (a paragraph on one line, as GitHub's web editor and
+pasted reports save it), ``("ul", items)``, ``("nested", [(item, subitems)])``,
+``("quote", text, attribution)``, ``("fence", language, code)``, ``("footnote", label,
+text)`` or ``("ref", label, url)``; ``render`` turns it into Markdown. Paragraphs are
+tuples of sentences so an edit can reword one of them, or rewrite them all.
 """
 
 from __future__ import annotations
@@ -93,6 +96,54 @@ _ATTRIBUTIONS = (
     "a member of the steering group", "a young participant", "a facilitator's notes",
 )  # fmt: skip
 _WORDS = re.compile(r"\S+")
+_COMMON = (
+    "the of and to a in that is for it as with was on be by this are not or have from at "
+    "which but an they we their been has more will one all would there were can who what "
+    "so if its about when than other into some could them only these also may people time "
+    "should how after each where most those such many must well between through before"
+)
+_SYLLABLES = ("ba", "ro", "ti", "en", "ul", "ma", "so", "ke", "di", "an", "vo", "pe", "li", "ga")
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary() -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Return a vocabulary of 6,000 words by rank, and the cumulative Zipf weights (1/rank)."""
+    words = list(dict.fromkeys(_COMMON.split()))
+    phrases = (*_OBJECTS, *_SUBJECTS, *_VERBS, *_TAILS, *THEMES, *_INTENT_OBJECTS)
+    for phrase in phrases:
+        words += [w for w in phrase.lower().split() if w not in words]
+    for first in _SYLLABLES:
+        for second in _SYLLABLES:
+            for third in _SYLLABLES:
+                if len(words) < 6000:
+                    words.append(first + second + third)
+    total, cumulative = 0.0, []
+    for rank in range(1, len(words) + 1):
+        total += 1 / rank
+        cumulative.append(total)
+    return tuple(words), tuple(cumulative)
+
+
+def zipf_sentence(rng: random.Random, low: int = 8, high: int = 30) -> str:
+    """Return a sentence of words drawn with Zipf-like frequencies, as real prose repeats them."""
+    words, weights = _vocabulary()
+    chosen = rng.choices(words, cum_weights=weights, k=rng.randint(low, high))
+    return " ".join(chosen).capitalize() + rng.choice(".....?!")
+
+
+def long_paragraph(rng: random.Random, words: int) -> str:
+    """Return a paragraph of about this many words, on one line, as a web editor saves it."""
+    parts: list[str] = []
+    count = 0
+    while count < words:
+        parts.append(zipf_sentence(rng))
+        count += parts[-1].count(" ") + 1
+    return " ".join(parts)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return the sentences of a one-line paragraph."""
+    return re.split(r"(?<=[.?!]) ", text)
 
 
 def sentence(rng: random.Random) -> str:
@@ -170,19 +221,63 @@ def body(rng: random.Random, kind: str, slug: str, folder: str) -> list[Block]:
 
 def reword(rng: random.Random, blocks: list[Block]) -> bool:
     """Rewrite one sentence of one paragraph in place; return False when there is none."""
-    paragraphs = [index for index, block in enumerate(blocks) if block[0] == "p"]
+    paragraphs = [index for index, block in enumerate(blocks) if block[0] in ("p", "line")]
     if not paragraphs:
         return False
     index = rng.choice(paragraphs)
-    text = list(blocks[index][1])
+    kind, text = blocks[index][0], list(blocks[index][1])
     position = rng.randrange(len(text))
-    if "](" in text[position]:
+    if "](" in text[position] or "[^" in text[position]:
         position = 0
     old = text[position]
     while text[position] == old:
-        text[position] = sentence(rng)
-    blocks[index] = ("p", tuple(text))
+        text[position] = sentence(rng) if kind == "p" else zipf_sentence(rng)
+    blocks[index] = (kind, tuple(text))
     return True
+
+
+def rewrite(rng: random.Random, blocks: list[Block]) -> bool:
+    """Rewrite one paragraph whole, as a redraft does; return False when there is none."""
+    paragraphs = [index for index, block in enumerate(blocks) if block[0] in ("p", "line")]
+    if not paragraphs:
+        return False
+    index = rng.choice(paragraphs)
+    kind, text = blocks[index][0], blocks[index][1]
+    if kind == "p":
+        blocks[index] = ("p", sentences(rng, len(text), len(text) + 1))
+    else:
+        words = sum(part.count(" ") + 1 for part in text)
+        blocks[index] = ("line", long_sentences(rng, words))
+    return True
+
+
+def long_sentences(rng: random.Random, words: int) -> tuple[str, ...]:
+    """Return the sentences of a long one-line paragraph of about this many words."""
+    return tuple(split_sentences(long_paragraph(rng, words)))
+
+
+def extras(rng: random.Random, slug: str, folder: str) -> list[Block]:
+    """Return what real records add to some bodies: a long one-line paragraph (300 to 2,000
+    words), a fenced block, a footnote, a reference link and a nested list."""
+    blocks: list[Block] = []
+    if rng.random() < 0.3:
+        blocks.append(("line", long_sentences(rng, rng.randint(300, 2000))))
+    if rng.random() < 0.15:
+        rows = "\n".join(
+            f"  - {rng.choice(PLACES).lower()}: {rng.randint(1, 90)}" for _ in range(4)
+        )
+        blocks.append(("fence", "yaml", f"budget:\n  year: {rng.randint(2020, 2026)}\n{rows}"))
+    if rng.random() < 0.15:
+        blocks.append(("p", (sentence(rng)[:-1] + ".[^1]", sentence(rng))))
+        blocks.append(("footnote", "1", f"Notes of {rng.choice(_ATTRIBUTIONS)}."))
+    if rng.random() < 0.2:
+        label = f"{folder}-{slug}"[:40]
+        blocks.append(("p", (f"The [terms of reference][{label}] say who decides.",)))
+        blocks.append(("ref", label, f"https://example.org/{folder}/{slug}/terms"))
+    if rng.random() < 0.15:
+        nested = [(item, items(rng, 2, 3)) for item in items(rng, 2, 3)]
+        blocks.append(("nested", nested))
+    return blocks
 
 
 def extend(rng: random.Random, blocks: list[Block], when: str) -> str:
@@ -221,10 +316,22 @@ def _block(block: Block) -> str:
     kind = block[0]
     if kind == "p":
         return _paragraph(block[1])
+    if kind == "line":
+        return " ".join(block[1])
     if kind == "h2":
         return f"## {block[1]}"
     if kind == "ul":
         return "\n".join(f"- {item}" for item in block[1])
+    if kind == "nested":
+        return "\n".join(
+            f"- {item}" + "".join(f"\n  - {sub}" for sub in subitems) for item, subitems in block[1]
+        )
+    if kind == "fence":
+        return f"```{block[1]}\n{block[2]}\n```"
+    if kind == "footnote":
+        return f"[^{block[1]}]: {block[2]}"
+    if kind == "ref":
+        return f"[{block[1]}]: {block[2]}"
     return f"> {block[1]}\n>\n> — {block[2]}"
 
 

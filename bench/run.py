@@ -1,19 +1,21 @@
 """Time a full openrecord build on a generated corpus.
 
     BENCH_RECORDS=1000 BENCH_COMMITS=5000 [BENCH_ENGINE=zensical] [BENCH_PREVIEW=0] \
-        python bench/run.py [--peer] [--keep]
+        python bench/run.py [--peer] [--keep] [--corpus REPO]
 
 The corpus (see corpus.py) is generated into a temporary folder, or reused from
 ``bench/.corpus-<records>-<commits>`` when that folder exists (``--keep`` creates
 it). The build runs in a fresh child process, in-process there through
 ``generator.build.build()``, so its peak memory and CPU time are its own. Prints
 the time of each stage (when build() reports them), the total, pages written,
-pages per second and peak memory; the search index (its time, files and bytes) and
-what a browser downloads for a first query and a filtered one (see downloads.py);
-unless BENCH_PREVIEW=0, the preview's time to show one edited record; with
-``--peer``, also the peer stack's time from peer.py on the same corpus.
-BENCH_ENGINE picks the engine (mkdocs, zensical). Nothing here asserts a time: it
-measures.
+pages per second, peak memory and the site's bytes and files by kind of page; the
+search index (its time, files and bytes) and what a browser downloads for a first query
+and a filtered one (see downloads.py); first, the time of one diff of a rewritten
+1,500-word paragraph (diffs.py); unless BENCH_PREVIEW=0, the preview's time to show one
+edited record; with ``--peer``, also the peer stack's time from peer.py on the same
+corpus. BENCH_ENGINE picks the engine (mkdocs, zensical). ``--corpus REPO`` builds that
+repository instead (``make bench-real`` gives it a real decision log converted by
+real.py). Nothing here asserts a time: it measures.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import corpus
+import diffs
 import downloads
 
 BENCH = Path(__file__).resolve().parent
@@ -65,6 +68,8 @@ def measure(root: Path) -> dict[str, Any]:
     maxrss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     speed_after = reference_loop()  # (forks of this process: read the memory figures first)
     search = {"index": downloads.index_figures(site), "downloads": downloads.download_figures(site)}
+    measuring = getattr(importlib.import_module("generator.publish"), "site_size", None)
+    sizes = measuring(site) if measuring else {}
     preview = _preview_update(root) if os.environ.get("BENCH_PREVIEW", "1") != "0" else None
     return {
         "preview": preview,
@@ -79,6 +84,7 @@ def measure(root: Path) -> dict[str, Any]:
         "cpu_children": after[1] - before[1],
         "maxrss_self_mb": maxrss_self,
         "maxrss_children_mb": maxrss_children,
+        "sizes": sizes,
     }
 
 
@@ -202,6 +208,8 @@ def report(figures: dict[str, Any], peers: dict[str, Any] | None) -> None:
         )
     if figures.get("search"):
         _report_search(figures["search"], figures["stages"].get("search"), wall)
+    if figures.get("sizes"):
+        report_sizes(figures["sizes"])
     if figures.get("preview"):
         preview = figures["preview"]
         print(
@@ -254,11 +262,41 @@ def _report_search(search: dict[str, Any], seconds: float | None, wall: float) -
         )
 
 
+def report_sizes(sizes: dict[str, list[int]]) -> None:
+    """Print the site's bytes and files, by kind of part, and its bytes a page."""
+    files = sum(count for count, _ in sizes.values())
+    total = sum(size for _, size in sizes.values())
+    pages = sum(count for kind, (count, _) in sizes.items() if kind.endswith("pages"))
+    print(
+        f"site: {total / 1e6:.1f} MB in {files} files; {pages} pages, "
+        f"{total / max(pages, 1) / 1e3:.1f} KB a page all told"
+    )
+    print(f"  {'part':<16}{'files':>9}{'MB':>10}{'KB a file':>11}")
+    for kind, (count, size) in sorted(sizes.items(), key=lambda item: -item[1][1]):
+        print(f"  {kind:<16}{count:>9}{size / 1e6:>10.1f}{size / max(count, 1) / 1e3:>11.1f}")
+
+
+def describe(root: Path) -> str:
+    """Return what the generated corpus's history holds: its share of rewrites, its longest."""
+    try:
+        stats = json.loads((root / ".git" / "bench-stats.json").read_text())
+    except (OSError, ValueError):
+        return ""
+    edits, rewrites = stats.get("body edits", 0), stats.get("paragraph rewrites", 0)
+    return (
+        f"history: {rewrites} of {edits} substantive body edits ({rewrites / max(edits, 1):.0%})"
+        f" rewrite a paragraph whole, the others add to one; {stats.get('minor', 0)} minor "
+        f"rewordings; the longest history has {stats.get('most revisions of a record', 0)} "
+        "commits"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Prepare the corpus, measure the build and print the results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--peer", action="store_true", help="also time the peer stack")
     parser.add_argument("--keep", action="store_true", help="cache the corpus in bench/")
+    parser.add_argument("--corpus", type=Path, help="build this repository instead")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
@@ -268,8 +306,19 @@ def main(argv: list[str] | None = None) -> int:
     commits = int(os.environ.get("BENCH_COMMITS", "5000"))
     scratch = Path(tempfile.mkdtemp(prefix="openrecord-bench-"))
     try:
-        root, how = prepare(records, commits, args.keep, scratch)
-        print(f"corpus: {records} records, {commits} first-parent commits ({how})")
+        if args.corpus:
+            root = args.corpus.resolve()
+            print(f"corpus: the repository at {args.corpus}")
+        else:
+            root, how = prepare(records, commits, args.keep, scratch)
+            print(f"corpus: {records} records, {commits} first-parent commits ({how})")
+            if describe(root):
+                print(describe(root))
+        rewrite = diffs.cases(1500)["rewritten"]
+        print(
+            "diff of a rewritten 1,500-word one-line paragraph: "
+            f"{diffs.best_of(diffs.ours, *rewrite):.2f} ms"
+        )
         if os.environ.get("BENCH_ENGINE", "mkdocs") != "mkdocs":
             print(f"engine: {os.environ['BENCH_ENGINE']}")
         figures = run_child(root)

@@ -34,7 +34,7 @@ from generator.link import link_records
 from generator.load import load_content, refuse_links
 from generator.model import Site
 from generator.provenance import edges
-from generator.publish import discard, staging_dir, swap_into_place
+from generator.publish import discard, site_size, size_warnings, staging_dir, swap_into_place
 from generator.render import render_frame, render_records, render_site
 from generator.render_history import render_withdrawn_pages
 from generator.render_map import is_map_view
@@ -199,7 +199,7 @@ def build(
                 with stages.stage("engine"):
                     running.result()
             copy_assets(root, site.assets, staged)  # images and files beside the records
-            shells = read_shells(staged) if pour else {}
+            shells = read_shells(staged, site.config.site_name) if pour else {}
             with closing(Pourer(shells, staged, raw, pool=pool)) as pourer:
                 # 6b. records: each record's pages, rendered here and poured into the
                 # engine-made shells by a pool of processes as they come, with the other
@@ -219,6 +219,8 @@ def build(
                 search_files = index_site(staged)
         if not preview:
             with stages.stage("publish"):
+                # GitHub Pages publishes at most 1 GB: say early when the site nears it.
+                warnings += tuple(size_warnings(site_size(staged), root / "build" / "size.json"))
                 swap_into_place(staged, site_dir)
     except BaseException:
         if not preview:

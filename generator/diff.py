@@ -4,23 +4,42 @@ Old versions are read leniently: they were valid when they were published,
 but the schema may have moved on since, so nothing here refuses a version.
 Changes are given as field changes (``status: proposed → accepted``) and as a
 line diff of the body with the changed words marked.
+
+Every comparison is an alignment computed in compiled code (rapidfuzz's bit-parallel
+longest common subsequence, after the common start and end are set aside), so a diff
+costs the length of the texts plus the changed region, never the quadratic-or-worse
+search of difflib. As GitHub does, words are marked only inside a pair of lines (or,
+in a long line, of sentences) that are similar enough to be read side by side; a
+rewritten line or sentence is shown removed whole and added whole.
 """
 
 from __future__ import annotations
 
 import datetime
-import difflib
 import functools
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from rapidfuzz.distance import Indel
 
 from generator.fragments import e, label_of
 from generator.load import TEXT_LOADER, front_matter_end
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+#: A sentence ends at . ! or ? (and any closing quote or bracket), before a space.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)\]]*\s+")
+#: Two lines or sentences are shown word by word when at least this share of their
+#: words (punctuation counts, spacing does not) is common to both, in order.
+SIMILAR = 0.5
+#: How many lines (or sentences) ahead a changed one looks for its counterpart.
+_LOOK_AHEAD = 8
+#: A line of more words than this is compared sentence by sentence first.
+_LONG_LINE = 40
+
+Opcode = tuple[str, int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -173,31 +192,162 @@ def render_body_diff(old: Version | None, new: Version, context: int = 2) -> str
     """Return a line diff of two bodies as HTML, with changed words marked inside lines."""
     before = (old.body if old else "").strip().split("\n") if old and old.body.strip() else []
     after = new.body.strip().split("\n") if new.body.strip() else []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     rows: list[str] = []
-    for group in matcher.get_grouped_opcodes(context):
+    for group in grouped_opcodes(opcodes(before, after), context):
         if rows:
             rows.append('<tr class="or-diff__gap"><td colspan="2">…</td></tr>')
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
                 rows += [_row(" ", e(line)) for line in before[i1:i2]]
-            elif tag == "replace" and i2 - i1 == j2 - j1:
-                for was, now in zip(before[i1:i2], after[j1:j2], strict=True):
-                    old_html, new_html = _word_diff(was, now)
+                continue
+            for was, now in pair_similar(before[i1:i2], after[j1:j2], _similar_lines):
+                if was is not None and now is not None:
+                    old_html, new_html = _line_diff(was, now)
                     rows += [_row("-", old_html), _row("+", new_html)]
-            else:
-                rows += [
-                    _row("-", f"<del>{e(line)}</del>" if line else "") for line in before[i1:i2]
-                ]
-                rows += [
-                    _row("+", f"<ins>{e(line)}</ins>" if line else "") for line in after[j1:j2]
-                ]
+                elif was is not None:
+                    rows.append(_row("-", f"<del>{e(was)}</del>" if was else ""))
+                elif now is not None:
+                    rows.append(_row("+", f"<ins>{e(now)}</ins>" if now else ""))
     if not rows:
         return ""
     return (
         '<table class="or-diff"><caption>Changes to the text (removed lines marked −, added '
         "lines marked +)</caption><tbody>" + "".join(rows) + "</tbody></table>"
     )
+
+
+def opcodes(before: Sequence[str], after: Sequence[str]) -> list[Opcode]:
+    """Return how to turn one sequence into another: equal runs and changed blocks between.
+
+    The alignment is rapidfuzz's (a longest common subsequence, bit-parallel, in compiled
+    code, after the common start and end are set aside). Each changed block is one
+    ``replace``, ``delete`` or ``insert``, as difflib names them.
+    """
+    merged: list[Opcode] = []
+    for op in Indel.opcodes(before, after):
+        tag, i1, i2, j1, j2 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
+        if tag != "equal" and merged and merged[-1][0] != "equal":
+            _, i1, _, j1, _ = merged.pop()
+        if tag != "equal":
+            tag = "replace" if i1 < i2 and j1 < j2 else "delete" if i1 < i2 else "insert"
+        merged.append((tag, i1, i2, j1, j2))
+    return merged
+
+
+def grouped_opcodes(codes: list[Opcode], context: int) -> Iterator[list[Opcode]]:
+    """Yield the changed blocks with up to context equal lines around them, as difflib does."""
+    if not codes or all(code[0] == "equal" for code in codes):
+        return
+    codes = list(codes)
+    if codes[0][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[0]
+        codes[0] = tag, max(i1, i2 - context), i2, max(j1, j2 - context), j2
+    if codes[-1][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[-1]
+        codes[-1] = tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)
+    group: list[Opcode] = []
+    for tag, i1, i2, j1, j2 in codes:
+        if tag == "equal" and i2 - i1 > 2 * context:
+            group.append((tag, i1, i1 + context, j1, j1 + context))
+            yield group
+            group = []
+            i1, j1 = i2 - context, j2 - context
+        group.append((tag, i1, i2, j1, j2))
+    if group and not (len(group) == 1 and group[0][0] == "equal"):
+        yield group
+
+
+def pair_similar(
+    olds: Sequence[str], news: Sequence[str], similar: Callable[[str, str], bool]
+) -> Iterator[tuple[str | None, str | None]]:
+    """Yield a changed block's pieces in order: (old, new) pairs worth comparing word by word,
+    and (old, None) or (None, new) for those removed or added whole.
+
+    Each old piece looks a few pieces ahead for the first similar new one, so the work is
+    bounded by the block's length, and a pair never crosses another.
+    """
+    at = 0
+    for was in olds:
+        match = next(
+            (
+                index
+                for index in range(at, min(len(news), at + _LOOK_AHEAD))
+                if similar(was, news[index])
+            ),
+            None,
+        )
+        if match is None:
+            yield was, None
+            continue
+        for now in news[at:match]:
+            yield None, now
+        yield was, news[match]
+        at = match + 1
+    for now in news[at:]:
+        yield None, now
+
+
+def _similar_lines(was: str, now: str) -> bool:
+    """Return whether two lines share enough words to be compared word by word."""
+    if not was.strip() or not now.strip():
+        return was.strip() == now.strip()
+    return _similar(was, now)
+
+
+def _similar(was: str, now: str) -> bool:
+    """Return whether two texts have at least SIMILAR of their words in common, in order."""
+    old_words, new_words = _words(was), _words(now)
+    return bool(old_words and new_words) and (
+        Indel.normalized_similarity(old_words, new_words) >= SIMILAR
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _words(text: str) -> list[str]:
+    """Return a text's words and punctuation marks, without the spacing between them."""
+    return [token for token in _WORDS.findall(text) if not token.isspace()]
+
+
+def _line_diff(was: str, now: str) -> tuple[str, str]:
+    """Return two versions of a line with what differs marked; a long line, by sentence."""
+    if len(_words(was)) <= _LONG_LINE and len(_words(now)) <= _LONG_LINE:
+        return _word_diff(was, now)
+    olds, news = sentences(was), sentences(now)
+    old_html: list[str] = []
+    new_html: list[str] = []
+    for tag, i1, i2, j1, j2 in opcodes(olds, news):
+        if tag == "equal":
+            text = e("".join(olds[i1:i2]))
+            old_html.append(text)
+            new_html.append(text)
+            continue
+        for old, new in pair_similar(olds[i1:i2], news[j1:j2], _similar):
+            if old is not None and new is not None:
+                old_part, new_part = _word_diff(old, new)
+                old_html.append(old_part)
+                new_html.append(new_part)
+            elif old is not None:
+                old_html.append(_marked("del", old))
+            elif new is not None:
+                new_html.append(_marked("ins", new))
+    return "".join(old_html), "".join(new_html)
+
+
+def _marked(tag: str, sentence: str) -> str:
+    """Return a sentence marked removed or added whole, the spacing after it left unmarked."""
+    text = sentence.rstrip()
+    return f"<{tag}>{e(text)}</{tag}>{sentence[len(text) :]}"
+
+
+def sentences(line: str) -> list[str]:
+    """Return a line cut into sentences, each with the spacing that follows it."""
+    pieces, start = [], 0
+    for end in _SENTENCE_END.finditer(line):
+        pieces.append(line[start : end.end()])
+        start = end.end()
+    if start < len(line):
+        pieces.append(line[start:])
+    return pieces
 
 
 def _row(sign: str, html: str) -> str:
@@ -212,11 +362,15 @@ def _row(sign: str, html: str) -> str:
 
 
 def _word_diff(was: str, now: str) -> tuple[str, str]:
-    """Return two versions of a line with the words that differ wrapped in <del> and <ins>."""
+    """Return two versions of a text with the words that differ wrapped in <del> and <ins>.
+
+    A reworded phrase is marked as one phrase (see _absorb_small_equalities).
+    """
     old_words, new_words = _WORDS.findall(was), _WORDS.findall(now)
-    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
     old_html, new_html = [], []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _absorb_small_equalities(
+        opcodes(old_words, new_words), old_words, new_words
+    ):
         old_part, new_part = e("".join(old_words[i1:i2])), e("".join(new_words[j1:j2]))
         if tag == "equal":
             old_html.append(old_part)
@@ -225,3 +379,34 @@ def _word_diff(was: str, now: str) -> tuple[str, str]:
             old_html.append(f"<del>{old_part}</del>" if old_part else "")
             new_html.append(f"<ins>{new_part}</ins>" if new_part else "")
     return "".join(old_html), "".join(new_html)
+
+
+def _absorb_small_equalities(
+    codes: list[Opcode], old_words: list[str], new_words: list[str]
+) -> list[Opcode]:
+    """Return the opcodes with each short equal run between two changes merged into them.
+
+    As diff-match-patch's semantic clean-up: a run no longer than the change on either side
+    of it (a space, or a word such as "the") is taken into the change, so "fund the pilot"
+    → "review the whole plan" is marked as one phrase, not word by word around "the".
+    """
+
+    def size(words: list[str], start: int, end: int) -> int:
+        return sum(map(len, words[start:end]))
+
+    merged: list[Opcode] = []
+    for index, code in enumerate(codes):
+        tag, i1, i2, j1, j2 = code
+        if tag == "equal" and merged and index + 1 < len(codes):
+            _, left_i1, left_i2, left_j1, left_j2 = merged[-1]
+            _, right_i1, right_i2, right_j1, right_j2 = codes[index + 1]
+            run = size(old_words, i1, i2)
+            left = max(size(old_words, left_i1, left_i2), size(new_words, left_j1, left_j2))
+            right = max(size(old_words, right_i1, right_i2), size(new_words, right_j1, right_j2))
+            if run <= left and run <= right:
+                tag = "replace"
+        if tag != "equal" and merged and merged[-1][0] != "equal":
+            _, i1, _, j1, _ = merged.pop()
+            tag = "replace"
+        merged.append((tag, i1, i2, j1, j2))
+    return merged

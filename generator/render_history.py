@@ -7,6 +7,7 @@ and a deleted record's address keeps a page saying when and how it was withdrawn
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,8 @@ from generator.schema import TYPES_BY_FOLDER
 from generator.tree import DocsTree
 
 CHANGES_PER_PAGE = 50
+#: Revisions on one history page (a record with more has pages of its older versions).
+HISTORY_PER_PAGE = 25
 _KIND_WORDS = {"major": "major", "minor": "minor", "unchanged": "no visible change"}
 _KIND_LABELS = {
     kind: f'<span class="or-kind or-kind--{kind}">{words} change</span>'
@@ -184,38 +187,101 @@ def render_withdrawn_pages(tree: DocsTree, site: Site, history: History) -> None
             taken.add(record_id)
 
 
+def history_page_url(record_id: str, number: int, count: int) -> str:
+    """Return the history page that shows revision number of count.
+
+    Revisions are cut into pages of HISTORY_PER_PAGE from the first: the newest page is the
+    record's history/, every full page before it is history/page/<n>/, and stays so. The
+    newest page also keeps an anchor for each earlier revision that links to its page, so
+    a link to history/#v<N> leads to revision N however long the history grows.
+    """
+    page, newest = _page_of(number), _page_of(count)
+    return f"{record_id}/history/" if page == newest else f"{record_id}/history/page/{page}/"
+
+
+def _page_of(number: int) -> int:
+    """Return the page (from 1, oldest first) that shows a revision."""
+    return (number - 1) // HISTORY_PER_PAGE + 1
+
+
 def _render_record_history(
     tree: DocsTree, site: Site, record_id: str, title: str, revisions: Sequence[Revision]
 ) -> None:
-    """Write one record's history page and a permalink page per revision."""
-    url = f"{record_id}/history/"
+    """Write one record's history pages and a permalink page per revision."""
     versions = versions_of(revisions)
-    entries = []
-    for index in range(len(revisions) - 1, -1, -1):
-        revision, version = revisions[index], versions[index]
-        previous = versions[index - 1] if index else None
-        entries.append(_history_entry(site, record_id, revision, version, previous, url))
-    body = block(
-        h1(f"History of “{title}”"),
-        f'<p class="or-lead">{_count_versions(len(revisions))}. Each links to the record '
-        f"as it was. {link(relative(url, f'{record_id}/'), 'See the current version')}.</p>",
-        *entries,
-    )
-    tree.add(
-        url,
-        {
-            "title": e(f"History: {title}"),
-            "description": e(f"Every version of {title}"),
-            # Search finds the record's current page, not every old wording in its history.
-            "search": {"exclude": True},
-        },
-        body,
-        f"history of {record_id}",
-        html=True,
-    )
-    for revision, version in zip(revisions, versions, strict=True):
+    # What each revision changed: shown on its history page and on its version's page.
+    changes = [
+        _changes(revision, version, versions[index - 1] if index else None)
+        for index, (revision, version) in enumerate(zip(revisions, versions, strict=True))
+    ]
+    count = len(revisions)
+    newest = _page_of(count)
+    for page in range(1, newest + 1):
+        first, last = (page - 1) * HISTORY_PER_PAGE, min(count, page * HISTORY_PER_PAGE)
+        url = history_page_url(record_id, last, count)
+        entries = []
+        for index in range(last - 1, first - 1, -1):
+            revision, version = revisions[index], versions[index]
+            entries.append(_history_entry(site, record_id, revision, version, changes[index], url))
+        what = (
+            _count_versions(count)
+            if newest == 1
+            else f"Versions {first + 1} to {last} of {count}, newest first"
+        )
+        body = block(
+            h1(f"History of “{title}”"),
+            f'<p class="or-lead">{what}. Each links to the record '
+            f"as it was. {link(relative(url, f'{record_id}/'), 'See the current version')}.</p>",
+            *entries,
+            _history_pager(record_id, page, newest, count, url),
+        )
+        label = title if page == newest else f"{title} (versions {first + 1} to {last})"
+        tree.add(
+            url,
+            {
+                "title": e(f"History: {label}"),
+                "description": e(f"Every version of {title}"),
+                # Search finds the record's current page, not every old wording in its history.
+                "search": {"exclude": True},
+            },
+            body,
+            f"history of {record_id}",
+            html=True,
+        )
+    for index, (revision, version) in enumerate(zip(revisions, versions, strict=True)):
         if not revision.deleted:
-            _render_version(tree, site, record_id, revision, version, len(revisions))
+            shown = changes[index] if index else None
+            _render_version(tree, site, record_id, revision, version, shown, count)
+
+
+def _history_pager(record_id: str, page: int, newest: int, count: int, url: str) -> str:
+    """Return the links between a record's history pages; on the newest, one per earlier version.
+
+    Each earlier version's link carries its anchor (v<N>), so history/#v<N> still leads to it.
+    """
+    if newest == 1:
+        return ""
+    nav = []
+    if page < newest:
+        newer = history_page_url(record_id, page * HISTORY_PER_PAGE + 1, count)
+        nav.append(link(relative(url, newer), "Newer versions", rel="prev"))
+    if page > 1:
+        older = history_page_url(record_id, (page - 1) * HISTORY_PER_PAGE, count)
+        nav.append(link(relative(url, older), "Older versions", rel="next"))
+    pager = f'<nav class="or-pager" aria-label="Pages of the history">{" ".join(nav)}</nav>'
+    if page < newest:
+        return pager
+    earlier = " ".join(
+        f'<a id="v{number}" href="'
+        f'{e(relative(url, history_page_url(record_id, number, count)))}#v{number}">{number}</a>'
+        for number in range(1, (newest - 1) * HISTORY_PER_PAGE + 1)
+    )
+    return block(
+        pager,
+        '<nav class="or-earlier" aria-label="Earlier versions">',
+        f"<p>Earlier versions: {earlier}</p>",
+        "</nav>",
+    )
 
 
 def _history_entry(
@@ -223,27 +289,13 @@ def _history_entry(
     record_id: str,
     revision: Revision,
     version: Version,
-    previous: Version | None,
+    changes: str,
     url: str,
 ) -> str:
-    """Return one revision on a history page: who, when, why, and what changed."""
+    """Return one revision on a history page: who, when, why, and what changed (changes)."""
     pull = pull_request_link(site, revision, url)
     kind = _KIND_LABELS[revision.kind]
     status = status_badge(version.status) if version.status else ""
-    if revision.deleted:
-        changes = "<p>The record was withdrawn: its file was removed.</p>"
-    elif previous is None:
-        changes = "<p>First published.</p>"
-    elif revision.kind == "unchanged":
-        changes = (
-            "<p>No visible change: the text and its details read as before (a change of "
-            "line endings or spacing, or the file saved again).</p>"
-        )
-    else:
-        changes = render_field_changes(field_changes(previous, version))
-        if body_changed(previous, version):
-            changes += render_body_diff(previous, version)
-        changes = changes or "<p>No visible change to the text.</p>"
     view = (
         ""
         if revision.deleted
@@ -273,8 +325,31 @@ def _history_entry(
     )
 
 
+def _changes(revision: Revision, version: Version, previous: Version | None) -> str:
+    """Return what a revision changed: its field changes and its diff, or why there are none."""
+    if revision.deleted:
+        return "<p>The record was withdrawn: its file was removed.</p>"
+    if previous is None:
+        return "<p>First published.</p>"
+    if revision.kind == "unchanged":
+        return (
+            "<p>No visible change: the text and its details read as before (a change of "
+            "line endings or spacing, or the file saved again).</p>"
+        )
+    changes = render_field_changes(field_changes(previous, version))
+    if body_changed(previous, version):
+        changes += render_body_diff(previous, version)
+    return changes or "<p>No visible change to the text.</p>"
+
+
 def _render_version(
-    tree: DocsTree, site: Site, record_id: str, revision: Revision, version: Version, total: int
+    tree: DocsTree,
+    site: Site,
+    record_id: str,
+    revision: Revision,
+    version: Version,
+    changes: str | None,
+    total: int,
 ) -> None:
     """Write the permalink page of one revision: the record as it was then."""
     url = revision_url(record_id, revision.number)
@@ -321,9 +396,23 @@ def _render_version(
             "title": e(f"{version.title or record_id} (version {revision.number})"),
             "robots": "noindex",
             "search": {"exclude": True},
+            "light": True,  # a permalink: the lighter page, without navigation or search
         },
-        f"{raw_html(banner + header + removed)}\n{body}\n",
+        f"{raw_html(banner + header + removed)}\n{body}\n"
+        + (raw_html(_version_changes(record_id, revision, changes, total, url)) if changes else ""),
         f"version {revision.number} of {record_id}",
+    )
+
+
+def _version_changes(record_id: str, revision: Revision, changes: str, total: int, url: str) -> str:
+    """Return the section of a version's page that says what it changed: its diff's own page."""
+    where = history_page_url(record_id, revision.number, total)
+    return block(
+        '<section class="or-version-changes" aria-labelledby="changes">',
+        f'<h2 id="changes">What changed in version {revision.number}</h2>',
+        changes,
+        f"<p>{link(relative(url, where) + f'#v{revision.number}', 'See it in the history')}</p>",
+        "</section>",
     )
 
 
@@ -333,13 +422,36 @@ def body_links(site: Site, path: str, url: str) -> str:
     return links_mark({href: relative(url, target) for href, target in links.items()})
 
 
+#: A link's destination, inline or in a definition, that names a scheme.
+_DESTINATION = re.compile(r"\]\(\s*([a-z][a-z0-9+.-]*:)|\]:\s*([a-z][a-z0-9+.-]*:)", re.I)
+_KEPT_SCHEMES = frozenset({"http:", "https:", "mailto:"})
+#: What can open a deep nesting: quote and list markers, or indentation, at a line's start.
+_NESTING = re.compile(r"^[\s>*+\-\d.)]{200,}", re.M)
+
+
+def could_remove(body: str) -> bool:
+    """Tell whether the sanitiser might remove anything from a body, cheaply and cautiously.
+
+    Without '<' (no HTML, comment or autolink), '&' or '\\' (no entity or escape that could
+    spell a scheme), a link to a scheme other than http, https or mailto, or a line that
+    opens 200 levels, nothing is removed, and the full scan (a conversion and a parse of
+    its HTML) is skipped: most versions of most records. Only the note on what was removed
+    depends on it; every version is sanitised all the same.
+    """
+    if "<" in body or "&" in body or "\\" in body or _NESTING.search(body):
+        return True
+    return any(
+        (match[1] or match[2]).lower() not in _KEPT_SCHEMES for match in _DESTINATION.finditer(body)
+    )
+
+
 def removal_note(body: str) -> str:
     """Return the note on a past version whose dangerous parts the sanitiser removed, or ''.
 
     Today's check would refuse such a version; it is published all the same, as every
     version is, through the same sanitiser, and the reader is told what went.
     """
-    removals = find_removals(body)
+    removals = find_removals(body) if could_remove(body) else []
     if not removals:
         return ""
     items = [f"{e(removal.what)}: {e(removal.why)}" for removal in removals]
@@ -379,6 +491,8 @@ def _render_change_log(tree: DocsTree, site: Site, history: History) -> None:
     titles = {record.id: record.meta.title for record in site.records}
     groups: dict[str, list[tuple[str, Revision]]] = {}
     everything = [*history.revisions.items(), *history.withdrawn.items()]
+    counts = {record_id: len(revisions) for record_id, revisions in history.withdrawn.items()}
+    counts |= {record_id: len(revisions) for record_id, revisions in history.revisions.items()}
     for record_id, revisions in everything:
         for revision in revisions:
             groups.setdefault(revision.commit, []).append((record_id, revision))
@@ -386,7 +500,7 @@ def _render_change_log(tree: DocsTree, site: Site, history: History) -> None:
     pages = [ordered[i : i + CHANGES_PER_PAGE] for i in range(0, len(ordered), CHANGES_PER_PAGE)]
     for number, chunk in enumerate(pages or [[]], start=1):
         url = "changes/" if number == 1 else f"changes/page/{number}/"
-        items = [_change_group(site, group, titles, url) for group in chunk]
+        items = [_change_group(site, group, titles, counts, url) for group in chunk]
         nav = []
         if number > 1:
             previous = "changes/" if number == 2 else f"changes/page/{number - 1}/"
@@ -407,7 +521,11 @@ def _render_change_log(tree: DocsTree, site: Site, history: History) -> None:
 
 
 def _change_group(
-    site: Site, group: list[tuple[str, Revision]], titles: dict[str, str], url: str
+    site: Site,
+    group: list[tuple[str, Revision]],
+    titles: dict[str, str],
+    counts: dict[str, int],
+    url: str,
 ) -> str:
     """Return one pull request (or commit) in the change log with the records it changed."""
     first = group[0][1]
@@ -416,7 +534,9 @@ def _change_group(
     items = []
     for record_id, revision in sorted(group, key=lambda item: item[0]):
         title = titles.get(record_id) or parse_version(revision.text).title or record_id
-        target = f"{record_id}/history/#v{revision.number}"
+        target = (
+            f"{history_page_url(record_id, revision.number, counts[record_id])}#v{revision.number}"
+        )
         what = (
             "withdrawn"
             if revision.deleted

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from html import escape as html_escape
 from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,7 @@ class Shell:
     html: str
     leaf: str = ""  # one entry of the table of contents, without sub-entries
     parent: str = ""  # one entry with its sub-entries in place of _TOC_CHILDREN
+    light: bool = False  # the lighter page of past versions (see light_shell)
 
 
 def read_shell(site_dir: Path, depth_: int, toc: bool) -> Shell:
@@ -103,7 +105,7 @@ def read_shell(site_dir: Path, depth_: int, toc: bool) -> Shell:
     start, end = html.find(_START), html.find(_END)
     if start < 0 or end < 0:
         raise EngineError(f"the engine's page for /{url} lost its content markers")
-    html = html[:start] + _CONTENT + html[end + len(_END) :]
+    html = collapse_spacing(html[:start]) + _CONTENT + collapse_spacing(html[end + len(_END) :])
     if not toc:
         return Shell(url, html)
     child = html.find('href="#ortocb"')
@@ -118,6 +120,59 @@ def read_shell(site_dir: Path, depth_: int, toc: bool) -> Shell:
     if "ORTOC" in html:
         raise EngineError(f"the engine's page for /{url} names its table of contents elsewhere")
     return Shell(url, html, leaf, parent)
+
+
+#: Spacing that spans lines, which a browser reads as one space (the engine's templates are
+#: indented for their authors: a fifth of a page).
+_SPACING = re.compile(r"[ \t\r]*\n\s*")
+
+
+def collapse_spacing(html: str) -> str:
+    """Return a shell's HTML with each run of spacing that spans lines cut to one newline.
+
+    The page reads and behaves the same (a shell has no <pre> or <textarea>; the content,
+    which may, is poured in afterwards); quotes, attributes and tags stay as the engine
+    wrote them. (minify-html would take 8% more of a page, at the cost of rewriting
+    every tag, for every page.)
+    """
+    return _SPACING.sub("\n", html)
+
+
+def light_shell(shell: Shell, home: str, site_name: str) -> Shell:
+    """Return the lighter page of past versions, cut from the plain shell of the same depth.
+
+    A past version is a permalink, out of search and the sitemap: it keeps the shell's
+    head (stylesheets, title, feeds), the reader's palette, its content and footer, and
+    drops the navigation, the search, the header's icons and the scripts, about two thirds
+    of a page.
+    """
+    html = shell.html
+    head_end = html.index("</head>") + len("</head>")
+    body = html.index("<body")
+    body_end = html.index(">", body) + 1
+    article = html.rindex("<article", 0, html.index(_CONTENT))
+    article_end = html.index("</article>", article) + len("</article>")
+    footer = html.find("<footer")
+    footer_end = html.find("</footer>", footer) + len("</footer>")
+    # The reader's chosen palette (stored by the engine's pages) applies here too.
+    palette = re.search(r"<script>var palette=.*?</script>", html, re.S)
+    header = (
+        '<header class="or-light-header md-grid md-typeset"><p>'
+        f'<a href="{home}">{html_escape(site_name)}</a></p></header>'
+    )
+    light = (
+        html[:head_end]
+        + html[body:body_end]
+        + (palette[0] if palette else "")
+        + header
+        + '<main class="md-main"><div class="md-main__inner md-grid">'
+        + '<div class="md-content" data-md-component="content">'
+        + html[article:article_end]
+        + "</div></div></main>"
+        + (html[footer:footer_end] if footer >= 0 else "")
+        + "</body></html>"
+    )
+    return Shell(shell.url, light, light=True)
 
 
 def toc_html(shell: Shell, tokens: list[dict[str, Any]]) -> str:
@@ -156,13 +211,20 @@ class Poured:
     in_sitemap: bool
 
 
-def read_shells(site_dir: Path) -> dict[tuple[int, int], Shell]:
-    """Read the shells: by depth, and whether with a table of contents."""
-    return {
+#: The key of a depth's lighter shell, beside 0 (no table of contents) and 1 (one).
+LIGHT = 2
+
+
+def read_shells(site_dir: Path, site_name: str = "") -> dict[tuple[int, int], Shell]:
+    """Read the shells: by depth, and whether with a table of contents, or light (LIGHT)."""
+    shells = {
         (level, toc): read_shell(site_dir, level, bool(toc))
         for level in range(1, MAX_DEPTH + 1)
         for toc in (0, 1)
     }
+    for level in range(1, MAX_DEPTH + 1):
+        shells[level, LIGHT] = light_shell(shells[level, 0], "../" * level, site_name)
+    return shells
 
 
 #: What the pool's processes need, imported once by the server they are forked from.
@@ -233,22 +295,33 @@ class Pourer:
         else:
             _start(*setup)
         self.pending: list[tuple[list[str], Future[list[Poured]] | list[Poured]]] = []
+        self.waiting: list[int] = []  # which of them the pool has not finished, oldest first
 
     def pour(self, pages: list[ShellPage]) -> None:
-        """Start pouring pages, a record's pages in one task (they share their sections)."""
+        """Start pouring pages, a record's pages in one task (they share their sections).
+
+        At most _IN_FLIGHT tasks wait for the pool: past that, this waits for the oldest,
+        so the pages rendered ahead of the pool never pile up in memory.
+        """
         for chunk in chunks(pages, _CHUNK):
             urls = [page[0] for page in chunk]
             if self.pool is None:
                 self.pending.append((urls, _fill_many(chunk)))
-            else:
-                self.pending.append((urls, self.pool.submit(_fill_many, chunk)))
+                continue
+            self.pending.append((urls, self.pool.submit(_fill_many, chunk)))
+            self.waiting.append(len(self.pending) - 1)
+            if len(self.waiting) > _IN_FLIGHT:
+                oldest = self.waiting.pop(0)
+                urls_done, future = self.pending[oldest]
+                if not isinstance(future, list):
+                    self.pending[oldest] = (urls_done, future.result())
 
     def results(self) -> Iterator[tuple[str, Poured]]:
         """Wait for every page poured; yield what each adds to the sitemap."""
         for urls, done in self.pending:
             poured = done if isinstance(done, list) else done.result()
             yield from zip(urls, poured, strict=True)
-        self.pending = []
+        self.pending, self.waiting = [], []
 
     def close(self) -> None:
         """Stop the pool, abandoning what is still waiting."""
@@ -258,6 +331,8 @@ class Pourer:
 
 
 _CHUNK = 64
+#: Tasks handed to the pool and not yet waited for (a few per process keep each busy).
+_IN_FLIGHT = 16
 
 
 def chunks(pages: list[ShellPage], size: int) -> Iterator[list[ShellPage]]:
@@ -315,19 +390,20 @@ def _start(shells: dict[tuple[int, int], Shell], site_dir: str, description: str
 
 def _cut(shell: Shell) -> list[tuple[bool, str]]:
     """Return a shell cut at its placeholders, (True, placeholder) or (False, text): cut once."""
-    cuts: dict[str, list[tuple[bool, str]]] = _SHARED.setdefault("cuts", {})
-    if shell.url not in cuts:
+    cuts: dict[tuple[str, bool], list[tuple[bool, str]]] = _SHARED.setdefault("cuts", {})
+    key = shell.url, shell.light
+    if key not in cuts:
         names = [_TITLE, _REPORT, _DESCRIPTION_TAG, _DESCRIPTION, _ROBOTS_TAG, shell.url]
         names += ["</head>", _SEARCH_BODY, _SEARCH_MARKS]
         names += [_CONTENT, "#ortoca", _TOC_ITEMS]
         splitter = _pattern(tuple(sorted(names)))
-        cuts[shell.url] = []
+        cuts[key] = []
         position = 0
         for match in splitter.finditer(shell.html):
-            cuts[shell.url] += [(False, shell.html[position : match.start()]), (True, match[0])]
+            cuts[key] += [(False, shell.html[position : match.start()]), (True, match[0])]
             position = match.end()
-        cuts[shell.url].append((False, shell.html[position:]))
-    return cuts[shell.url]
+        cuts[key].append((False, shell.html[position:]))
+    return cuts[key]
 
 
 def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
@@ -336,7 +412,10 @@ def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
     content, tokens = convert.render_content(body)
     if tokens and tokens[0]["level"] == 1:  # as the engine: a lone h1's children
         tokens = tokens[0]["children"]
-    shell: Shell | None = _SHARED["shells"].get((depth(url), int(bool(tokens))))
+    light = bool(front.get("light"))
+    if light:
+        tokens = []  # a light page has no table of contents
+    shell: Shell | None = _SHARED["shells"].get((depth(url), LIGHT if light else int(bool(tokens))))
     if shell is None:
         raise EngineError(f"/{url} is deeper than the {MAX_DEPTH} levels openrecord has shells for")
     robots = front.get("robots")

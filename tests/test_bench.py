@@ -24,7 +24,10 @@ def test_tiny_bench_prints_its_table() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "corpus: 30 records, 100 first-parent commits" + lines[0][44:]
-    stages = [line.split()[0] for line in lines[2:13]]
+    assert lines[1].startswith("history: ") and "rewrite a paragraph whole" in lines[1]
+    assert lines[2].startswith("diff of a rewritten 1,500-word one-line paragraph: ")
+    header = lines.index(next(line for line in lines if line.startswith("stage ")))
+    stages = [line.split()[0] for line in lines[header + 1 : header + 12]]
     assert stages == [
         "load",
         "validate",
@@ -40,6 +43,8 @@ def test_tiny_bench_prints_its_table() -> None:
     ]
     assert any(line.startswith("pages written: ") for line in lines)
     assert any(line.startswith("peak memory: ") for line in lines)
+    assert any(line.startswith("site: ") and " MB in " in line for line in lines)
+    assert any(line.split()[:1] == ["version"] for line in lines)  # bytes of version pages
     assert any(line.startswith("machine: a fixed loop on both cores took ") for line in lines)
     assert any(line.startswith("preview (openrecord serve): whole build ") for line in lines)
 

@@ -286,3 +286,58 @@ def test_rules_apply_only_after_rules_from(pilot: Git) -> None:
     config.write_text(config.read_text().replace(imported, "f" * 40))
     with pytest.raises(HistoryError, match=r"rules_from names f{40}, which is not a commit"):
         gather(pilot.root)
+
+
+def test_a_long_history_is_cut_into_pages_whose_anchors_stay(
+    git_site: Git, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import render_history
+
+    monkeypatch.setattr(render_history, "HISTORY_PER_PAGE", 2)
+    for number in range(2, 6):  # versions 2 to 5 of decisions/d
+        git_site.write("content/decisions/d.md", PROPOSED + f"Draft number {number}.\n")
+        git_site.commit(f"Redraft {number}")
+    docs = pages(git_site.root)
+    newest = docs["decisions/d/history/index.md"]
+    first, second = (docs[f"decisions/d/history/page/{n}/index.md"] for n in (1, 2))
+    assert 'id="v5"' in newest and 'id="v4"' not in newest.split("Earlier versions")[0]
+    assert "Versions 5 to 5 of 5" in newest
+    assert 'id="v2"' in first and 'id="v1"' in first and 'id="v3"' not in first
+    assert 'id="v4"' in second and 'id="v3"' in second
+    # An earlier revision's anchor on the newest page leads to the page that shows it.
+    assert '<a id="v1" href="page/1/#v1">1</a> <a id="v2" href="page/1/#v2">2</a>' in newest
+    assert '<a id="v4" href="page/2/#v4">4</a>' in newest
+    assert '<a href="page/2/" rel="next">Older versions</a>' in newest
+    assert '<a href="../../" rel="prev">Newer versions</a>' in second
+    assert '<a href="../2/" rel="prev">Newer versions</a>' in first
+    assert "Older versions" not in first
+    assert "decisions/d/history/page/3/index.md" not in docs
+    # The change log links each revision where it is shown; each diff has its own page.
+    assert 'href="../decisions/d/history/page/1/#v2"' in docs["changes/index.md"]
+    assert 'href="../decisions/d/history/#v5"' in docs["changes/index.md"]
+    version = docs["decisions/d/v3/index.md"]
+    assert "What changed in version 3" in version
+    assert "Draft number <del>2</del>." in version and "Draft number <ins>3</ins>." in version
+    assert 'href="../history/page/2/#v3"' in version
+
+
+def test_the_quick_safety_look_never_misses_what_the_full_scan_finds() -> None:
+    from generator.policy import find_removals
+    from generator.render_history import could_remove
+    from tests.payloads import PAYLOADS
+
+    bodies = [
+        *PAYLOADS,
+        "[x](javascript:alert(1))",
+        "[x]( JavaScript:alert(1))",
+        "[x][r]\n\n> [r]: vbscript:run",
+        "![i](data:image/svg+xml,zz)",
+        "[x](java&#115;cript:alert(1))",
+        "[x](javascript\\:alert(1))",
+        "> " * 250 + "deep",
+        "- " * 250 + "deep",
+    ]
+    found = [body for body in bodies if find_removals(body)]
+    assert len(found) > 10
+    assert [body for body in found if not could_remove(body)] == []
+    assert not could_remove("Plain [text](https://example.org) and [a](other.md#x).\n\n- a\n")

@@ -1,0 +1,136 @@
+"""Diffs between versions: small edits marked word by word, rewrites shown whole."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.diff import Version, opcodes, render_body_diff, sentences
+
+
+def rows(old: str, new: str) -> list[tuple[str, str]]:
+    """Return the diff of two bodies as (kind, cell HTML) rows, gaps as ('gap', '')."""
+    html = render_body_diff(Version({}, old), Version({}, new))
+    found = []
+    for row in re.findall(r'<tr class="or-diff__(\w+)">(.*?)</tr>', html):
+        kind, cells = row
+        cell = re.search(r"<td><code>(.*?)</code></td>", cells)
+        found.append((kind, cell.group(1) if cell else ""))
+    return found
+
+
+def changed(old: str, new: str) -> list[tuple[str, str]]:
+    """Return only the removed and added rows."""
+    return [row for row in rows(old, new) if row[0] in ("removed", "added")]
+
+
+def test_a_small_edit_marks_the_changed_word() -> None:
+    assert changed("We will start in two areas.", "We will start in three areas.") == [
+        ("removed", "We will start in <del>two</del> areas."),
+        ("added", "We will start in <ins>three</ins> areas."),
+    ]
+    assert changed("A line.\nB line.", "A line.\nB line!") == [
+        ("removed", "B line<del>.</del>"),
+        ("added", "B line<ins>!</ins>"),
+    ]
+
+
+def test_a_reworded_phrase_is_marked_as_one_phrase() -> None:
+    assert changed(
+        "The board agreed to fund the pilot in two areas.",
+        "The board agreed to review the whole plan in two areas.",
+    ) == [
+        ("removed", "The board agreed to <del>fund the pilot</del> in two areas."),
+        ("added", "The board agreed to <ins>review the whole plan</ins> in two areas."),
+    ]
+
+
+def test_a_rewritten_paragraph_is_removed_and_added_whole() -> None:
+    old = "Intro stays.\n\nCommunity councils asked for budgets they control.\n\nEnd stays."
+    new = "Intro stays.\n\nEvery pilot publishes what it learnt each quarter.\n\nEnd stays."
+    assert changed(old, new) == [
+        ("removed", "<del>Community councils asked for budgets they control.</del>"),
+        ("added", "<ins>Every pilot publishes what it learnt each quarter.</ins>"),
+    ]
+
+
+def test_lines_of_a_block_pair_with_their_counterparts_even_when_counts_differ() -> None:
+    old = "Alpha beta gamma delta.\nEpsilon zeta eta theta."
+    new = "A brand new first line here.\nAlpha beta gamma delta!\nEpsilon zeta eta iota."
+    assert changed(old, new) == [
+        ("added", "<ins>A brand new first line here.</ins>"),
+        ("removed", "Alpha beta gamma delta<del>.</del>"),
+        ("added", "Alpha beta gamma delta<ins>!</ins>"),
+        ("removed", "Epsilon zeta eta <del>theta</del>."),
+        ("added", "Epsilon zeta eta <ins>iota</ins>."),
+    ]
+
+
+def test_a_moved_paragraph_is_removed_in_one_place_and_added_in_the_other() -> None:
+    paragraphs = [f"Paragraph {name} says something of its own." for name in "ABCDEFG"]
+    old = "\n\n".join(paragraphs)
+    new = "\n\n".join([*paragraphs[1:], paragraphs[0]])
+    found = changed(old, new)
+    assert [row for row in found if row[1]] == [
+        ("removed", "<del>Paragraph A says something of its own.</del>"),
+        ("added", "<ins>Paragraph A says something of its own.</ins>"),
+    ]
+    assert len(found) == 4  # with the blank line that separated it
+    kinds = [kind for kind, _ in rows(old, new)]
+    assert "gap" in kinds  # the paragraphs between are not repeated in full
+
+
+def test_a_one_line_paragraph_is_compared_sentence_by_sentence() -> None:
+    kept = [f"Sentence {n} keeps every one of its words as they were." for n in range(40)]
+    tweaked = "The steering group proposed small pilots in every area."
+    rewritten = "Young people asked for a seat at the table."
+    old = " ".join([*kept[:20], tweaked, rewritten, *kept[20:]])
+    replacement = "Funding must last beyond one year, said the carers."
+    new = " ".join([*kept[:20], tweaked.replace("small", "larger"), replacement, *kept[20:]])
+    [(_, removed), (_, added)] = changed(old, new)
+    assert "The steering group proposed <del>small</del> pilots in every area." in removed
+    assert "The steering group proposed <ins>larger</ins> pilots in every area." in added
+    assert f"<del>{rewritten}</del>" in removed and f"<ins>{replacement}</ins>" in added
+    assert removed.count("<del>") == 2 and added.count("<ins>") == 2
+    assert kept[0] in removed and kept[-1] in added  # unchanged sentences read unmarked
+
+
+def test_a_one_line_paragraph_rewritten_whole_is_shown_whole() -> None:
+    old = " ".join(f"Old sentence number {n} about budgets." for n in range(300))
+    new = " ".join(f"A different thought, {n}, on trust." for n in range(300))
+    assert changed(old, new) == [("removed", f"<del>{old}</del>"), ("added", f"<ins>{new}</ins>")]
+
+
+def test_html_in_a_diff_is_escaped() -> None:
+    [(_, removed), (_, added)] = changed("Say <b>hi</b> now.", "Say <i>hi</i> now.")
+    assert "<b>" not in removed and "&lt;" in removed and "<i>" not in added
+
+
+def test_no_change_gives_no_diff() -> None:
+    assert render_body_diff(Version({}, "Same.\n"), Version({}, "Same.\n")) == ""
+
+
+def test_sentences_keep_every_character() -> None:
+    line = 'He said "yes." Then (after a pause.) she left!  Done? Not quite'
+    parts = sentences(line)
+    assert "".join(parts) == line
+    assert parts[0] == 'He said "yes." '
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", ""]), max_size=30),
+    st.lists(st.sampled_from(["a", "b", "c", ""]), max_size=30),
+)
+def test_opcodes_rebuild_the_new_sequence(before: list[str], after: list[str]) -> None:
+    rebuilt: list[str] = []
+    position = (0, 0)
+    for tag, i1, i2, j1, j2 in opcodes(before, after):
+        assert (i1, j1) == position
+        if tag == "equal":
+            assert before[i1:i2] == after[j1:j2]
+        rebuilt += after[j1:j2]
+        position = (i2, j2)
+    assert position == (len(before), len(after))
+    assert rebuilt == after
