@@ -38,7 +38,7 @@ from generator.formats import (
     render_record,
     slug_of,
 )
-from generator.merges import MAX_PULL_REQUEST
+from generator.merges import merged_pull_request
 
 FOLDER = "content/decisions"
 #: Where openrecord's own theme overrides live, beside the package in its repository.
@@ -551,8 +551,7 @@ def _write_history(
             parents = [previous, *(imported[p] for p in commit.parents[1:] if p in imported)]
             report.merges += 1
             subject = commit.message.split(b"\n", 1)[0].decode(errors="replace")
-            number = re.match(r"Merge pull request #(\d{1,10}) from \S+", subject)
-            if number and 0 < int(number.group(1)) <= MAX_PULL_REQUEST:
+            if merged_pull_request(subject) is not None:
                 report.pull_requests += 1
         elif previous is not None:
             parents = [previous]

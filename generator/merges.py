@@ -298,6 +298,12 @@ def _choose_author(people: Sequence[Person]) -> tuple[str, tuple[str, ...]]:
     return (names[0] if names else "unknown"), tuple(names[1:])
 
 
+def merged_pull_request(subject: str) -> int | None:
+    """Return the number of the pull request a merge commit's subject names, if real."""
+    merge = _MERGE_PR.match(subject.strip())
+    return _number(merge.group(1)) if merge else None
+
+
 def _number(digits: str) -> int | None:
     """Return a pull request number, or None when it is too large to be real."""
     if len(digits) > len(str(MAX_PULL_REQUEST)):  # int() of 5,000 digits raises
