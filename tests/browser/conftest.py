@@ -105,7 +105,7 @@ def _make_repository(root: Path) -> None:
 
 
 @contextlib.contextmanager
-def _serving(out: Path, site_url: str) -> Iterator[str]:
+def serving(out: Path, site_url: str) -> Iterator[str]:
     """Serve the site built into out on 127.0.0.1 under site_url's path; yield its base URL."""
     prefix = ("/" + urlsplit(site_url or "/").path.strip("/") + "/").replace("//", "/")
     handler = type("Handler", (_Handler,), {"prefix": prefix})
@@ -130,7 +130,7 @@ def _built_and_served(root: Path) -> Iterator[ServedSite]:
     settings = root / "mkdocs.yml"
     text = settings.read_text(encoding="utf-8")
     out = root.parent / "site"
-    with _serving(out, yaml.safe_load(text).get("site_url") or "/") as base_url:
+    with serving(out, yaml.safe_load(text).get("site_url") or "/") as base_url:
         text = re.sub(r"^site_url:.*$", f"site_url: {base_url}", text, flags=re.M)
         settings.write_text(text, encoding="utf-8")
         build(root, out)

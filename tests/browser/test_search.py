@@ -5,18 +5,15 @@ search, light and dark, wide and narrow; results show strangers' markup as text.
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from generator.build import build
-from tests.browser.conftest import OpenPage, ServedSite
+from tests.browser.conftest import OpenPage, ServedSite, serving
 from tests.browser.support import (
     DECISION,
     PALETTES,
@@ -194,13 +191,6 @@ def test_the_open_search_has_no_axe_violations(
         )
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    """Serve a folder without a log line a request."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Say nothing."""
-
-
 @pytest.fixture(scope="module")
 def hostile_search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve a built site whose records' titles, summaries and text are injection payloads."""
@@ -222,16 +212,8 @@ def hostile_search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     Git(root).commit("Publish hostile records")
     site = build(root, root.parent / "site").site_dir
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(site, "/") as base:
+        yield base
 
 
 def test_results_show_hostile_titles_and_text_as_text(browser: Any, hostile_search: str) -> None:
