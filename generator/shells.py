@@ -30,6 +30,7 @@ from typing import Any
 from generator import convert
 from generator.errors import EngineError
 from generator.sitemap import write_atomically
+from generator.slim import shared_files, slim
 
 ShellPage = tuple[str, dict[str, Any], str]  # url, front matter, body Markdown
 
@@ -131,9 +132,7 @@ def collapse_spacing(html: str) -> str:
     """Return a shell's HTML with each run of spacing that spans lines cut to one newline.
 
     The page reads and behaves the same (a shell has no <pre> or <textarea>; the content,
-    which may, is poured in afterwards); quotes, attributes and tags stay as the engine
-    wrote them. (minify-html would take 8% more of a page, at the cost of rewriting
-    every tag, for every page.)
+    which may, is poured in afterwards). The shells are then slimmed whole (slim.py).
     """
     return _SPACING.sub("\n", html)
 
@@ -143,10 +142,10 @@ def light_shell(shell: Shell, home: str, site_name: str) -> Shell:
 
     A past version is a permalink, out of search and the sitemap: it keeps the shell's
     head (stylesheets, title, feeds), the reader's palette, its content and footer, and
-    drops the navigation, the search, the header's icons and the scripts, about two thirds
-    of a page.
+    drops the navigation, the search (and its stylesheets), the header's icons and the
+    scripts, about two thirds of a page.
     """
-    html = shell.html
+    html = _SEARCH_STYLES.sub("", shell.html)
     head_end = html.index("</head>") + len("</head>")
     body = html.index("<body")
     body_end = html.index(">", body) + 1
@@ -173,6 +172,10 @@ def light_shell(shell: Shell, home: str, site_name: str) -> Shell:
         + "</body></html>"
     )
     return Shell(shell.url, light, light=True)
+
+
+#: The stylesheets of the search, which a lighter page has no use for.
+_SEARCH_STYLES = re.compile(r'<link rel="stylesheet" href="[^"]*(?:pagefind|search)[^"]*\.css">\n?')
 
 
 def toc_html(shell: Shell, tokens: list[dict[str, Any]]) -> str:
@@ -216,7 +219,10 @@ LIGHT = 2
 
 
 def read_shells(site_dir: Path, site_name: str = "") -> dict[tuple[int, int], Shell]:
-    """Read the shells: by depth, and whether with a table of contents, or light (LIGHT)."""
+    """Read the shells: by depth, and whether with a table of contents, or light (LIGHT).
+
+    Each is slimmed (see slim.py), and the files they now share are written into the site.
+    """
     shells = {
         (level, toc): read_shell(site_dir, level, bool(toc))
         for level in range(1, MAX_DEPTH + 1)
@@ -224,7 +230,32 @@ def read_shells(site_dir: Path, site_name: str = "") -> dict[tuple[int, int], Sh
     }
     for level in range(1, MAX_DEPTH + 1):
         shells[level, LIGHT] = light_shell(shells[level, 0], "../" * level, site_name)
-    return shells
+    shared: dict[str, str] = {}
+    slimmed = {key: slim_shell(shell, key[0], shared) for key, shell in shells.items()}
+    for path, text in shared_files(shared).items():
+        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / path).write_text(text, encoding="utf-8")
+    return slimmed
+
+
+#: Where the placeholder tags are in a minified shell, to be put back as pouring finds them.
+_TAGS = {
+    _DESCRIPTION_TAG: r'<meta (?=[^>]*name="?description"?[\s>])[^>]*>',
+    _ROBOTS_TAG: r'<meta (?=[^>]*name="?robots"?[\s>])[^>]*>',
+    _SEARCH_BODY: r'<div (?=[^>]*id="?main-content"?[\s>])[^>]*>',
+    _SEARCH_MARKS: rf"<div hidden>\s*{_MARKS}\s*</div>",
+}
+
+
+def slim_shell(shell: Shell, level: int, shared: dict[str, str]) -> Shell:
+    """Return a shell slimmed, with its table of contents' pieces."""
+    return Shell(
+        shell.url,
+        slim(shell.html, level, shared, _TAGS),
+        slim(shell.leaf, level, shared, {}) if shell.leaf else "",
+        slim(shell.parent, level, shared, {}) if shell.parent else "",
+        shell.light,
+    )
 
 
 #: What the pool's processes need, imported once by the server they are forked from.
@@ -424,7 +455,8 @@ def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
         f'href="{feed["href"]}">'
         for feed in front.get("feeds", [])
     )
-    description = front.get("description") or _SHARED["description"]
+    # A past version's lighter page is out of search: the site's description is no use there.
+    description = front.get("description") or ("" if light else _SHARED["description"])
     marks = front.get("pagefind")
     values = {
         _TITLE: str(front.get("title", "")),
