@@ -378,8 +378,12 @@ def _atom_bytes(generator: FeedGenerator) -> bytes:
 
 
 def _diff_url(item: Item) -> str:
-    """Return the site-relative address of an item's revision on the history page."""
-    return f"{item.record.id}/history/#v{item.revision.number}"
+    """Return the site-relative address of what an item's revision changed: the diff on its
+    version's page, or (for a first version or a withdrawal) its entry in the history."""
+    revision = item.revision
+    if revision.number > 1 and not revision.deleted:
+        return f"{item.record.id}/v{revision.number}/#changes"
+    return f"{item.record.id}/history/#v{revision.number}"
 
 
 def _categories(item: Item) -> list[str]:

@@ -209,7 +209,9 @@ def _render_record_history(
 ) -> None:
     """Write one record's history pages and a permalink page per revision."""
     versions = versions_of(revisions)
-    # What each revision changed: shown on its history page and on its version's page.
+    # What each revision changed: its fields on its history page, with a link to its
+    # version's page, which shows the diff of its text too (one diff, on a page of its own:
+    # a history page of 25 rewrites would otherwise weigh megabytes).
     changes = [
         _changes(revision, version, versions[index - 1] if index else None)
         for index, (revision, version) in enumerate(zip(revisions, versions, strict=True))
@@ -222,7 +224,9 @@ def _render_record_history(
         entries = []
         for index in range(last - 1, first - 1, -1):
             revision, version = revisions[index], versions[index]
-            entries.append(_history_entry(site, record_id, revision, version, changes[index], url))
+            to_diff = relative(url, revision_url(record_id, revision.number)) + "#changes"
+            summary = _changes(revision, version, versions[index - 1] if index else None, to_diff)
+            entries.append(_history_entry(site, record_id, revision, version, summary, url))
         what = (
             _count_versions(count)
             if newest == 1
@@ -325,8 +329,14 @@ def _history_entry(
     )
 
 
-def _changes(revision: Revision, version: Version, previous: Version | None) -> str:
-    """Return what a revision changed: its field changes and its diff, or why there are none."""
+def _changes(
+    revision: Revision, version: Version, previous: Version | None, to_diff: str | None = None
+) -> str:
+    """Return what a revision changed: its field changes and its diff, or why there are none.
+
+    With to_diff (on a history page: the address of the version's page, where its diff is),
+    a changed text is a link to its diff instead.
+    """
     if revision.deleted:
         return "<p>The record was withdrawn: its file was removed.</p>"
     if previous is None:
@@ -338,7 +348,11 @@ def _changes(revision: Revision, version: Version, previous: Version | None) -> 
         )
     changes = render_field_changes(field_changes(previous, version))
     if body_changed(previous, version):
-        changes += render_body_diff(previous, version)
+        changes += (
+            f'<p class="or-diff-link">{link(to_diff, "See what changed in the text")}</p>'
+            if to_diff
+            else render_body_diff(previous, version)
+        )
     return changes or "<p>No visible change to the text.</p>"
 
 

@@ -119,7 +119,12 @@ def test_pilot_pages_show_versions_timeline_and_diff(pilot: Git) -> None:
     ) in history
     assert "Status: <del>proposed</del> → <ins>accepted</ins>" in history
     assert '<span class="or-kind or-kind--minor">minor change</span>' in history
-    assert "areas<del>.</del>" in history and "areas<ins>!</ins>" in history
+    # The diff of a text is on its version's page, where the history's entry links.
+    assert "areas<del>" not in history
+    assert '<a href="../v3/#changes">See what changed in the text</a>' in history
+    v3 = docs["decisions/pilot/v3/index.md"]
+    assert "areas<del>.</del>" in v3 and "areas<ins>!</ins>" in v3
+    assert '<h2 id="changes">What changed in version 3</h2>' in v3
     for number in (1, 2, 3):
         version = docs[f"decisions/pilot/v{number}/index.md"]
         assert f"Version {number} of 3, " in version
@@ -319,6 +324,9 @@ def test_a_long_history_is_cut_into_pages_whose_anchors_stay(
     assert "What changed in version 3" in version
     assert "Draft number <del>2</del>." in version and "Draft number <ins>3</ins>." in version
     assert 'href="../history/page/2/#v3"' in version
+    # A history page's entry leads to its version's diff, from however deep the page is.
+    assert '<a href="../../../v3/#changes">See what changed in the text</a>' in second
+    assert "<del>" not in second.replace("<del>proposed</del>", "")
 
 
 def test_the_quick_safety_look_never_misses_what_the_full_scan_finds() -> None:
