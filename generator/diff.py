@@ -62,11 +62,14 @@ class Version:
         return value if isinstance(value, str) else ""
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=4096)
 def parse_version(text: str) -> Version:
     """Split a record's old text into front matter (all values kept as text) and body.
 
-    Cached: the history, feeds, rules and pages all ask about the same revisions.
+    Cached: the feeds, rules and pages ask about the same revisions, a record at a time.
+    The cache holds the versions of a few records, not of the whole history: each holds a
+    copy of its body, and a site of 50,000 revisions would keep them all (the front
+    matter's values, which are costly to read, are cached apart).
     """
     lines = text.split("\n")
     end = front_matter_end(lines)
