@@ -21,29 +21,35 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from generator import engine as engines
-from generator.assets import copy_assets
-from generator.changes import check_changes
 from generator.config import load_config
-from generator.data import data_paths, vanished_urls, write_data, write_manifest
+from generator.content.assets import copy_assets
+from generator.content.link import link_records
+from generator.content.load import load_content, refuse_links
+from generator.content.model import Site
+from generator.content.validate import validate_content
 from generator.errors import Collector, ContentError, OpenRecordError, Problem
-from generator.feeds import FORMATS, Feed, plan_feeds, write_feeds
 from generator.fragments import e
-from generator.history import History, read_history
-from generator.link import link_records
-from generator.load import load_content, refuse_links
-from generator.model import Site
-from generator.provenance import edges
-from generator.publish import discard, site_size, size_warnings, staging_dir, swap_into_place
-from generator.render import render_frame, render_records, render_site
-from generator.render_history import render_withdrawn_pages
-from generator.render_map import is_map_view
-from generator.rules import accepted_decision_rewrites, address_takeovers
-from generator.search import index_site
-from generator.shells import SHELL_ROOTS, Pourer, Shell, ShellPage, read_shells, start_server
-from generator.sitemap import add_to_sitemap
-from generator.tree import DocsTree
-from generator.validate import validate_content
+from generator.history.changes import check_changes
+from generator.history.history import History, read_history
+from generator.history.rules import accepted_decision_rewrites, address_takeovers
+from generator.outputs.data import data_paths, vanished_urls, write_data, write_manifest
+from generator.outputs.feeds import FORMATS, Feed, plan_feeds, write_feeds
+from generator.outputs.publish import (
+    discard,
+    site_size,
+    size_warnings,
+    staging_dir,
+    swap_into_place,
+)
+from generator.outputs.search import index_site
+from generator.outputs.sitemap import add_to_sitemap
+from generator.pages import engine as engines
+from generator.pages.map import is_map_view
+from generator.pages.provenance import edges
+from generator.pages.render import render_frame, render_records, render_site
+from generator.pages.render_history import render_withdrawn_pages
+from generator.pages.shells import SHELL_ROOTS, Pourer, Shell, ShellPage, read_shells, start_server
+from generator.pages.tree import DocsTree
 
 #: Told each stage's name when it starts (elapsed None) and when it ends (elapsed seconds).
 Report = Callable[[str, float | None], None]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
 
-from generator import convert, shells
+from generator.markdown import convert, shells
 
 #: Block and list elements: their nesting is the structure a reader sees.
 _STRUCTURE = (
@@ -131,7 +131,7 @@ def test_raw_html_headings_and_fences_are_left_as_written() -> None:
 
 def test_the_engine_converts_a_page_as_the_pour_does() -> None:
     text = "# Page\n\nSome *text*.\n\n## Part\n\n```python\nx = 1\n```\n"
-    markdown = Markdown(extensions=["generator.convert"])
+    markdown = Markdown(extensions=["generator.markdown.convert"])
     engine = markdown.convert(text)
     assert (engine, markdown.toc_tokens) == convert.render_content(text)  # type: ignore[attr-defined]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.shells import stop_server
+from generator.pages.shells import stop_server
 from tests.conftest import Git
 from tests.payloads import PAYLOADS
 from tests.scan import scan_site, search_pages, site_files
@@ -198,7 +198,7 @@ def test_without_a_server_the_pool_starts_its_processes_afresh(
     from multiprocessing import forkserver
 
     from generator import build as builds
-    from generator import shells
+    from generator.pages import shells
 
     alone = build(git_site.root, tmp_path / "alone").site_dir
 

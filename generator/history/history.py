@@ -1,0 +1,577 @@
+"""Stage 4, history: every record's revisions, from one pass over git.
+
+One ``git log`` along the first-parent line of HEAD (the published branch),
+with rename detection and merges diffed against their first parent, lists
+every change under content/; one ``git cat-file --batch`` reads every old
+version of every file. A merged pull request is therefore one revision,
+however many commits it had. Nothing here calls git once per file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import git
+
+from generator.content.model import Revision
+from generator.content.schema import TYPES_BY_FOLDER
+from generator.errors import HistoryError
+from generator.history.diff import parse_version
+from generator.history.merges import Authored, Person, Step, publish
+
+_RECORD_PATH = re.compile(r"^(?P<folder>[a-z]+)/(?P<slug>[a-z0-9][a-z0-9-]*)\.md$")
+_ZERO = "0" * 40
+#: Git's modes of a file; anything else (a submodule, a symbolic link) is not read.
+_FILE_MODES = frozenset({"100644", "100755"})
+_ABSENT = "000000"
+_NOT_FILES = {"160000": "a submodule entry", "120000": "a symbolic link"}
+#: Characters XML 1.0 cannot carry: feeds could not be written with them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: Commit times a published branch can hold: from 1970 to the end of year 9999.
+_LATEST = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC).timestamp()
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit on the first-parent line, with the content files it changed."""
+
+    sha: str
+    parents: tuple[str, ...]
+    date: datetime.datetime
+    author: Person
+    message: str
+    changes: tuple[tuple[str, str | None, str | None, str], ...]  # status, old, new, blob
+
+
+@dataclass
+class Lineage:
+    """The revisions of one file, followed across renames, oldest first."""
+
+    path: str
+    revisions: list[Revision] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class History:
+    """What git says about every record: revisions, renames, withdrawals and local edits."""
+
+    available: bool
+    revisions: dict[str, list[Revision]]
+    withdrawn: dict[str, list[Revision]]
+    former_ids: dict[str, str]
+    dirty: frozenset[str]
+    warnings: tuple[str, ...] = ()
+
+    def of(self, record_id: str) -> list[Revision]:
+        """Return the revisions of one record, oldest first (empty when unknown)."""
+        return self.revisions.get(record_id, [])
+
+    def without_drafts(self, drafts: Iterable[str]) -> History:
+        """Return the history as published: nothing of a draft, nor of a deleted draft.
+
+        A draft appears nowhere on the site, so neither its revisions, its redirects, nor
+        a record whose file was deleted while it was still a draft.
+        """
+        hidden = frozenset(drafts)
+        withdrawn = {
+            record_id: revisions
+            for record_id, revisions in self.withdrawn.items()
+            if not _was_draft(revisions)
+        }
+        return replace(
+            self,
+            revisions={k: v for k, v in self.revisions.items() if k not in hidden},
+            withdrawn=withdrawn,
+            former_ids={k: v for k, v in self.former_ids.items() if v not in hidden},
+        )
+
+
+def _was_draft(revisions: list[Revision]) -> bool:
+    """Tell whether a deleted record's last version was a draft."""
+    last = next((revision for revision in reversed(revisions) if not revision.deleted), None)
+    if last is None:
+        return False
+    return str(parse_version(last.text).front.get("draft", "")).strip().lower() == "true"
+
+
+def no_history(reason: str) -> History:
+    """Return an empty history, with the reason as a warning."""
+    return History(False, {}, {}, {}, frozenset(), (reason,))
+
+
+def read_history(
+    root: Path, content_dir: str = "content", rules_from: str | None = None
+) -> History:
+    """Read the revisions of every record under content/ from the repository around root.
+
+    rules_from (``extra.openrecord.rules_from``) names the commit up to which the history
+    is published as it is, with no rule applied: an imported history's past maintenance.
+    """
+    repo = _repository(root)
+    if repo is None:
+        return no_history(
+            f"{root.name} is not a git repository: pages say 'history not "
+            "available'. Run `git init` and commit to publish a history."
+        )
+    if repo.git.rev_parse("--is-shallow-repository").strip() == "true":
+        raise HistoryError(
+            "this is a shallow clone, so the history of the record is incomplete; "
+            "clone the whole history (in GitHub Actions: actions/checkout with "
+            "fetch-depth: 0) and build again"
+        )
+    prefix = content_prefix(repo, root, content_dir)
+    if not repo.head.is_valid():
+        return History(True, {}, {}, {}, _dirty(repo, prefix), ())
+    warnings: dict[str, None] = {}
+    line = repo.git.rev_list("--first-parent", "HEAD").split()
+    commits = _read_log(repo, prefix, line, warnings)
+    newest_first = commits[::-1]
+    merges = [commit for commit in commits if len(commit.parents) > 1]
+    # The merged branches' commits are read while git reads the old versions.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(_branches, repo, line, merges, warnings)
+        blobs = read_blobs(repo, (change[3] for c in newest_first for change in c.changes))
+        branches = reading.result()
+    exempt = before_rules(repo, rules_from)
+    lineages = _follow(commits, blobs, branches, prefix, exempt)
+    revisions: dict[str, list[Revision]] = {}
+    withdrawn: dict[str, list[Revision]] = {}
+    former: dict[str, str] = {}
+    for lineage in lineages:
+        found = record_id(lineage.path)
+        if found is None:
+            continue
+        (withdrawn if lineage.deleted else revisions)[found] = lineage.revisions
+        for old in lineage.paths[:-1]:
+            old_id = record_id(old)
+            if old_id and old_id != found:
+                former[old_id] = found
+    return History(True, revisions, withdrawn, former, _dirty(repo, prefix), tuple(warnings))
+
+
+def before_rules(repo: git.Repo, rules_from: str | None) -> frozenset[str]:
+    """Return the commits the rules do not apply to: rules_from and everything before it."""
+    if not rules_from:
+        return frozenset()
+    sha = resolve_commit(
+        repo,
+        rules_from,
+        f"mkdocs.yml: extra.openrecord.rules_from names {rules_from}, which is not a commit "
+        "of this repository; give the full id of the last commit before the rules apply "
+        "(`git log --first-parent` lists them)",
+    )
+    return frozenset(repo.git.rev_list(sha).split())
+
+
+def resolve_commit(repo: git.Repo, name: str, unknown: str) -> str:
+    """Return the full id of the commit a name gives, or raise HistoryError saying unknown."""
+    try:
+        return str(repo.git.rev_parse("--verify", "--quiet", f"{name}^{{commit}}")).strip()
+    except git.GitCommandError:
+        raise HistoryError(unknown) from None
+
+
+#: From this many commits on, the line is read by two git processes at once.
+SPLIT_FROM = 2000
+#: Marks between commits and between their fields in git's output. A message or a name can
+#: hold any character but NUL, so the marks are random: no commit can contain them.
+_COMMIT, _FIELD = f"<{secrets.token_hex(12)}>", f"<{secrets.token_hex(12)}>"
+_LOG_FORMAT = (
+    "--format=" + _COMMIT + _FIELD.join(["%H", "%P", "%ct", "%cI", "%an", "%ae", "%B", ""])
+)
+
+
+def _read_log(
+    repo: git.Repo, prefix: str, line: list[str], warnings: dict[str, None]
+) -> list[Commit]:
+    """Return the commits that changed content/, oldest first.
+
+    git is not given content/ as a path limit: with one, it compares the trees of every
+    commit twice (once to decide whether to show it). A long line is read in two parts
+    at once, the newest commits (whose folders are largest) in one, the rest in the other.
+    """
+    parts = [["HEAD"]]
+    if len(line) >= SPLIT_FROM and (os.cpu_count() or 1) >= 2:
+        middle = line[len(line) * 3 // 10]
+        parts = [[f"{middle}..HEAD"], [middle]]
+
+    def log(revisions: list[str]) -> str:
+        output = repo.git.log(
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--raw",
+            "-z",
+            "-M",
+            "--no-abbrev",
+            _LOG_FORMAT,
+            *revisions,
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
+        )
+        return bytes(output).decode("utf-8", errors="replace")
+
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        outputs = list(pool.map(log, parts))
+    commits = []
+    for output in outputs:
+        for chunk in output.split(_COMMIT)[1:]:
+            commit = _parse_commit(chunk, prefix, warnings)
+            if commit.changes:
+                commits.append(commit)
+    commits.reverse()
+    return _dated(commits, warnings)
+
+
+def _parse_commit(chunk: str, prefix: str, warnings: dict[str, None]) -> Commit:
+    """Parse one commit of the log: header fields, then its changes under prefix."""
+    sha, parents, unix, iso, name, email, message, raw = chunk.split(_FIELD, 7)
+    tokens = iter(raw.lstrip("\0\n").split("\0"))
+    changes: list[tuple[str, str | None, str | None, str]] = []
+    for token in tokens:
+        if not token.startswith(":"):
+            continue
+        old_mode, new_mode, _old_blob, new_blob, status = token[1:].split(" ")
+        first = next(tokens)
+        second = next(tokens) if status[0] in "RC" else None
+        old_file, new_file = old_mode in _FILE_MODES, new_mode in _FILE_MODES
+        if not (old_file or old_mode == _ABSENT) or not (new_file or new_mode == _ABSENT):
+            _warn_not_a_file(sha, prefix, (first, second or first), (old_mode, new_mode), warnings)
+            if old_file and first.startswith(prefix):  # a file replaced by a link: gone
+                changes.append(("D", first, None, new_blob))
+            elif new_file and (second or first).startswith(prefix):
+                changes.append(("A", None, second or first, new_blob))
+            continue
+        if second is not None:
+            inside = first.startswith(prefix), second.startswith(prefix)
+            if inside == (True, True):
+                changes.append((status[0], first, second, new_blob))
+            elif inside[0] and status[0] == "R":  # moved out of content/: gone from it
+                changes.append(("D", first, None, new_blob))
+            elif inside[1]:  # copied or moved in from elsewhere: new to content/
+                changes.append(("A", None, second, new_blob))
+        elif not first.startswith(prefix):
+            continue
+        elif status[0] == "D":
+            changes.append(("D", first, None, new_blob))
+        else:
+            changes.append((status[0], None, first, new_blob))
+    author = Person(publishable(name, sha, warnings), publishable(email, sha, warnings))
+    return Commit(
+        sha,
+        tuple(parents.split()),
+        _read_date(unix, iso, sha, warnings) or _EPOCH,
+        author,
+        publishable(message.strip(), sha, warnings),
+        tuple(changes),
+    )
+
+
+def _warn_not_a_file(
+    sha: str,
+    prefix: str,
+    paths: tuple[str, str],
+    modes: tuple[str, str],
+    warnings: dict[str, None],
+) -> None:
+    """Warn that a git entry under content/ is a submodule or link, which is never published."""
+    for path, mode in zip(paths, modes, strict=True):
+        if path and path.startswith(prefix) and mode not in _FILE_MODES | {_ABSENT}:
+            what = _NOT_FILES.get(mode, "not a file")
+            warnings[
+                f"{path}: in commit {sha[:7]} this is {what}, not a file, so it is not "
+                f"published; replace it with a file or remove it (`git rm --cached {path}`)"
+            ] = None
+
+
+def publishable(text: str, sha: str, warnings: dict[str, None]) -> str:
+    """Return text from a commit with the characters XML cannot carry shown as U+FFFD."""
+    if not _NOT_XML.search(text):
+        return text
+    warnings[
+        f"commit {sha[:7]}: its message or author holds control characters that cannot be "
+        "published; they are shown as \ufffd (a commit cannot be edited once merged)"
+    ] = None
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _read_date(
+    unix: str, iso: str, sha: str, warnings: dict[str, None]
+) -> datetime.datetime | None:
+    """Return a commit's date, or None (with a warning) when git holds an impossible one."""
+    seconds = int(unix) if unix.isdigit() and len(unix) <= 12 else None
+    if seconds is None or seconds > _LATEST:
+        warnings[
+            f"commit {sha[:7]}: its date cannot be real (git says '{iso[:40] or unix[:40]}'); "
+            "the date of the commit before it is shown instead"
+        ] = None
+        return None
+    try:
+        return datetime.datetime.fromisoformat(iso)
+    except ValueError:
+        warnings[
+            f"commit {sha[:7]}: its time zone cannot be real (git says '{iso[:40]}'); "
+            "its time is shown in UTC"
+        ] = None
+        return datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+
+
+def _dated(commits: list[Commit], warnings: dict[str, None]) -> list[Commit]:
+    """Give a commit whose date was impossible the date of the commit before it."""
+    dated: list[Commit] = []
+    for commit in commits:
+        if commit.date is _EPOCH and dated:
+            commit = replace(commit, date=dated[-1].date)
+        dated.append(commit)
+    return dated
+
+
+def read_blobs(repo: git.Repo, shas: Iterable[str]) -> dict[str, str]:
+    """Return the text of many objects (shas or rev:path), from one git cat-file --batch.
+
+    Asked for newest first (the order of git log), git finds each older version as a
+    small change to one it has just read, which takes half the time of any other order.
+    """
+    return _cat_file(repo, [sha for sha in dict.fromkeys(shas) if sha != _ZERO])
+
+
+def _cat_file(repo: git.Repo, wanted: list[str]) -> dict[str, str]:
+    """Return the text of the objects named, from one git cat-file --batch."""
+    if not wanted:
+        return {}
+    with tempfile.TemporaryFile() as request:
+        request.write("".join(f"{sha}\n" for sha in wanted).encode())
+        request.seek(0)
+        data = repo.git.cat_file(
+            "--batch", istream=request, stdout_as_string=False, strip_newline_in_stdout=False
+        )
+    blobs: dict[str, str] = {}
+    position = 0
+    for sha in wanted:
+        end = data.index(b"\n", position)
+        header = data[position:end].split(b" ")
+        if header[-1] == b"missing":
+            position = end + 1
+            continue
+        size = int(header[2]) if len(header) == 3 else 0
+        body = data[end + 1 : end + 1 + size]
+        blobs[sha] = body.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        position = end + 1 + size + 1
+    return blobs
+
+
+def _branches(
+    repo: git.Repo, line: list[str], merges: list[Commit], warnings: dict[str, None]
+) -> dict[str, tuple[Authored, ...]]:
+    """Return, for each merge on the line, the commits of the branch it merged, oldest first.
+
+    A branch's commits are those reachable from the merge's second parent and not from its
+    first: walking the line oldest first, everything met before a merge is reachable from
+    its first parent, so a branch that merged main into itself midway brings only its own.
+    One ``git rev-list`` gives the graph and one ``git log`` the commits themselves.
+    """
+    if not merges:
+        return {}
+    graph: dict[str, list[str]] = {}
+    order: dict[str, int] = {}
+    for position, entry in enumerate(
+        repo.git.rev_list("--parents", "--topo-order", "HEAD").split("\n")
+    ):
+        sha, *parents = entry.split()
+        graph[sha] = parents
+        order[sha] = -position
+    wanted = {merge.sha for merge in merges}
+    seen: set[str] = set()
+    found: dict[str, list[str]] = {}
+    for sha in reversed(line):
+        brought: list[str] = []
+        stack = [parent for parent in graph.get(sha, [])[1:] if parent not in seen]
+        while stack:
+            commit = stack.pop()
+            if commit in seen:
+                continue
+            seen.add(commit)
+            brought.append(commit)
+            stack += [parent for parent in graph.get(commit, []) if parent not in seen]
+        seen.add(sha)
+        if sha in wanted:
+            found[sha] = sorted(brought, key=order.__getitem__)
+    authored = {
+        commit.sha: commit
+        for commit in read_authored(
+            repo,
+            ["--no-walk=unsorted", "--stdin"],
+            [c for shas in found.values() for c in shas],
+            warnings,
+        )
+    }
+    return {
+        merge: tuple(authored[sha] for sha in shas if sha in authored)
+        for merge, shas in found.items()
+    }
+
+
+_AUTHORED_FORMAT = "--format=" + _COMMIT + _FIELD.join(["%H", "%P", "%an", "%ae", "%B", ""])
+
+
+def read_authored(
+    repo: git.Repo, revisions: list[str], shas: list[str], warnings: dict[str, None]
+) -> list[Authored]:
+    """Return commits with their authors, messages and the files they changed (one git log).
+
+    revisions are given to git log as they are; shas, when there are any, on its input.
+    """
+    if not shas and "--stdin" in revisions:
+        return []
+    with tempfile.TemporaryFile() as request:
+        request.write("".join(f"{sha}\n" for sha in shas).encode())
+        request.seek(0)
+        output = repo.git.log(
+            "--name-only",
+            "-z",
+            _AUTHORED_FORMAT,
+            *revisions,
+            istream=request,
+            stdout_as_string=False,
+            strip_newline_in_stdout=False,
+        )
+    found = []
+    for chunk in bytes(output).decode("utf-8", errors="replace").split(_COMMIT)[1:]:
+        sha, parents, name, email, message, names = chunk.split(_FIELD, 5)
+        found.append(
+            Authored(
+                sha,
+                Person(publishable(name, sha, warnings), publishable(email, sha, warnings)),
+                publishable(message.strip(), sha, warnings),
+                frozenset(filter(None, (part.strip("\n") for part in names.split("\0")))),
+                merge=len(parents.split()) > 1,
+            )
+        )
+    return found
+
+
+def _follow(
+    commits: list[Commit],
+    blobs: dict[str, str],
+    branches: dict[str, tuple[Authored, ...]],
+    prefix: str,
+    exempt: frozenset[str],
+) -> list[Lineage]:
+    """Follow every file through adds, edits, renames and deletions, oldest commit first."""
+    by_path: dict[str, Lineage] = {}
+    every: list[Lineage] = []
+    seen: set[int] = set()
+    for commit in commits:
+        step = Step(
+            commit.sha,
+            commit.author,
+            commit.message,
+            branches.get(commit.sha, ()) if len(commit.parents) > 1 else None,
+        )
+        published = publish(step)
+        for status, old, new, blob in commit.changes:
+            if status == "R" and old is not None and old in by_path:
+                lineage = by_path.pop(old)
+            elif status == "D" and old is not None:
+                lineage = by_path.get(old) or Lineage(old)
+            else:
+                path = new or old or ""
+                lineage = by_path.get(path) or Lineage(path)
+            if id(lineage) not in seen:
+                seen.add(id(lineage))
+                every.append(lineage)
+            path = new if new is not None else (old or "")
+            moved_from = lineage.paths[-1] if lineage.paths and lineage.paths[-1] != path else None
+            lineage.path = path
+            lineage.deleted = status == "D"
+            if moved_from is not None or not lineage.paths:
+                lineage.paths.append(path)
+            by_path[path] = lineage
+            text = "" if status == "D" else blobs.get(blob, "")
+            before = lineage.revisions[-1] if lineage.revisions else None
+            kind = published.kind(
+                path,
+                None if before is None or before.deleted or moved_from else before.text,
+                None if status == "D" else text,
+            )
+            lineage.revisions.append(
+                Revision(
+                    number=len(lineage.revisions) + 1,
+                    commit=commit.sha,
+                    date=commit.date,
+                    author=published.author,
+                    pull_request=published.pull_request,
+                    subject=published.subject,
+                    note=published.note,
+                    kind=kind,
+                    path=path.removeprefix(prefix),
+                    text=text,
+                    deleted=status == "D",
+                    coauthors=published.coauthors,
+                    renamed_from=record_id(moved_from.removeprefix(prefix)) if moved_from else None,
+                    ruled=commit.sha not in exempt,
+                )
+            )
+    for lineage in every:
+        lineage.path = lineage.path.removeprefix(prefix)
+        lineage.paths = [path.removeprefix(prefix) for path in lineage.paths]
+    return every
+
+
+def record_id(path: str) -> str | None:
+    """Return the record id of a content path, or None for pages and other files."""
+    match = _RECORD_PATH.match(path)
+    if not match or match.group("folder") not in TYPES_BY_FOLDER:
+        return None
+    return f"{match.group('folder')}/{match.group('slug')}"
+
+
+def uncommitted(root: Path, content_dir: str = "content") -> frozenset[str]:
+    """Return the ids of records with uncommitted changes in the repository around root."""
+    repo = _repository(root)
+    return frozenset() if repo is None else _dirty(repo, content_prefix(repo, root, content_dir))
+
+
+def _repository(root: Path) -> git.Repo | None:
+    """Return the git repository around root, or None when root is in none."""
+    try:
+        return git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
+def content_prefix(repo: git.Repo, root: Path, content_dir: str) -> str:
+    """Return the content folder's path in the repository, as git names it ('content/')."""
+    top = Path(repo.working_tree_dir or root).resolve()
+    return (root.resolve() / content_dir).relative_to(top).as_posix() + "/"
+
+
+def _dirty(repo: git.Repo, prefix: str) -> frozenset[str]:
+    """Return the ids of records with uncommitted changes (one git status)."""
+    output = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", prefix)
+    ids = set()
+    for entry in _porcelain_paths(output):
+        found = record_id(entry.removeprefix(prefix))
+        if found:
+            ids.add(found)
+    return frozenset(ids)
+
+
+def _porcelain_paths(output: str) -> Iterator[str]:
+    """Yield the paths named by `git status --porcelain -z`."""
+    tokens = iter(output.split("\0"))
+    for token in tokens:
+        if len(token) > 3:
+            yield token[3:]
+            if token[0] in "RC":
+                next(tokens, None)
