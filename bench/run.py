@@ -60,7 +60,7 @@ def measure(root: Path) -> dict[str, Any]:
     result = pipeline.build(root, site, **options)
     wall = time.perf_counter() - start
     # The pool's processes are forked from a server process: count them once it has ended.
-    stop_server = getattr(sys.modules.get("generator.pages.shells"), "stop_server", None)
+    stop_server = getattr(sys.modules.get("generator.parallel"), "stop_server", None)
     if stop_server is not None:
         stop_server()
     after = _cpu()

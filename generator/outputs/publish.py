@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 #: GitHub Pages refuses to publish a site larger than this.
@@ -14,6 +16,22 @@ SITE_LIMIT = 1_000_000_000
 #: A build that adds more files than this since the last one is worth a warning.
 GROWTH_LIMIT = 10_000
 _VERSION_PAGE = re.compile(r"/v\d+/index\.html$")
+
+
+@contextmanager
+def staging(site_dir: Path, preview: bool) -> Iterator[Path]:
+    """Give the folder a build writes into; on failure, remove it (the old site stays).
+
+    The preview writes into its own folder in place, and keeps what it has on failure.
+    """
+    staged = site_dir if preview else staging_dir(site_dir)
+    staged.mkdir(parents=True, exist_ok=True)
+    try:
+        yield staged
+    except BaseException:
+        if not preview:
+            discard(staged)
+        raise
 
 
 def staging_dir(site_dir: Path) -> Path:

@@ -16,14 +16,10 @@ from __future__ import annotations
 import functools
 import html
 import json
-import multiprocessing
-import os
 import re
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape as html_escape
-from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
@@ -227,135 +223,8 @@ def read_shells(site_dir: Path, site_name: str = "") -> dict[tuple[int, int], Sh
     return shells
 
 
-#: What the pool's processes need, imported once by the server they are forked from.
-_PRELOAD = ["generator.pages.shells", "pygments.lexers", "pygments.formatters.html"]
-
-
-def start_server() -> None:
-    """Start the process the pool's processes are forked from, importing what they need.
-
-    Started once a build knows it will use a pool, it imports while the pages around the
-    records are rendered and the engine runs; each pool process is then forked from it
-    ready to work, instead of starting Python afresh. Where there is no such server
-    (Windows) or it cannot start, the pool starts each of its processes afresh. With one
-    core there is no pool, and no server.
-    """
-    if _workers() < 2 or _start_method() != "forkserver":
-        return
-    multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
-    try:
-        forkserver.ensure_running()
-    except OSError:
-        _SERVER_FAILED.append(True)
-
-
-_SERVER_FAILED: list[bool] = []
-
-
-def _workers() -> int:
-    """Return how many processes a pool has: one a core, at most four."""
-    return min(os.cpu_count() or 1, 4)
-
-
-def _start_method() -> str:
-    """Return how the pool starts its processes: forked from a server, else afresh."""
-    methods = multiprocessing.get_all_start_methods()
-    return "forkserver" if "forkserver" in methods and not _SERVER_FAILED else "spawn"
-
-
-def stop_server() -> None:
-    """Stop that process and wait for it, and so for the processes forked from it.
-
-    For benchmarks: the CPU time and memory of a process's children count only the
-    children it has waited for.
-    """
-    server: Any = forkserver._forkserver
-    if getattr(server, "_forkserver_pid", None):
-        server._stop()
-
-
-class Pourer:
-    """Pours pages into shells as they are rendered, in a pool of processes when it pays."""
-
-    def __init__(
-        self, shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any], pool: bool
-    ) -> None:
-        setup = _setup(shells, site_dir, raw)
-        workers = _workers()
-        self.pool: ProcessPoolExecutor | None = None
-        if pool and workers >= 2:
-            # Forks of a small server process (see start_server) or fresh processes, never
-            # forks of this one: a fork of a large build would copy its memory.
-            self.pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context(_start_method()),
-                initializer=_start,
-                initargs=setup,
-            )
-        else:
-            _start(*setup)
-        self.pending: list[tuple[list[str], Future[list[Poured]] | list[Poured]]] = []
-        self.waiting: list[int] = []  # which of them the pool has not finished, oldest first
-
-    def pour(self, pages: list[ShellPage]) -> None:
-        """Start pouring pages, a record's pages in one task (they share their sections).
-
-        At most _IN_FLIGHT tasks wait for the pool: past that, this waits for the oldest,
-        so the pages rendered ahead of the pool never pile up in memory.
-        """
-        for chunk in chunks(pages, _CHUNK):
-            urls = [page[0] for page in chunk]
-            if self.pool is None:
-                self.pending.append((urls, _fill_many(chunk)))
-                continue
-            self.pending.append((urls, self.pool.submit(_fill_many, chunk)))
-            self.waiting.append(len(self.pending) - 1)
-            if len(self.waiting) > _IN_FLIGHT:
-                oldest = self.waiting.pop(0)
-                urls_done, future = self.pending[oldest]
-                if not isinstance(future, list):
-                    self.pending[oldest] = (urls_done, future.result())
-
-    def results(self) -> Iterator[tuple[str, Poured]]:
-        """Wait for every page poured; yield what each adds to the sitemap."""
-        for urls, done in self.pending:
-            poured = done if isinstance(done, list) else done.result()
-            yield from zip(urls, poured, strict=True)
-        self.pending, self.waiting = [], []
-
-    def close(self) -> None:
-        """Stop the pool, abandoning what is still waiting."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
-
-
-_CHUNK = 64
-#: Tasks handed to the pool and not yet waited for (a few per process keep each busy).
-_IN_FLIGHT = 16
-
-
-def chunks(pages: list[ShellPage], size: int) -> Iterator[list[ShellPage]]:
-    """Yield pages in address order, cut into chunks of about size pages between records.
-
-    A record's pages ('decisions/x/', its history and versions) share two address
-    segments, and stay in one chunk.
-    """
-    chunk: list[ShellPage] = []
-    owner = None
-    for page in sorted(pages, key=lambda page: page[0]):
-        group = page[0].split("/", 2)[:2]
-        if len(chunk) >= size and group != owner:
-            yield chunk
-            chunk = []
-        chunk.append(page)
-        owner = group
-    if chunk:
-        yield chunk
-
-
-def _fill_many(pages: list[ShellPage]) -> list[Poured]:
-    """Pour a chunk of pages (one task for the pool)."""
+def fill_many(pages: list[ShellPage]) -> list[Poured]:
+    """Pour a chunk of pages (one task for the pool of generator/parallel.py)."""
     return [_fill_one(page) for page in pages]
 
 
@@ -366,11 +235,11 @@ def pour_one(
 
     The page is replaced whole, as the preview's server may be sending it meanwhile.
     """
-    _start(*_setup(shells, site_dir, raw))
+    start_worker(*worker_setup(shells, site_dir, raw))
     return _fill_one(page, atomic=True)
 
 
-def _setup(
+def worker_setup(
     shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any]
 ) -> tuple[Any, ...]:
     """Return what a process needs to pour pages: shells, output folder, description."""
@@ -378,11 +247,11 @@ def _setup(
     return (shells, str(site_dir), description)
 
 
-#: What every page of one build shares, set once per worker process by _start.
+#: What every page of one build shares, set once per worker process by start_worker.
 _SHARED: dict[str, Any] = {}
 
 
-def _start(shells: dict[tuple[int, int], Shell], site_dir: str, description: str) -> None:
+def start_worker(shells: dict[tuple[int, int], Shell], site_dir: str, description: str) -> None:
     """Prepare a worker: the shells and the output folder."""
     _SHARED.pop("cuts", None)
     _SHARED.update(shells=shells, site_dir=site_dir, description=description)
