@@ -19,11 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from generator.content.model import Record, Revision, Site
 from generator.content.schema import RECORD_TYPES, RecordType
 from generator.errors import OpenRecordError, Problem
-from generator.fragments import block, bullet_list, e, h1, link
 from generator.history.diff import parse_version
 from generator.history.history import History
 from generator.outputs.feeds import Subject, taken_ids, withdrawn_subjects
-from generator.pages.tree import DocsTree
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -272,7 +270,7 @@ def _neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def _dump(value: Any, pretty: bool = False) -> str:
+def dump_json(value: Any, pretty: bool = False) -> str:
     """Return JSON with sorted keys, so the same record gives the same bytes.
 
     Data files are compact (a program reads them, and indenting tens of thousands of
@@ -288,22 +286,22 @@ def write_data(site: Site, history: History, out: Path) -> list[str]:
     licence = site.config.openrecord
     records = [data_record(site, history, record) for record in site.records]
     files: dict[str, str] = {
-        "data/records.json": _dump(
+        "data/records.json": dump_json(
             RecordsFile(
                 licence=licence.licence_name, licence_url=licence.licence_url, records=records
             ).model_dump(mode="json")
         ),
         "data/records.csv": csv_text(records),
-        "data/schema/records.schema.json": _dump(
+        "data/schema/records.schema.json": dump_json(
             file_schema(site, RecordsFile, "records"), pretty=True
         ),
-        "data/schema/record.schema.json": _dump(
+        "data/schema/record.schema.json": dump_json(
             file_schema(site, RecordFile, "record"), pretty=True
         ),
     }
     for record_type in RECORD_TYPES:
         schema = type_schema(site, record_type)
-        files[f"data/schema/{record_type.name}.schema.json"] = _dump(schema, pretty=True)
+        files[f"data/schema/{record_type.name}.schema.json"] = dump_json(schema, pretty=True)
     for record, data in zip(site.records, records, strict=True):
         document = RecordFile(
             licence=licence.licence_name,
@@ -311,7 +309,7 @@ def write_data(site: Site, history: History, out: Path) -> list[str]:
             record=data,
             revisions=data_revisions(site, history, record.id),
         )
-        files[f"data/records/{record.id}.json"] = _dump(document.model_dump(mode="json"))
+        files[f"data/records/{record.id}.json"] = dump_json(document.model_dump(mode="json"))
     for subject, revisions in withdrawn_subjects(history, taken_ids(site)):
         document = RecordFile(
             licence=licence.licence_name,
@@ -319,7 +317,7 @@ def write_data(site: Site, history: History, out: Path) -> list[str]:
             record=_withdrawn_record(site, subject, revisions),
             revisions=data_revisions(site, history, subject.id),
         )
-        files[f"data/records/{subject.id}.json"] = _dump(document.model_dump(mode="json"))
+        files[f"data/records/{subject.id}.json"] = dump_json(document.model_dump(mode="json"))
     for path, text in files.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -334,7 +332,7 @@ def write_manifest(out: Path, urls: list[str]) -> None:
     """
     target = out / "data" / "manifest.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_dump({"urls": sorted(set(urls))}, pretty=True), encoding="utf-8")
+    target.write_text(dump_json({"urls": sorted(set(urls))}, pretty=True), encoding="utf-8")
 
 
 def vanished_urls(manifest: Path, urls: list[str]) -> list[Problem]:
@@ -378,73 +376,3 @@ def data_paths(site: Site, history: History) -> list[str]:
         for subject, _revisions in withdrawn_subjects(history, taken_ids(site))
     ]
     return sorted([*names, "data/manifest.json"])
-
-
-def render_data_page(tree: DocsTree, site: Site, history: History) -> None:
-    """Write /data/: what each file holds, with an example, the licence and the feeds."""
-    url = "data/"
-    licence = site.config.openrecord
-    example = (
-        _dump(data_record(site, history, site.records[0]).model_dump(mode="json"), pretty=True)
-        if site.records
-        else "{}"
-    )
-    rows = [
-        (
-            "records.json",
-            "Every published record: its fields, status, dates, topics, the "
-            "records it names and those naming it, and where to read and follow it.",
-        ),
-        (
-            "records.csv",
-            "The same, one row per record, for spreadsheets (UTF-8, lists joined "
-            "with “; ”; cells that a spreadsheet would run as a formula start with an apostrophe).",
-        ),
-        (
-            "records/TYPE/SLUG.json",
-            "One record with every published version: date, author and co-authors, "
-            "pull request, change note, kind (major, minor, or unchanged: no visible change), "
-            "the id it was renamed from, and status at that version.",
-        ),
-        (
-            "schema/TYPE.schema.json",
-            "The JSON Schema of each record type's fields (workshop, "
-            "intention, decision), generated from the same declaration the site is checked with.",
-        ),
-        ("schema/records.schema.json", "The JSON Schema of records.json."),
-        ("schema/record.schema.json", "The JSON Schema of each records/TYPE/SLUG.json file."),
-        ("manifest.json", "Every address the site has published; addresses never disappear."),
-    ]
-    items = []
-    for name, what in rows:
-        first = name.split(" ")[0]
-        target = first if "TYPE" not in first else None
-        shown = link(target, name) if target else f"<code>{e(name)}</code>"
-        items.append(f"{shown}: {e(what)}")
-    schemas = [link(f"schema/{t.name}.schema.json", f"{t.label} schema") for t in RECORD_TYPES]
-    body = block(
-        h1("Open data"),
-        '<p class="or-lead">Everything on this site is also published as data, for anyone to '
-        "reuse: journalists, researchers, civic technologists and other public bodies. The "
-        "addresses below are stable.</p>",
-        '<h2 id="files">The files</h2>',
-        bullet_list(items),
-        f"<p>Schemas: {', '.join(schemas)}.</p>",
-        '<h2 id="example">An example record</h2>',
-        f'<pre><code class="language-json">{e(example)}</code></pre>',
-        '<h2 id="licence">Licence</h2>',
-        f"<p>The records and the data are published under the "
-        f"{link(licence.licence_url, licence.licence_name)}. You may copy, publish and adapt "
-        "them; please say where they came from.</p>",
-        '<h2 id="feeds">Data and feeds</h2>',
-        "<p>The data files hold the current state of every record. To be told when something "
-        f"changes, follow a {link('../feeds/', 'feed')}: each feed item names the record and "
-        "version, which you can then fetch from <code>records/TYPE/SLUG.json</code>.</p>",
-    )
-    tree.add(
-        url,
-        {"title": "Open data", "description": "The record as reusable data."},
-        body,
-        "data page",
-        html=True,
-    )
