@@ -291,9 +291,9 @@ def test_rules_apply_only_after_rules_from(pilot: Git) -> None:
 def test_a_long_history_is_cut_into_pages_whose_anchors_stay(
     git_site: Git, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.pages import render_history
+    from generator.pages import versions
 
-    monkeypatch.setattr(render_history, "HISTORY_PER_PAGE", 2)
+    monkeypatch.setattr(versions, "HISTORY_PER_PAGE", 2)
     for number in range(2, 6):  # versions 2 to 5 of decisions/d
         git_site.write("content/decisions/d.md", PROPOSED + f"Draft number {number}.\n")
         git_site.commit(f"Redraft {number}")
@@ -323,7 +323,7 @@ def test_a_long_history_is_cut_into_pages_whose_anchors_stay(
 
 def test_the_quick_safety_look_never_misses_what_the_full_scan_finds() -> None:
     from generator.markdown.policy import find_removals
-    from generator.pages.render_history import could_remove
+    from generator.pages.versions import could_remove
     from tests.payloads import PAYLOADS
 
     bodies = [

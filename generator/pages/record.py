@@ -28,12 +28,9 @@ from generator.outputs.feeds import Feed, feeds_for_page
 from generator.outputs.search import record_marks
 from generator.pages.indexes import PROGRESS_LABELS, follow_box, progress_of, record_item
 from generator.pages.provenance import Edge, provenance_section
-from generator.pages.render_history import (
-    body_links,
-    history_summary,
-    page_address,
-)
+from generator.pages.render_history import history_summary
 from generator.pages.tree import DocsTree
+from generator.pages.versions import body_links, page_address
 
 #: Fields shown in the record header, in order, per type (references are shown apart).
 _FACT_FIELDS = {

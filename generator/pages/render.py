@@ -21,6 +21,7 @@ from generator.fragments import (
 from generator.history.history import History
 from generator.outputs.feeds import FORMATS, Feed, feeds_for_page, plan_feeds
 from generator.outputs.search import page_marks
+from generator.pages.changes_page import render_history_pages
 from generator.pages.guides import render_data_page, render_feeds_page, render_search_page
 from generator.pages.indexes import (
     latest_changed_first,
@@ -33,14 +34,10 @@ from generator.pages.indexes import (
 from generator.pages.map import render_map
 from generator.pages.provenance import Edge, edges
 from generator.pages.record import render_record
-from generator.pages.render_history import (
-    body_links,
-    render_history_pages,
-    render_record_history,
-    render_withdrawn_pages,
-)
+from generator.pages.render_history import render_record_history, render_withdrawn_pages
 from generator.pages.shells import ShellPage
 from generator.pages.tree import DocsTree
+from generator.pages.versions import body_links
 
 _MIME = {
     "atom.xml": "application/atom+xml",
