@@ -241,6 +241,7 @@ def test_long_history_read_in_two_parts_is_the_same(
     git_site: Git, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A long line is read by two git processes; files moved in and out of content/ too."""
+    from generator.history import git_log
     from generator.history import history as histories
 
     git_site.run("checkout", "-q", "-b", "feature")
@@ -257,7 +258,7 @@ def test_long_history_read_in_two_parts_is_the_same(
         git_site.write("content/decisions/d.md", PROPOSED + f"Edit {number}.\n")
         git_site.commit(f"Edit {number} (#{20 + number})")
     whole = histories.read_history(git_site.root)
-    monkeypatch.setattr(histories, "SPLIT_FROM", 2)
+    monkeypatch.setattr(git_log, "SPLIT_FROM", 2)
     parts = histories.read_history(git_site.root)
     assert parts == whole
     assert [r.pull_request for r in whole.of("decisions/d")][-4:] == [20, 21, 22, 23]

@@ -21,12 +21,11 @@ import git
 
 from generator.content.model import Record, Revision, Site
 from generator.errors import Problem
+from generator.history.git_log import read_authored, read_blobs
 from generator.history.history import (
     History,
     before_rules,
     content_prefix,
-    read_authored,
-    read_blobs,
     record_id,
     resolve_commit,
 )
