@@ -25,7 +25,8 @@ from typing import Any
 import yaml
 from rapidfuzz.distance import Indel
 
-from generator.content.load import TEXT_LOADER, front_matter_end
+from generator.content.front_matter import TEXT_LOADER
+from generator.content.load import front_matter_end
 from generator.fragments import e, label_of
 
 _WORDS = re.compile(r"\s+|\w+|[^\w\s]")

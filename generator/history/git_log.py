@@ -2,9 +2,9 @@
 
 Git's output is read as bytes (git re-encodes each message to UTF-8) and decoded with
 any invalid byte replaced; the fields of a commit are cut at random markers, so no
-message can split them. What
-a stranger's commit may hold that a page cannot (characters XML refuses, an impossible
-date, a zone that does not exist) is replaced, with a warning naming the commit.
+message can split them. What a stranger's commit may hold that a page cannot
+(characters XML refuses, an impossible date, a zone that does not exist) is replaced,
+with a warning naming the commit.
 """
 
 from __future__ import annotations
