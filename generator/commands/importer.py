@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import os
 import posixpath
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,116 +34,23 @@ from generator.commands.import_formats import (
     render_record,
     slug_of,
 )
+from generator.commands.import_git import (
+    ImportRefused,
+    Objects,
+    Stream,
+    git,
+    read_commit,
+    tree_entries,
+)
+from generator.commands.import_site import add_site
 from generator.content.assets import is_asset
 from generator.errors import ContentError, OpenRecordError, Problem
 from generator.history.merges import merged_pull_request
 
 FOLDER = "content/decisions"
-#: Where openrecord's own theme overrides live, beside the package in its repository.
-_THEME = Path(__file__).resolve().parent.parent / "theme"
-
-
-class ImportRefused(OpenRecordError):
-    """The source cannot be imported as it is (shallow, missing, or the target not empty)."""
 
 
 # --- reading the source ----------------------------------------------------------------
-
-
-class _Objects:
-    """One ``git cat-file --batch`` of the source: every object read through one process."""
-
-    def __init__(self, source: Path) -> None:
-        self.process = subprocess.Popen(
-            ["git", "-C", str(source), "cat-file", "--batch"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=_GIT_ENV,
-        )
-
-    def read(self, name: str) -> tuple[str, bytes] | None:
-        """Return an object's type and content, or None when it does not exist."""
-        assert self.process.stdin and self.process.stdout
-        self.process.stdin.write(name.encode() + b"\n")
-        self.process.stdin.flush()
-        header = self.process.stdout.readline().split()
-        if len(header) != 3:
-            return None
-        content = self.process.stdout.read(int(header[2]) + 1)[:-1]
-        return header[1].decode(), content
-
-    def close(self) -> None:
-        """End the process."""
-        assert self.process.stdin
-        self.process.stdin.close()
-        self.process.wait()
-
-
-#: Git reads the source as it is: no replacement objects, no lock files, no outside repository.
-_GIT_ENV = {
-    **{key: value for key, value in os.environ.items() if not key.startswith("GIT_")},
-    "GIT_NO_REPLACE_OBJECTS": "1",
-    "GIT_OPTIONAL_LOCKS": "0",
-}
-
-
-def _git(cwd: Path, *args: str, data: bytes | None = None) -> str:
-    """Run git and return its output; raise ImportRefused with git's words when it fails."""
-    result = subprocess.run(
-        ["git", "-C", str(cwd), *args], input=data, capture_output=True, env=_GIT_ENV
-    )
-    if result.returncode != 0:
-        raise ImportRefused(f"git {args[0]} failed: {result.stderr.decode(errors='replace')}")
-    return result.stdout.decode(errors="replace")
-
-
-@dataclass(frozen=True)
-class SourceCommit:
-    """A source commit as git stored it: parents, author and committer lines, message."""
-
-    sha: str
-    parents: tuple[str, ...]
-    tree: str
-    author: bytes
-    committer: bytes
-    encoding: bytes | None
-    message: bytes
-
-
-def _commit(objects: _Objects, sha: str) -> SourceCommit:
-    """Read one commit object."""
-    found = objects.read(sha)
-    assert found is not None and found[0] == "commit"
-    head, _, message = found[1].partition(b"\n\n")
-    parents: list[str] = []
-    values: dict[bytes, bytes] = {}
-    for line in head.split(b"\n"):
-        key, _, value = line.partition(b" ")
-        if key == b"parent":
-            parents.append(value.decode())
-        elif key in (b"tree", b"author", b"committer", b"encoding"):
-            values[key] = value
-    return SourceCommit(
-        sha,
-        tuple(parents),
-        values[b"tree"].decode(),
-        values[b"author"],
-        values[b"committer"],
-        values.get(b"encoding"),
-        message,
-    )
-
-
-def _tree_entries(content: bytes) -> Iterator[tuple[str, str, str]]:
-    """Yield (mode, name, sha) of each entry of a raw tree object."""
-    at = 0
-    while at < len(content):
-        space = content.index(b" ", at)
-        nul = content.index(b"\0", space)
-        mode = content[at:space].decode()
-        name = content[space + 1 : nul].decode("utf-8", errors="replace")
-        yield mode, name, content[nul + 1 : nul + 21].hex()
-        at = nul + 21
 
 
 # --- writing the new repository --------------------------------------------------------
@@ -202,53 +107,6 @@ class Report:
         return "\n".join(lines)
 
 
-@dataclass
-class _Stream:
-    """The fast-import stream being written, with one mark per blob and commit."""
-
-    chunks: list[bytes] = field(default_factory=list)
-    marks: int = 0
-    blobs: dict[bytes, int] = field(default_factory=dict)
-
-    def blob(self, content: bytes) -> int:
-        """Return the mark of a blob with this content, writing it the first time."""
-        digest = hashlib.sha256(content).digest()
-        if digest not in self.blobs:
-            self.marks += 1
-            self.blobs[digest] = self.marks
-            self.chunks.append(
-                b"blob\nmark :%d\ndata %d\n%s\n" % (self.marks, len(content), content)
-            )
-        return self.blobs[digest]
-
-    def commit(
-        self,
-        source: SourceCommit,
-        parents: list[int],
-        tree: dict[str, int],
-        before: dict[str, int],
-    ) -> int:
-        """Write one commit whose files are tree, as a change from its first parent's before."""
-        self.marks += 1
-        out = [b"commit refs/heads/main\nmark :%d\n" % self.marks]
-        out.append(b"author %s\ncommitter %s\n" % (source.author, source.committer))
-        if source.encoding:
-            out.append(b"encoding %s\n" % source.encoding)
-        out.append(b"data %d\n%s\n" % (len(source.message), source.message))
-        if parents:
-            out.append(b"from :%d\n" % parents[0])
-        out += [b"merge :%d\n" % parent for parent in parents[1:]]
-        if not parents:
-            before = {}
-        for path in sorted(set(before) - set(tree)):
-            out.append(b"D %s\n" % path.encode())
-        for path in sorted(tree):
-            if before.get(path) != tree[path]:
-                out.append(b"M 100644 :%d %s\n" % (tree[path], path.encode()))
-        self.chunks.append(b"".join(out) + b"\n")
-        return self.marks
-
-
 @dataclass(frozen=True)
 class Folder:
     """The log's folder at one commit: its records, the files beside them, and the rest."""
@@ -265,7 +123,7 @@ _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 class _Converter:
     """Convert the log's folder at any commit to openrecord's files, caching each version."""
 
-    def __init__(self, objects: _Objects, fmt: Format, folder: str, stream: _Stream) -> None:
+    def __init__(self, objects: Objects, fmt: Format, folder: str, stream: Stream) -> None:
         self.objects, self.fmt, self.folder, self.stream = objects, fmt, folder, stream
         self.parsed: dict[str, Parsed] = {}
         self.trees: dict[str, dict[str, int]] = {}
@@ -299,7 +157,7 @@ class _Converter:
 
     def _walk(self, tree: bytes, prefix: str) -> Iterator[tuple[str, str]]:
         """Yield (path, blob) of every file in a tree, subfolders included."""
-        for mode, name, sha in _tree_entries(tree):
+        for mode, name, sha in tree_entries(tree):
             if mode == "40000":
                 found = self.objects.read(sha)
                 if found is not None:
@@ -458,11 +316,11 @@ def import_log(fmt: Format, source: Path, folder: str | None, into: Path) -> Rep
     if re.search(r"[\x00-\x1f\x7f]", folder) or ".." in folder.split("/"):
         raise ImportRefused(f"--path {folder!r}: name a folder inside the source repository")
     _refuse_unsafe(source, into)
-    head = _git(source, "rev-parse", "--verify", "HEAD^{commit}").strip()
-    line = _git(source, "rev-list", "--first-parent", "--reverse", head).split()
-    objects = _Objects(source)
+    head = git(source, "rev-parse", "--verify", "HEAD^{commit}").strip()
+    line = git(source, "rev-list", "--first-parent", "--reverse", head).split()
+    objects = Objects(source)
     try:
-        stream = _Stream()
+        stream = Stream()
         converter = _Converter(objects, fmt, folder, stream)
         report = Report(source=str(source), folder=folder or ".", into=into)
         _write_history(source, objects, converter, line, report)
@@ -475,12 +333,17 @@ def import_log(fmt: Format, source: Path, folder: str | None, into: Path) -> Rep
     finally:
         objects.close()
     into.mkdir(parents=True, exist_ok=True)
-    _git(into, "init", "-q", "-b", "main")
-    _git(into, "fast-import", "--quiet", "--done", data=b"".join(stream.chunks) + b"done\n")
-    report.last_commit = _git(into, "rev-parse", "refs/heads/main").strip()
-    _add_site(into, report, _commit_time(_git(into, "cat-file", "commit", "main")))
-    _git(into, "reset", "-q", "--hard")
-    changes = _git(into, "log", "--first-parent", "-M", "--name-status", "--format=", "--", FOLDER)
+    git(into, "init", "-q", "-b", "main")
+    git(into, "fast-import", "--quiet", "--done", data=b"".join(stream.chunks) + b"done\n")
+    report.last_commit = git(into, "rev-parse", "refs/heads/main").strip()
+    report.theme = add_site(
+        into,
+        report.last_commit,
+        report.folder,
+        _commit_time(git(into, "cat-file", "commit", "main")),
+    )
+    git(into, "reset", "-q", "--hard")
+    changes = git(into, "log", "--first-parent", "-M", "--name-status", "--format=", "--", FOLDER)
     rows = changes.splitlines()  # a revision of a record on each line, a rename as one
     report.revisions = sum(1 for row in rows if row.endswith(".md"))
     report.renames = sum(1 for row in rows if row.startswith("R"))
@@ -503,7 +366,7 @@ def _refuse_unsafe(source: Path, into: Path) -> None:
     """Refuse a source that is not a whole repository, and a target that is not empty."""
     if not (source / ".git").exists() and not (source / "HEAD").exists():
         raise ImportRefused(f"{source}: not a git repository")
-    if _git(source, "rev-parse", "--is-shallow-repository").strip() == "true":
+    if git(source, "rev-parse", "--is-shallow-repository").strip() == "true":
         raise ImportRefused(
             f"{source} is a shallow clone, so its history is incomplete; clone the whole "
             "history (git fetch --unshallow) and import again"
@@ -513,7 +376,7 @@ def _refuse_unsafe(source: Path, into: Path) -> None:
 
 
 def _write_history(
-    source: Path, objects: _Objects, converter: _Converter, line: list[str], report: Report
+    source: Path, objects: Objects, converter: _Converter, line: list[str], report: Report
 ) -> None:
     """Write each first-parent commit that changed the records, with its merged branch."""
     stream = converter.stream
@@ -529,19 +392,19 @@ def _write_history(
                 nearest[sha] = previous
             continue
         seen = files
-        commit = _commit(objects, sha)
+        commit = read_commit(objects, sha)
         tree = converter.tree(sha)
         parents: list[int] = []
         if len(commit.parents) > 1:
             if previous is None:  # the log began in a merged pull request: keep its base
-                base = _commit(objects, commit.parents[0])
+                base = read_commit(objects, commit.parents[0])
                 previous = stream.commit(base, [], {}, {})
                 imported[base.sha], trees[previous] = previous, {}
                 report.commits += 1
             merged = [*commit.parents[1:], "--not", commit.parents[0]]
-            side = _git(source, "rev-list", "--reverse", "--topo-order", *merged).split()
+            side = git(source, "rev-list", "--reverse", "--topo-order", *merged).split()
             for branch_sha in side:
-                branch = _commit(objects, branch_sha)
+                branch = read_commit(objects, branch_sha)
                 known = [imported.get(p) or nearest.get(p) for p in branch.parents]
                 mapped = list(dict.fromkeys(m for m in known if m is not None)) or [previous]
                 branch_tree = converter.tree(branch_sha)
@@ -565,58 +428,3 @@ def _commit_time(raw: str) -> str:
     """Return the committer's time and zone of a raw commit object ('1700000000 +0000')."""
     found = re.search(r"^committer .*> (\d+ [+-]\d{4})$", raw, re.MULTILINE)
     return found.group(1) if found else "0 +0000"
-
-
-def _add_site(into: Path, report: Report, when: str) -> None:
-    """Commit the site's settings, topics and theme after the import, with rules_from set."""
-    files = {
-        "mkdocs.yml": MKDOCS_YML.format(rules_from=report.last_commit).encode(),
-        "content/topics.yml": TOPICS_YML.encode(),
-    }
-    report.theme = _THEME.is_dir()
-    if report.theme:
-        for found in sorted(_THEME.rglob("*")):
-            if found.is_file():
-                files[f"theme/{found.relative_to(_THEME).as_posix()}"] = found.read_bytes()
-    message = (
-        "Publish the imported decision log with openrecord\n\n"
-        f"The history up to {report.last_commit} was imported from {report.folder}/ by "
-        "`openrecord import`; the rules apply to changes after it.\n"
-    ).encode()
-    out = [b"commit refs/heads/main\n"]
-    identity = b"openrecord import <import@openrecord.invalid> " + when.encode()
-    out.append(b"author %s\ncommitter %s\n" % (identity, identity))
-    out.append(b"data %d\n%s\nfrom refs/heads/main^0\n" % (len(message), message))
-    for path, content in files.items():
-        out.append(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(content), content))
-    _git(into, "fast-import", "--quiet", "--done", data=b"".join(out) + b"\ndone\n")
-
-
-MKDOCS_YML = """\
-# Site settings written by `openrecord import`: change site_name, site_url and repo_url to
-# your own, then run `openrecord check` and `openrecord build`.
-site_name: Decision log
-site_url: https://example.org/
-repo_url: https://github.com/example/decisions
-edit_uri: edit/main/
-theme:
-  name: material
-  font: false
-extra_css:
-  - assets/openrecord.css
-# No engine plugins: openrecord writes every page, feed and index itself.
-plugins: []
-extra:
-  openrecord:
-    branch: main
-    # The imported history, up to this commit, is published as it was: openrecord's
-    # history rules apply to the changes after it.
-    rules_from: {rules_from}
-"""
-
-TOPICS_YML = """\
-# Topics: an id (used in records' `topics:` lists) with a label and a description.
-decisions:
-  label: Decisions
-  description: The decisions of this log.
-"""
