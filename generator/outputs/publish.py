@@ -1,4 +1,4 @@
-"""Stage 7, publish: put the finished site in place, all at once or not at all."""
+"""Stage 9, publish: put the finished site in place, all at once or not at all."""
 
 from __future__ import annotations
 
