@@ -21,7 +21,7 @@ from generator.fragments import e
 
 #: Sizes in SVG user units (CSS pixels at full scale); Graphviz works in points (1/72 in).
 BOX_WIDTH = 184
-FONT_SIZE = 12
+FONT_SIZE = 12  # the sizes are set again, for the browser, in theme/assets/openrecord.css
 KIND_SIZE = 10.5
 LINE = 15
 PAD_X = 9
@@ -147,12 +147,11 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
         start = curve[-1]
         parts.append(
             f'<g class="or-edge or-edge--{e(arrow.style)}">'
-            f'<path fill="none" stroke="currentColor" d="M{point(*curve[0])} C'
+            f'<path d="M{point(*curve[0])} C'
             + " ".join(point(*p) for p in curve[1:])
-            + f'"></path><polygon fill="currentColor" points="{_arrowhead(start, tip, point)}">'
+            + f'"></path><polygon points="{_arrowhead(start, tip, point)}">'
             f'</polygon><text x="{_number(label_x - left + _MARGIN)}" '
-            f'y="{_number(top - label_y + _MARGIN + LABEL_SIZE * 0.35)}" text-anchor="middle" '
-            f'font-size="{LABEL_SIZE}" fill="currentColor">{e(arrow.verb)}</text></g>'
+            f'y="{_number(top - label_y + _MARGIN + LABEL_SIZE * 0.35)}">{e(arrow.verb)}</text></g>'
         )
     for index, node in enumerate(sorted(graph.nodes(), key=lambda node: int(node[1:]))):
         box, lines = boxes[index], texts[index]
@@ -160,15 +159,15 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
         box_left = x - left + _MARGIN - BOX_WIDTH / 2
         box_top = top - y + _MARGIN - heights[index] / 2
         current = " or-node--current" if box.current else ""
-        rows = [f'<tspan class="or-node__kind" font-size="{KIND_SIZE}">{e(box.heading)}</tspan>']
+        rows = [f'<tspan class="or-node__kind">{e(box.heading)}</tspan>']
         rows += [
             f'<tspan x="{_number(box_left + PAD_X)}" dy="{LINE}">{e(line)}</tspan>'
             for line in lines
         ]
         if box.current:
             rows.append(
-                f'<tspan class="or-node__current" x="{_number(box_left + PAD_X)}" dy="{LINE}" '
-                f'font-weight="bold">◆ This record</tspan>'
+                f'<tspan class="or-node__current" x="{_number(box_left + PAD_X)}" dy="{LINE}">'
+                "◆ This record</tspan>"
             )
         rect = (
             f'<rect x="{_number(box_left)}" y="{_number(box_top)}" width="{BOX_WIDTH}" '
@@ -176,13 +175,14 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
         )
         parts.append(
             f'<g class="or-node or-node--{e(box.kind)}{current}">'
-            f'{rect} fill="none" stroke="currentColor"></rect>'
-            f'<text x="{_number(box_left + PAD_X)}" y="{_number(box_top + PAD_Y + FONT_SIZE - 1)}" '
-            f'font-size="{FONT_SIZE}" fill="currentColor">' + "".join(rows) + "</text></g>"
+            f"{rect}></rect>"
+            f'<text x="{_number(box_left + PAD_X)}" y="{_number(box_top + PAD_Y + FONT_SIZE - 1)}">'
+            + "".join(rows)
+            + "</text></g>"
         )
         links.append(
             f'<a href="{e(box.href)}" tabindex="-1"><title>{e(box.tooltip)}</title>'
-            f'{rect} fill="transparent"></rect></a>'
+            f"{rect}></rect></a>"
         )
     parts.append("</svg>")
     links.append("</svg>")
