@@ -283,7 +283,8 @@ def write_feeds(site: Site, feeds: list[Feed], out: Path) -> int:
     """Write every feed in the three formats, and the OPML list; return files written."""
     newest = max((feed.items[0].date for feed in feeds if feed.items), default=_EPOCH)
     # An item is in several feeds (the site's, its type's, its topics', its record's),
-    # each in three formats: its HTML is made once.
+    # each in three formats: its HTML is made once. Feeds are written without indentation:
+    # programs read them, and a large site has tens of thousands.
     html = {item.id: _content_html(site, item) for feed in feeds for item in feed.items}
     written = 0
     for feed in feeds:
@@ -298,7 +299,7 @@ def write_feeds(site: Site, feeds: list[Feed], out: Path) -> int:
         # RSS readers render it as HTML: markup escaped as HTML, quotes left as they are (an
         # escaped quote reached readers as &quot;, the validators' ContainsHTML).
         generator.description(escape(feed.description, quote=False))
-        (folder / "rss.xml").write_bytes(generator.rss_str(pretty=True))
+        (folder / "rss.xml").write_bytes(generator.rss_str(pretty=False))
         (folder / "feed.json").write_text(_json_feed(site, feed, html), encoding="utf-8")
         written += 3
     (out / "feeds" / "index.opml").write_text(opml(site, feeds), encoding="utf-8")
@@ -374,7 +375,7 @@ def _atom_bytes(generator: FeedGenerator) -> bytes:
             for name in ("rel", "type", "title"):
                 if data.get(name):
                     link_element.set(name, data[name])
-    return bytes(etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True))
+    return bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=True)) + b"\n"
 
 
 def _diff_url(item: Item) -> str:
@@ -437,7 +438,7 @@ def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
     }
     if config.openrecord.publisher:
         document["authors"] = [{"name": config.openrecord.publisher}]
-    return json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def opml(site: Site, feeds: list[Feed]) -> str:
