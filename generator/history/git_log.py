@@ -226,27 +226,35 @@ def read_blobs(repo: git.Repo, shas: Iterable[str]) -> dict[str, str]:
 
 
 def _cat_file(repo: git.Repo, wanted: list[str]) -> dict[str, str]:
-    """Return the text of the objects named, from one git cat-file --batch."""
+    """Return the text of the objects named, from one git cat-file --batch.
+
+    Its output is read an object at a time as git writes it: a large history's texts are
+    then in memory once, as text, never also as the whole of git's output in bytes.
+    """
     if not wanted:
         return {}
+    blobs: dict[str, str] = {}
     with tempfile.TemporaryFile() as request:
         request.write("".join(f"{sha}\n" for sha in wanted).encode())
         request.seek(0)
-        data = repo.git.cat_file(
-            "--batch", istream=request, stdout_as_string=False, strip_newline_in_stdout=False
+        process = repo.git.execute(
+            [repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git", "cat-file", "--batch"],
+            as_process=True,
+            istream=request,
         )
-    blobs: dict[str, str] = {}
-    position = 0
-    for sha in wanted:
-        end = data.index(b"\n", position)
-        header = data[position:end].split(b" ")
-        if header[-1] == b"missing":
-            position = end + 1
-            continue
-        size = int(header[2]) if len(header) == 3 else 0
-        body = data[end + 1 : end + 1 + size]
-        blobs[sha] = body.decode("utf-8", errors="replace").replace("\r\n", "\n")
-        position = end + 1 + size + 1
+        output = process.proc.stdout if process.proc is not None else None
+        if output is None:
+            raise git.GitCommandError(["git", "cat-file", "--batch"], "no output")
+        try:
+            for sha in wanted:
+                header = output.readline().split(b" ")
+                if header[-1].strip() == b"missing":
+                    continue
+                size = int(header[2]) if len(header) == 3 else 0
+                body = output.read(size + 1)[:size]  # and the newline after it
+                blobs[sha] = body.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        finally:
+            process.wait()
     return blobs
 
 
