@@ -175,7 +175,16 @@ def _retarget(match: re.Match[str], links: Mapping[str, str]) -> str:
 
 def _highlight(match: re.Match[str]) -> str:
     """Return a fenced block as the theme styles it: Pygments' classes, in its wrapper."""
-    language, code = match[1], match[2]
+    return _highlighted(match[1], match[2])
+
+
+@functools.lru_cache(maxsize=4096)
+def _highlighted(language: str, code: str) -> str:
+    """Return one fenced block highlighted, once for every version that shows it.
+
+    Pygments is pure Python, the slowest part of converting a text with code; a record's
+    versions mostly repeat its blocks, and its pages are converted by one process in turn.
+    """
     lexer = _lexer(html.unescape(language)) if language else None
     if lexer is not None:
         code = highlight(html.unescape(code), lexer, _FORMATTER)
