@@ -82,7 +82,7 @@ def discard(staged: Path) -> None:
 
 def site_size(site_dir: Path) -> dict[str, tuple[int, int]]:
     """Return the files and bytes of a site by kind of part: record, history and version
-    pages, other pages, feeds, data, search and assets."""
+    pages, other pages, feeds, data, the search index and assets."""
     sizes: dict[str, list[int]] = {}
     base = len(str(site_dir)) + 1
     for folder, _dirs, names in os.walk(site_dir):
@@ -98,8 +98,10 @@ def site_size(site_dir: Path) -> dict[str, tuple[int, int]]:
 def _kind(path: str) -> str:
     """Return which part of a site a file belongs to, by its path."""
     top = path.split("/", 1)[0]
-    if top in ("feeds", "data", "search", "assets"):
+    if top in ("feeds", "data", "assets"):
         return top
+    if top == "pagefind":
+        return "search index"
     if not path.endswith(".html"):
         return "other files"
     if "/history/" in path:
