@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from html.parser import HTMLParser
 
 import cmarkgfm
@@ -170,3 +171,31 @@ def test_a_records_pages_are_poured_by_one_task() -> None:
     owners = [{tuple(page[0].split("/")[:2]) for page in chunk} for chunk in chunks]
     for owner in {tuple(url.split("/")[:2]) for url in urls}:
         assert sum(owner in chunk for chunk in owners) == 1, owner
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab *_`#>-|~[]()!:\n<&1."))))
+def test_conversion_is_cmarkgfms_own(text: str) -> None:
+    """openrecord's call of cmark-gfm (which frees what it made) renders what cmarkgfm does."""
+    expected = cmarkgfm.cmark.markdown_to_html_with_extensions(
+        text, convert.OPTIONS, list(convert.EXTENSIONS)
+    )
+    assert convert.to_html(text) == expected
+
+
+def _resident_kb() -> int:
+    """Return this process's resident memory in KB (Linux)."""
+    with open("/proc/self/status", encoding="utf-8") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads Linux's /proc")
+def test_converting_keeps_nothing_in_memory() -> None:
+    """Converting a text leaves nothing behind: cmarkgfm's wrapper kept ~3 times each text."""
+    text = "# Title\n\n" + "A paragraph with *words* and a [link](x.md).\n\n" * 400  # 19 KB
+    for number in range(50):  # the allocator's first arenas
+        convert.to_html(f"{text}{number}")
+    before = _resident_kb()
+    for number in range(2000):  # 38 MB of text: a leak of it would show many times over
+        convert.to_html(f"{text}{number}")
+    assert _resident_kb() - before < 16_000
