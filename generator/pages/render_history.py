@@ -188,6 +188,9 @@ def _render_record_history(
                 "description": e(f"Every version of {title}"),
                 # Search finds the record's current page, not every old wording in its history.
                 "search": {"exclude": True},
+                # The lighter page, as past versions': a site has one history page a record,
+                # and the navigation and search of a full page were two thirds of each.
+                "light": True,
             },
             body,
             f"history of {record_id}",

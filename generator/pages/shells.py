@@ -136,7 +136,8 @@ def collapse_spacing(html: str) -> str:
 def light_shell(shell: Shell, home: str, site_name: str) -> Shell:
     """Return the lighter page of past versions, cut from the plain shell of the same depth.
 
-    A past version is a permalink, out of search and the sitemap: it keeps the shell's
+    A past version is a permalink, out of search and the sitemap (a history page, out of
+    search, has the same lighter page): it keeps the shell's
     head (stylesheets, title, feeds), the reader's palette, its content and footer, and
     drops the navigation, the search (and its stylesheets), the header's icons and the
     scripts, about two thirds of a page.
