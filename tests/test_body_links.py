@@ -19,7 +19,7 @@ def record(title: str, body: str, extra: str = "") -> str:
 
 def hrefs(page: str) -> list[str]:
     """Return the link and image targets of a page's content."""
-    content = page[page.find('class="md-content"') :]
+    content = page[page.find("<article") :]
     return re.findall(r'(?:href|src)="([^"]*)"', content)
 
 

@@ -141,7 +141,7 @@ def test_preview_re_renders_only_an_edited_text(git_site: Git, tmp_path: Path) -
     assert preview.update(["content/decisions/d.md"]) == 1
     html = page.read_text()
     assert "A <em>new</em> text." in html
-    assert 'href="#a-new-part" class="md-nav__link"' in html  # the table of contents too
+    assert 'class=md-nav__link href="#a-new-part"' in html  # the table of contents too
     assert "<strong>Unpublished changes:</strong>" in html
     assert {path: path.stat().st_mtime_ns for path in untouched} == untouched
     path.write_text(original.replace("Body text.", "See [the intention](../intentions/i.md)."))

@@ -57,6 +57,8 @@ def slim(html: str, depth: int, shared: dict[str, str], tags: dict[str, str]) ->
             html = html[: found.start()] + tag + html[found.end() :]
     if "<head>" in html and "</head>" not in html:  # the feeds' links are put before it
         html = html.replace("<body", "</head><body", 1)
+    if html.startswith("<!doctype") and not html.rstrip().endswith("</html>"):
+        html += "</body></html>"  # a page says where it ends (the preview's readers look)
     return html
 
 
