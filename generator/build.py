@@ -30,6 +30,7 @@ from generator.errors import Collector, ContentError, OpenRecordError, Problem
 from generator.feeds import FORMATS, Feed, plan_feeds, write_feeds
 from generator.fragments import e
 from generator.history import History, read_history
+from generator.languages import published_translations
 from generator.link import link_records
 from generator.load import load_content, refuse_links
 from generator.model import Site
@@ -40,7 +41,7 @@ from generator.render_history import render_withdrawn_pages
 from generator.render_map import is_map_view
 from generator.rules import accepted_decision_rewrites, address_takeovers
 from generator.search import index_site
-from generator.shells import SHELL_ROOTS, Pourer, Shell, ShellPage, read_shells, start_server
+from generator.shells import Pourer, ShellPage, Shells, read_shells, shell_roots, start_server
 from generator.sitemap import add_to_sitemap
 from generator.tree import DocsTree
 from generator.validate import validate_content
@@ -58,7 +59,7 @@ class Context:
     feeds: list[Feed]
     engine_urls: frozenset[str]
     raw: dict[str, Any]
-    shells: dict[tuple[int, int], Shell]
+    shells: Shells
     search_files: frozenset[str] = frozenset()
 
 
@@ -106,19 +107,30 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
         # 1. load: read every file under content/, front matter as YAML nodes with lines.
         with stages.stage("load"):
             loaded = load_content(
-                root, asset_limit_kb=config.openrecord.asset_max_kb, problems=problems
+                root,
+                asset_limit_kb=config.openrecord.asset_max_kb,
+                problems=problems,
+                languages=config.openrecord.site_languages,
             )
         # 2. validate: each record against its type's schema.
         with stages.stage("validate"):
-            valid = validate_content(loaded, problems)
+            valid = validate_content(loaded, problems, config.openrecord.translations)
         records, pages, topics = valid.records, valid.pages, valid.topics
         published = [record for record in records if not record.meta.draft]
         drafts = [record for record in records if record.meta.draft]
+        translations = published_translations(valid.translations, published, config)
         # 3. link: resolve references, compute backlinks, check supersession.
         with stages.stage("link"):
             shown = [page for page in pages if not page.meta.draft]
             links = link_records(
-                published, drafts, topics, shown, loaded.assets, problems, valid.unchecked
+                published,
+                drafts,
+                topics,
+                shown,
+                loaded.assets,
+                problems,
+                valid.unchecked,
+                [t for ts in translations.values() for t in ts],
             )
         problems.raise_if_any()
         # 4. history: the revisions of every record, from one pass over git.
@@ -133,6 +145,7 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
         build_date=build_date(history),
         by_id={record.id: record for record in published},
         assets=loaded.assets,
+        translations=translations,
     )
     return site, history
 
@@ -199,7 +212,11 @@ def build(
                 with stages.stage("engine"):
                     running.result()
             copy_assets(root, site.assets, staged)  # images and files beside the records
-            shells = read_shells(staged, site.config.site_name) if pour else {}
+            shells = (
+                read_shells(staged, site.config.site_name, site.config.openrecord.translations)
+                if pour
+                else {}
+            )
             with closing(Pourer(shells, staged, raw, pool=pool)) as pourer:
                 # 6b. records: each record's pages, rendered here and poured into the
                 # engine-made shells by a pool of processes as they come, with the other
@@ -216,7 +233,7 @@ def build(
                     finish_shells(site, pourer, staged)
             # 8. search: index the finished pages; a failed index fails the build here.
             with stages.stage("search"):
-                search_files = index_site(staged)
+                search_files = index_site(staged, languages=site.config.openrecord.translations)
         if not preview:
             with stages.stage("publish"):
                 # GitHub Pages publishes at most 1 GB: say early when the site nears it.
@@ -331,8 +348,9 @@ def _until(running: Future[None], batches: Iterator[list[ShellPage]]) -> Iterato
 def finish_shells(site: Site, pourer: Pourer, site_dir: Path) -> None:
     """Wait for the poured pages; add them to the sitemap."""
     listed = [url for url, poured in pourer.results() if poured.in_sitemap]
-    add_to_sitemap(site_dir, site.config.site_url, listed, drop=SHELL_ROOTS[0])
-    for root in SHELL_ROOTS:
+    roots = shell_roots(site.config.openrecord.translations)
+    add_to_sitemap(site_dir, site.config.site_url, listed, drop=roots[0])
+    for root in roots:
         shutil.rmtree(site_dir / root, ignore_errors=True)
 
 

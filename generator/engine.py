@@ -8,6 +8,7 @@ mkdocs-material today and Zensical tomorrow read the same files.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from generator.config import SiteConfig
-from generator.errors import EngineError
+from generator.errors import ConfigError, EngineError
 from generator.schema import RECORD_TYPES
 
 ENGINES = ("mkdocs", "zensical")
@@ -68,11 +69,30 @@ def engine_config(
     theme = dict(raw.get("theme") or {"name": "material"})
     if (root / "theme").is_dir():
         theme["custom_dir"] = str((root / "theme").resolve())
+    for lang in config.openrecord.translations:
+        _check_theme_language(root, str(theme.get("name", "material")), lang)
     raw["theme"] = theme
     raw["nav"] = nav
     raw["not_in_nav"] = "/**"
     raw["markdown_extensions"] = [_CONVERTER]
     return raw
+
+
+def _check_theme_language(root: Path, theme: str, lang: str) -> None:
+    """Refuse a language the theme has no strings for, with where to give them."""
+    own = root / "theme" / "partials" / "languages" / f"{lang}.html"
+    spec = importlib.util.find_spec(theme)
+    folders = [Path(path) for path in (spec.submodule_search_locations or [])] if spec else []
+    theirs = [
+        folder / "templates" / "partials" / "languages" / f"{lang}.html" for folder in folders
+    ]
+    if own.is_file() or any(path.is_file() for path in theirs) or theme != "material":
+        return
+    raise ConfigError(
+        f"mkdocs.yml: extra.openrecord.languages lists '{lang}', for which the theme has no "
+        f"strings; add theme/partials/languages/{lang}.html (copy partials/languages/en.html "
+        "from Material for MkDocs and translate it, as gd.html is)"
+    )
 
 
 def render_html(

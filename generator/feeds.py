@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from generator.catalog import autonym, catalog
 from generator.diff import parse_version
 from generator.history import History
 from generator.model import Record, Revision, Site
@@ -92,6 +93,12 @@ class Item:
     status: str
     title: str
     summary: str = ""  # the record's summary as this version had it
+    lang: str = ""  # a translation's language ('' for the record in its source language)
+
+    @property
+    def url(self) -> str:
+        """Return the page the item is about: the record's, or its translation's."""
+        return f"{self.lang}/{self.record.url}" if self.lang else self.record.url
 
     @property
     def date(self) -> datetime.datetime:
@@ -108,16 +115,17 @@ class Feed:
     description: str
     page_url: str
     items: tuple[Item, ...]
+    lang: str = ""  # a feed of translations into one of the site's other languages
 
     @property
     def url(self) -> str:
         """Return the folder of the scope's feeds, relative to the site root."""
-        return f"feeds/{self.scope}/"
+        return f"{self.lang}/feeds/{self.scope}/" if self.lang else f"feeds/{self.scope}/"
 
 
 def collect_items(site: Site, history: History) -> list[Item]:
     """Return every feed item of the site, newest first, ties broken by id."""
-    domain = urlsplit(site.config.absolute("")).hostname or "localhost"
+    domain = domain_of(site)
     items: list[Item] = []
     subjects = [(subject_of(record), history.of(record.id)) for record in site.records]
     subjects += withdrawn_subjects(history, taken_ids(site))
@@ -249,20 +257,94 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
                 tuple(by_record.get(record.id, [])[:limit]),
             )
         )
+    for lang in site.config.openrecord.translations:
+        feeds += _language_feeds(site, history, lang, domain_of(site))
+    return feeds
+
+
+def domain_of(site: Site) -> str:
+    """Return the domain item ids are minted under."""
+    return urlsplit(site.config.absolute("")).hostname or "localhost"
+
+
+def _language_feeds(site: Site, history: History, lang: str, domain: str) -> list[Feed]:
+    """Return the feeds of one of the site's other languages: all of it, and each record's.
+
+    An item is a translation published or brought up to date (a major change to its file).
+    """
+    words = catalog(lang)
+    name, language = site.config.site_name, autonym(lang)
+    limit = site.config.openrecord.feed_items
+    items: list[Item] = []
+    for record in site.records:
+        translation = site.translation(record.id, lang)
+        revisions = history.of_translation(record.id, lang)
+        if translation is None or not revisions:
+            continue
+        subject = replace(subject_of(record), title=translation.title, summary=translation.summary)
+        first = revisions[0].date.date().isoformat()
+        for revision in revisions:
+            if not revision.fed:
+                continue
+            kind = "translated" if revision.number == 1 else "translation-changed"
+            values = {"title": translation.title, "type": words.t(f"type.{record.type.name}")}
+            items.append(
+                Item(
+                    id=f"tag:{domain},{first}:{lang}/{record.id}/v{revision.number}",
+                    record=subject,
+                    revision=revision,
+                    kind=kind,
+                    status=record.status,
+                    title=words.t(f"feed.item.{kind}", **values),
+                    summary=_summary_of(parse_version(revision.text).front, translation.summary),
+                    lang=lang,
+                )
+            )
+    items.sort(key=lambda item: item.id)
+    items.sort(key=lambda item: item.date, reverse=True)
+    feeds = [
+        Feed(
+            "all",
+            words.t("feed.translations", site=name, language=language),
+            words.t("feed.translations.description", language=language),
+            f"{lang}/",
+            tuple(items[:limit]),
+            lang,
+        )
+    ]
+    for record_id, translations in site.translations.items():
+        translation = next((t for t in translations if t.lang == lang), None)
+        if translation is None:
+            continue
+        feeds.append(
+            Feed(
+                f"records/{record_id}",
+                words.t("feed.record", site=name, title=translation.title),
+                words.t("feed.record.description", title=translation.title, language=language),
+                translation.url,
+                tuple(item for item in items if item.record.id == record_id)[:limit],
+                lang,
+            )
+        )
     return feeds
 
 
 def feeds_for_page(feeds: list[Feed], url: str, record: Record | None = None) -> list[Feed]:
     """Return the feeds a page announces: its own scope, and for a record its type and topics."""
-    by_page, by_scope = _index(feeds)
+    by_page, by_url = _index(feeds)
     if record is None:
         return [by_page[url]] if url in by_page else []
-    scopes = [
-        f"records/{record.id}",
-        record.type.folder,
-        *(f"topics/{topic}" for topic in record.meta.topics),
-    ]
-    return [by_scope[scope] for scope in scopes if scope in by_scope]
+    lang = url.split("/", 1)[0]
+    if url == f"{lang}/{record.id}/":  # a translation's page: its language's feeds
+        folders = [f"{lang}/feeds/records/{record.id}/", f"{lang}/feeds/all/"]
+    else:
+        scopes = [
+            f"records/{record.id}",
+            record.type.folder,
+            *(f"topics/{topic}" for topic in record.meta.topics),
+        ]
+        folders = [f"feeds/{scope}/" for scope in scopes]
+    return [by_url[folder] for folder in folders if folder in by_url]
 
 
 _INDEXES: dict[int, tuple[list[Feed], dict[str, Feed], dict[str, Feed]]] = {}
@@ -273,7 +355,7 @@ def _index(feeds: list[Feed]) -> tuple[dict[str, Feed], dict[str, Feed]]:
     cached = _INDEXES.get(id(feeds))
     if cached is None or cached[0] is not feeds:
         by_page = {f.page_url: f for f in feeds if not f.scope.startswith("records/")}
-        cached = (feeds, by_page, {feed.scope: feed for feed in feeds})
+        cached = (feeds, by_page, {feed.url: feed for feed in feeds})
         _INDEXES.clear()
         _INDEXES[id(feeds)] = cached
     return cached[1], cached[2]
@@ -318,7 +400,7 @@ def _feedgen(
     generator.link(
         href=config.absolute(feed.url + "atom.xml"), rel="self", type="application/atom+xml"
     )
-    generator.language(config.openrecord.lang)
+    generator.language(feed.lang or config.openrecord.lang)
     generator.updated(updated)
     generator.lastBuildDate(updated)
     generator.generator("openrecord", uri="https://github.com/example/openrecord")
@@ -331,7 +413,7 @@ def _feedgen(
         entry.id(item.id)
         entry.guid(item.id, permalink=False)
         entry.title(item.title)
-        entry.link(href=config.absolute(item.record.url), rel="alternate", type="text/html")
+        entry.link(href=config.absolute(item.url), rel="alternate", type="text/html")
         entry.link(
             href=config.absolute(_diff_url(item)),
             rel="related",
@@ -378,7 +460,12 @@ def _atom_bytes(generator: FeedGenerator) -> bytes:
 
 
 def _diff_url(item: Item) -> str:
-    """Return the site-relative address of an item's revision on the history page."""
+    """Return the site-relative address of an item's revision on the history page.
+
+    A translation has no history page of its own: its item leads to the translation.
+    """
+    if item.lang:
+        return item.url
     return f"{item.record.id}/history/#v{item.revision.number}"
 
 
@@ -395,6 +482,13 @@ def _content_html(site: Site, item: Item) -> str:
     if item.revision.pull_request is not None and config.repo_url:
         number = item.revision.pull_request
         pull = f' · <a href="{escape(config.repo_url)}/pull/{number}">pull request #{number}</a>'
+    if item.lang:
+        words = catalog(item.lang)
+        return (
+            f"<p>{note}</p><p>{escape(item.summary)}</p>"
+            f'<p><a href="{escape(config.absolute(item.url))}">'
+            f"{escape(words.t('feed.read-translation'))}</a>{pull}</p>"
+        )
     return (
         f"<p>{note}</p><p>{escape(item.summary)}</p>"
         f'<p><a href="{escape(config.absolute(item.record.url))}">Read the '
@@ -412,11 +506,11 @@ def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
         "description": feed.description,
         "home_page_url": config.absolute(feed.page_url),
         "feed_url": config.absolute(feed.url + "feed.json"),
-        "language": config.openrecord.lang,
+        "language": feed.lang or config.openrecord.lang,
         "items": [
             {
                 "id": item.id,
-                "url": config.absolute(item.record.url),
+                "url": config.absolute(item.url),
                 "external_url": config.absolute(_diff_url(item)),
                 "title": item.title,
                 "summary": item.summary,

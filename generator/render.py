@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from generator.catalog import Catalog, catalog
 from generator.convert import without_title
 from generator.data import render_data_page
 from generator.feeds import FORMATS, Feed, feeds_for_page, plan_feeds
 from generator.fragments import (
+    SOURCE,
     block,
     bullet_list,
     e,
     format_date,
     h1,
-    label_of,
     link,
     print_reference,
     relative,
@@ -28,7 +30,18 @@ from generator.fragments import (
     time_tag,
 )
 from generator.history import History
-from generator.model import Record, Site
+from generator.languages import (
+    alternates,
+    index_alternates,
+    index_switcher,
+    lag_banner,
+    lag_of,
+    missing_languages,
+    propose_translation,
+    render_changes_since,
+    switcher,
+)
+from generator.model import Record, Site, Translation
 from generator.provenance import Edge, edges, provenance_section
 from generator.render_history import (
     body_links,
@@ -52,22 +65,15 @@ _FACT_FIELDS = {
     "intention": ("owner", "progress", "review_date"),
     "decision": ("decided_by", "consulted", "informed", "review_date"),
 }
-#: The Open Government Partnership's completion scale, as readers see it.
-PROGRESS_LABELS = {
-    "not-started": "not started",
-    "limited": "limited",
-    "substantial": "substantial",
-    "complete": "complete",
-}
-#: What a record's own date is, by type: the facts say so, apart from the status timeline.
-DATE_LABELS = {"workshop": "Held on", "intention": "Agreed on", "decision": "Decided on"}
-#: How a reference reads from each end: (field) -> (label at the source, label at the target).
+#: How a reference reads from each end, as catalog keys: (field) -> (at the source, at the
+#: target). The Open Government Partnership's completion scale, what a record's own date
+#: is by type, and every other label are in the catalog too (generator/catalog.py).
 _RELATION_LABELS = {
-    "produced": ("Intentions it produced", "Came from workshop"),
-    "from": ("Came from workshop", "Intentions it produced"),
-    "serves": ("Intentions it serves", "Decisions that serve it"),
-    "evidence": ("Evidence from workshop", "Decisions drawing on it"),
-    "supersedes": ("Supersedes", "Superseded by"),
+    "produced": ("relation.produced", "relation.from"),
+    "from": ("relation.from", "relation.produced"),
+    "serves": ("relation.serves", "relation.served-by"),
+    "evidence": ("relation.evidence", "relation.evidence-for"),
+    "supersedes": ("relation.supersedes", "relation.superseded-by"),
 }
 
 
@@ -102,10 +108,15 @@ def render_frame(
     """Return the docs tree without the records' own pages: lists, topics, changes, map."""
     tree = _tree(site, feeds, engine_urls)
     ordered = _newest_first(site.records, history)
-    _render_home(tree, site, _latest_changed_first(site.records, history))
-    for record_type in RECORD_TYPES:
-        records = [record for record in ordered if record.type is record_type]
-        _render_type_index(tree, site, record_type, records)
+    latest = _latest_changed_first(site.records, history)
+    # Home and each type's list in every language; a record not yet translated is listed
+    # in its source language, saying so.
+    for lang in ("", *site.config.openrecord.translations):
+        _render_home(tree, site, latest, lang)
+        for record_type in RECORD_TYPES:
+            records = [record for record in ordered if record.type is record_type]
+            _render_type_index(tree, site, record_type, records, lang)
+    render_changes_since(tree, site, history)
     _render_topics(tree, site, ordered, feeds)
     for page in site.pages:
         front = {"title": e(page.meta.title)}
@@ -160,6 +171,8 @@ def render_records(
     graph = edges(site) if graph is None else graph
     for record in records:
         _render_record(tree, site, record, history, feeds, graph)
+        for translation in site.translations.get(record.id, ()):
+            _render_record(tree, site, record, history, feeds, graph, translation)
         render_record_history(tree, site, history, record.id)
 
 
@@ -182,6 +195,7 @@ def _tree(site: Site, feeds: list[Feed], engine_urls: frozenset[str] | None) -> 
     return DocsTree(
         announce=lambda url, record: _feed_meta(site, feeds_for_page(feeds, url, record)),
         engine_urls=engine_urls,
+        languages=site.config.openrecord.translations,
     )
 
 
@@ -198,7 +212,7 @@ def _feed_meta(site: Site, feeds: list[Feed]) -> list[dict[str, str]]:
     ]
 
 
-def _follow_box(site: Site, feeds: list[Feed], url: str, what: str) -> str:
+def _follow_box(site: Site, feeds: list[Feed], url: str, what: str, words: Catalog = SOURCE) -> str:
     """Return the "Follow" box: feed links and one line on what a feed is."""
     if not feeds:
         return ""
@@ -208,10 +222,9 @@ def _follow_box(site: Site, feeds: list[Feed], url: str, what: str) -> str:
         rows.append(f"{e(_capitalised(feed.title.split(': ', 1)[-1]))}: {formats}")
     return block(
         '<aside class="or-follow" aria-labelledby="follow">',
-        f'<h2 id="follow">Follow {e(what)}</h2>',
-        "<p>A feed tells your feed reader (or email service) each time this changes, so you "
-        "do not have to check. "
-        f"{link(relative(url, 'feeds/'), 'What feeds are and how to use them')}.</p>",
+        f'<h2 id="follow">{e(words.t("follow", what=what))}</h2>',
+        f"<p>{e(words.t('follow.lead'))} "
+        f"{link(relative(url, 'feeds/'), words.t('follow.how'))}.</p>",
         bullet_list(rows),
         "</aside>",
     )
@@ -236,10 +249,12 @@ def _render_feeds_page(tree: DocsTree, site: Site, feeds: list[Feed]) -> None:
         "By status": [],
         "By topic": [],
         "By record": [],
+        "In other languages": [],
     }
     for feed in feeds:
-        kind = feed.scope.split("/")[0]
+        kind = "lang" if feed.lang else feed.scope.split("/")[0]
         group = {
+            "lang": "In other languages",
             "all": "Everything",
             "status": "By status",
             "topics": "By topic",
@@ -308,50 +323,117 @@ def _newest_first(records: Iterable[Record], history: History) -> list[Record]:
     return sorted(by_id, key=lambda record: sort_date(record, history), reverse=True)
 
 
-def _record_item(record: Record, from_url: str, today: datetime.date, typed: bool = False) -> str:
+@dataclass(frozen=True)
+class _Language:
+    """The language a page is in: its tag ('' for the source language) and its strings."""
+
+    site: Site
+    lang: str = ""
+
+    @property
+    def words(self) -> Catalog:
+        """Return the page's catalog."""
+        return catalog(self.lang or self.site.config.openrecord.lang)
+
+    def prefix(self, url: str) -> str:
+        """Return a source-language address as this language's ('decisions/' -> 'gd/...')."""
+        return f"{self.lang}/{url}" if self.lang else url
+
+
+def _record_item(
+    record: Record,
+    from_url: str,
+    today: datetime.date,
+    typed: bool = False,
+    language: _Language | None = None,
+) -> str:
     """Return one record as a list entry: title link, status, date, progress and summary.
 
-    Typed, for lists that mix types (home, topics), it starts with the record's type.
+    Typed, for lists that mix types (home, topics), it starts with the record's type. In a
+    language other than the source, the entry is the record's translation when it has one,
+    else the record itself, marked "not yet translated".
     """
-    date = time_tag(record.meta.date) if record.meta.date else "date not recorded"
-    progress = _progress(record, today)
-    kind = f'<span class="or-type">{e(record.type.label)}</span> ' if typed else ""
+    words = language.words if language else SOURCE
+    translation = (
+        language.site.translation(record.id, language.lang) if language and language.lang else None
+    )
+    url, title, summary, untranslated = record.url, record.meta.title, record.meta.summary, ""
+    if translation is not None:
+        url, title, summary = translation.url, translation.title, translation.summary
+    elif language and language.lang:
+        source = language.site.config.openrecord.lang
+        untranslated = (
+            f' <span class="or-untranslated">({e(words.t("translation.not-yet"))})</span>'
+        )
+        title_link = link(relative(from_url, url), title, "or-item__title", lang=source)
+        summary_html = f'<span class="or-item__summary" lang="{e(source)}">{e(summary)}</span>'
+    if not untranslated:
+        title_link = link(relative(from_url, url), title, "or-item__title")
+        summary_html = f'<span class="or-item__summary">{e(summary)}</span>'
+    date = time_tag(record.meta.date, words) if record.meta.date else ""
+    date = date or e(words.t("date.not-recorded"))
+    progress = _progress(record, today, words)
+    kind_name = e(words.t(f"type.{record.type.name}"))
+    kind = f'<span class="or-type">{kind_name}</span> ' if typed else ""
     return (
-        f"{kind}{link(relative(from_url, record.url), record.meta.title, 'or-item__title')} "
-        f'{status_badge(record.status)} <span class="or-item__date">{date}</span>'
+        f"{kind}{title_link}{untranslated} "
+        f'{status_badge(record.status, words)} <span class="or-item__date">{date}</span>'
         + (f' <span class="or-item__progress">{progress}</span>' if progress else "")
-        + f'<br><span class="or-item__summary">{e(record.meta.summary)}</span>'
+        + f"<br>{summary_html}"
     )
 
 
-def _progress(record: Record, today: datetime.date) -> str:
+def _progress(record: Record, today: datetime.date, words: Catalog = SOURCE) -> str:
     """Return an intention's progress and review date, flagging a review that is overdue."""
     progress = getattr(record.meta, "progress", None)
     review = getattr(record.meta, "review_date", None)
     parts = []
     if record.type.name == "intention" and progress:
-        parts.append(f"Progress: {e(PROGRESS_LABELS[progress])}")
+        parts.append(e(words.t("progress", progress=words.t(f"progress.{progress}"))))
     if record.type.name == "intention" and review:
-        parts.append(f"review {time_tag(review)}")
-        if review < today and record.status not in ("achieved", "retired"):
-            parts.append('<strong class="or-overdue">review overdue</strong>')
+        parts.append(e(words.t("review", date="\0")).replace("\0", time_tag(review, words)))
+        if _overdue(record, today):
+            parts.append(f'<strong class="or-overdue">{e(words.t("review.overdue"))}</strong>')
     return " · ".join(parts)
 
 
+def _overdue(record: Record, today: datetime.date) -> bool:
+    """Tell whether an intention's review date has passed while it is still being pursued."""
+    review = getattr(record.meta, "review_date", None)
+    return (
+        record.type.name == "intention"
+        and review is not None
+        and review < today
+        and record.status not in ("achieved", "retired")
+    )
+
+
 def _record_list(
-    records: Sequence[Record], from_url: str, today: datetime.date, typed: bool = False
+    records: Sequence[Record],
+    from_url: str,
+    today: datetime.date,
+    typed: bool = False,
+    language: _Language | None = None,
 ) -> str:
     """Return a list of records, or a sentence saying there are none (typed: see _record_item)."""
     if not records:
-        return "<p>None yet.</p>"
-    items = (_record_item(record, from_url, today, typed) for record in records)
+        return f"<p>{e((language.words if language else SOURCE).t('list.none'))}</p>"
+    items = (_record_item(record, from_url, today, typed, language) for record in records)
     return bullet_list(items, "or-list")
 
 
-def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
-    """Write the home page: what the site is, the latest records, how to follow and contribute."""
+def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record], lang: str = "") -> None:
+    """Write the home page: what the site is, the latest records, how to follow and contribute.
+
+    In another language (lang), the home page of that language: its records, and the
+    record in the source language where there is no translation yet.
+    """
+    if lang:
+        _render_language_home(tree, site, ordered, _Language(site, lang))
+        return
     config = site.config
     sections = [
+        index_switcher(site, "", "", ""),
         h1(config.site_name),
         f'<p class="or-lead">{e(config.site_description)}</p>' if config.site_description else "",
         '<h2 id="latest">Latest records</h2>',
@@ -384,19 +466,69 @@ def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record]) -> None:
             "<p>Anyone can propose a new record or a change to one. "
             f"{link('how-to-contribute/', 'Read how to contribute')}.</p>",
         ]
-    tree.add(
-        "",
-        {"title": e(config.site_name), "hide": ["toc"]},
-        block(*sections),
-        "home page",
-        html=True,
-    )
+    front: dict[str, object] = {"title": e(config.site_name), "hide": ["toc"]}
+    if index_alternates(site, ""):
+        front["alternates"] = index_alternates(site, "")
+    tree.add("", front, block(*sections), "home page", html=True)
+
+
+def _render_language_home(
+    tree: DocsTree, site: Site, ordered: Sequence[Record], language: _Language
+) -> None:
+    """Write the home page of one of the site's other languages."""
+    words, url = language.words, language.prefix("")
+    source = words.language(site.config.openrecord.lang)
+    sections = [
+        index_switcher(site, language.lang, url, ""),
+        h1(site.config.site_name),
+        _unchecked_note(language),
+        f'<h2 id="latest">{e(words.t("home.latest"))}</h2>',
+        _record_list(ordered[:10], url, site.build_date, typed=True, language=language),
+        f'<h2 id="browse">{e(words.t("home.browse"))}</h2>',
+        bullet_list(
+            [
+                *(
+                    link(relative(url, language.prefix(f"{t.folder}/")), words.t(f"types.{t.name}"))
+                    + f" ({sum(1 for r in site.records if r.type is t)})"
+                    for t in RECORD_TYPES
+                ),
+                link(relative(url, ""), words.t("home.in-source", language=source)),
+            ]
+        ),
+    ]
+    front = {
+        "title": e(site.config.site_name),
+        "lang": language.lang,
+        "alternates": index_alternates(site, ""),
+        "pagefind": page_marks(site.config.site_name, "list", language.lang),
+    }
+    tree.add(url, front, block(*sections), f"home page in {language.lang}", html=True)
+
+
+def _unchecked_note(language: _Language) -> str:
+    """Return the note that a language's interface text is not yet checked ('' when it is)."""
+    words = language.words
+    if not words.unchecked:
+        return ""
+    note = words.t("translation.unchecked", language=words.language(language.lang))
+    return f'<p class="or-unchecked" role="note">{e(note)}</p>'
 
 
 def _render_type_index(
-    tree: DocsTree, site: Site, record_type: RecordType, records: Sequence[Record]
+    tree: DocsTree,
+    site: Site,
+    record_type: RecordType,
+    records: Sequence[Record],
+    lang: str = "",
 ) -> None:
-    """Write a type's index, grouped by status and paginated, and one page per status."""
+    """Write a type's index, grouped by status and paginated, and one page per status.
+
+    In another language (lang), under /<lang>/: each record's translation, else the record
+    in the source language, marked "not yet translated".
+    """
+    language = _Language(site, lang)
+    words = language.words
+    plural = words.t(f"types.{record_type.name}")
     size = site.config.openrecord.page_size
     by_status: dict[str, list[Record]] = {status: [] for status in record_type.statuses}
     for record in records:
@@ -404,36 +536,49 @@ def _render_type_index(
     grouped = [record for status in record_type.statuses for record in by_status[status]]
     counts = {status: len(found) for status, found in by_status.items()}
     chunks = [grouped[i : i + size] for i in range(0, len(grouped), size)] or [[]]
+    folder = language.prefix(record_type.folder)
     for number, chunk in enumerate(chunks, start=1):
-        url = f"{record_type.folder}/" if number == 1 else f"{record_type.folder}/page/{number}/"
-        parts = [h1(record_type.plural_label), _status_summary(record_type, counts, url)]
-        propose = _propose_new(site, record_type)
+        url = f"{folder}/" if number == 1 else f"{folder}/page/{number}/"
+        parts = [
+            index_switcher(site, lang, url, f"{record_type.folder}/") if number == 1 else "",
+            h1(plural),
+            _unchecked_note(language) if lang else "",
+            _status_summary(record_type, counts, url, language),
+        ]
+        propose = _propose_new(site, record_type) if not lang else ""
         if propose:
             parts.append(f'<nav class="or-actions" aria-label="Propose">{propose}</nav>')
         for status in record_type.statuses:
             in_status = [record for record in chunk if record.status == status]
             if in_status:
                 parts += [
-                    f'<h2 id="{e(status)}">{e(status.capitalize())}</h2>',
-                    _record_list(in_status, url, site.build_date),
+                    f'<h2 id="{e(status)}">{e(words.t(f"status.{status}").capitalize())}</h2>',
+                    _record_list(in_status, url, site.build_date, language=language),
                 ]
         if not grouped:
-            parts.append("<p>No records of this type yet.</p>")
-        parts.append(_pager(record_type.folder, number, len(chunks), url))
-        title = record_type.plural_label + (f" (page {number})" if number > 1 else "")
-        front = {"title": e(title)}
+            parts.append(f"<p>{e(words.t('list.none-of-type'))}</p>")
+        parts.append(_pager(folder, number, len(chunks), url))
+        title = plural + (f" (page {number})" if number > 1 else "")
+        front: dict[str, object] = {"title": e(title)}
+        if lang:
+            front["lang"] = lang
         if number == 1:  # found by search; the further pages are reached from it
-            front["pagefind"] = page_marks(title, "list", _lang(site))
-        tree.add(url, front, block(*parts), f"{record_type.folder} index", html=True)
+            front["pagefind"] = page_marks(title, "list", lang or _lang(site))
+            if index_alternates(site, f"{record_type.folder}/"):
+                front["alternates"] = index_alternates(site, f"{record_type.folder}/")
+        tree.add(url, front, block(*parts), f"{folder} index", html=True)
     for status in record_type.statuses:
-        url = f"{record_type.folder}/status/{status}/"
+        url = f"{folder}/status/{status}/"
         in_status = by_status[status]
-        title = f"{record_type.plural_label}: {status}"
+        title = f"{plural}: {words.t(f'status.{status}')}"
+        status_front: dict[str, object] = {"title": e(title)}
+        if lang:
+            status_front["lang"] = lang
         tree.add(
             url,
-            {"title": e(title)},
-            block(h1(title), _record_list(in_status, url, site.build_date)),
-            f"{record_type.folder} status index",
+            status_front,
+            block(h1(title), _record_list(in_status, url, site.build_date, language=language)),
+            f"{folder} status index",
             html=True,
         )
 
@@ -449,10 +594,16 @@ def _propose_new(site: Site, record_type: RecordType) -> str:
     return link(url, f"Propose a new {record_type.label.lower()}", "md-button")
 
 
-def _status_summary(record_type: RecordType, counts: dict[str, int], url: str) -> str:
+def _status_summary(
+    record_type: RecordType, counts: dict[str, int], url: str, language: _Language
+) -> str:
     """Return a line counting records per status, each linking to its status page."""
+    words = language.words
     links = [
-        link(relative(url, f"{record_type.folder}/status/{status}/"), f"{status}: {counts[status]}")
+        link(
+            relative(url, language.prefix(f"{record_type.folder}/status/{status}/")),
+            f"{words.t(f'status.{status}')}: {counts[status]}",
+        )
         for status in record_type.statuses
     ]
     return f'<p class="or-status-summary">{" · ".join(links)}</p>'
@@ -517,39 +668,88 @@ def _render_record(
     history: History,
     feeds: list[Feed],
     graph: list[Edge],
+    translation: Translation | None = None,
 ) -> None:
-    """Write one record's page: header, body, and the records around it."""
-    url = record.url
+    """Write one record's page: header, body, and the records around it.
+
+    Given one of its translations, write the translation's page instead: its own title,
+    summary and body, the record's facts in the translation's language, and a banner when
+    the record has changed since the version the translation follows.
+    """
+    language = _Language(site, translation.lang if translation else "")
+    words = language.words
+    url = translation.url if translation else record.url
+    title = translation.title if translation else record.meta.title
+    summary = translation.summary if translation else record.meta.summary
+    if translation is None:
+        versions = history_summary(site, record, history).rstrip("\n")
+        banner = ""
+    else:
+        versions = _translation_line(site, history, translation, url)
+        banner = lag_banner(site, history, translation, url)
     header = block(
         f'<div class="or-record or-record--{e(record.type.name)}">',
-        _print_line(site, record, history),
-        f'<p class="or-kicker"><span class="or-type">{e(record.type.label)}</span> '
-        f"{status_badge(record.status)}</p>",
-        h1(record.meta.title),
-        f'<p class="or-summary">{e(record.meta.summary)}</p>',
-        _facts(site, record, url),
-        history_summary(site, record, history).rstrip("\n"),
-        _actions(site, record, history),
+        switcher(site, record, translation.lang if translation else _lang(site), url),
+        _print_line(site, record, history) if translation is None else "",
+        banner,
+        f'<p class="or-kicker"><span class="or-type">{e(words.t(f"type.{record.type.name}"))}'
+        f"</span> {status_badge(record.status, words)}</p>",
+        h1(title),
+        f'<p class="or-summary">{e(summary)}</p>',
+        _unchecked_note(language) if translation else "",
+        _facts(site, record, url, language),
+        versions,
+        _actions(site, record, history, language, translation),
         "</div>",
     )
     themes = getattr(record.meta, "themes", [])
+    source = f' lang="{e(_lang(site))}"' if translation else ""
     themes_html = (
-        block('<h2 id="themes">Themes heard</h2>', bullet_list(e(theme) for theme in themes))
+        block(
+            f'<h2 id="themes">{e(words.t("themes"))}</h2>',
+            f"<div{source}>{bullet_list(e(theme) for theme in themes)}</div>"
+            if translation
+            else bullet_list(e(theme) for theme in themes),
+        )
         if themes
         else ""
     )
-    related = _relations(site, record, url)
-    follow = _follow_box(
-        site, feeds_for_page(feeds, url, record), url, f"this {record.type.label.lower()}"
-    )
-    front = {"title": e(record.meta.title), "description": e(record.meta.summary)}
-    front["pagefind"] = record_marks(site, record)
-    provenance = provenance_section(site, record, graph)
+    related = _relations(site, record, url, language)
+    what = words.t(f"this.{record.type.name}")
+    follow = _follow_box(site, feeds_for_page(feeds, url, record), url, what, words)
+    front: dict[str, object] = {"title": e(title), "description": e(summary)}
+    if translation is None:
+        front["pagefind"] = record_marks(site, record)
+    else:
+        front["lang"] = translation.lang
+        front["pagefind"] = record_marks(site, record, translation)
+    if alternates(site, record):
+        front["alternates"] = alternates(site, record)
+    # The drawing of how records connect is in the source language: its list is on the
+    # record's own page, and "Related records" lists the same records on a translation's.
+    provenance = provenance_section(site, record, graph) if translation is None else ""
     before = raw_html(header + themes_html)
     after = raw_html(f"{provenance}\n{related}\n{follow}")
-    text = without_title(record.body.strip(), record.meta.title)  # the header shows it
-    body = f"{before}\n{body_links(site, record.path, url)}{text}\n\n{after}"
-    tree.add(url, front, body, record.path, record)
+    own = translation if translation is not None else record
+    text = without_title(own.body.strip(), title)  # the header shows it
+    body = f"{before}\n{body_links(site, own.path, url)}{text}\n\n{after}"
+    tree.add(url, front, body, own.path, record)
+
+
+def _translation_line(site: Site, history: History, translation: Translation, url: str) -> str:
+    """Return the line of a translation's header: the record's version it follows."""
+    words = catalog(translation.lang)
+    lag = lag_of(history, translation)
+    language = words.language(site.config.openrecord.lang)
+    record_url = f"{translation.record_id}/"
+    read = link(relative(url, record_url), words.t("translation.read-source", language=language))
+    if lag.followed is None:
+        return f'<p class="or-versions">{read}</p>'
+    version = link(
+        relative(url, f"{translation.record_id}/v{lag.followed.number}/"),
+        words.t("translation.follows", followed=lag.followed.number, language=language),
+    )
+    return f'<p class="or-versions">{version} · {read}</p>'
 
 
 def _print_line(site: Site, record: Record, history: History) -> str:
@@ -567,56 +767,86 @@ def _print_line(site: Site, record: Record, history: History) -> str:
     return print_reference(page_address(site, record.url), version)
 
 
-def _facts(site: Site, record: Record, url: str) -> str:
-    """Return the record's facts as a description list: date, people, topics."""
+def _facts(site: Site, record: Record, url: str, language: _Language) -> str:
+    """Return the record's facts as a description list: date, people, topics.
+
+    On a translation's page the labels are in its language; values written in words (names,
+    places) are the record's, marked as in the source language.
+    """
     meta = record.meta
-    rows = [
-        (DATE_LABELS[record.type.name], time_tag(meta.date) if meta.date else "date not recorded")
-    ]
+    words = language.words
+    source = f' lang="{e(_lang(site))}"' if language.lang else ""
+    date = time_tag(meta.date, words) if meta.date else e(words.t("date.not-recorded"))
+    rows = [(words.t(f"date.{record.type.name}"), date, "")]
     for name in _FACT_FIELDS[record.type.name]:
         value = getattr(meta, name)
         if value in (None, [], ""):
             continue
+        marked = ""
         if isinstance(value, list):
-            shown = ", ".join(e(item) for item in value)
+            shown, marked = ", ".join(e(item) for item in value), source
         elif isinstance(value, datetime.date):
-            shown = time_tag(value)
-            if name == "review_date" and record.type.name == "intention":
-                overdue = "review overdue" in _progress(record, site.build_date)
-                shown += ' <strong class="or-overdue">review overdue</strong>' if overdue else ""
+            shown = time_tag(value, words)
+            if name == "review_date" and _overdue(record, site.build_date):
+                shown += f' <strong class="or-overdue">{e(words.t("review.overdue"))}</strong>'
         elif name == "progress":
-            shown = e(PROGRESS_LABELS[value])
+            shown = e(words.t(f"progress.{value}"))
         elif name == "participants" and getattr(meta, "participants_approximate", False):
-            shown = f"about {e(value)}"
-        else:
+            shown = e(words.t("participants.about", count=value))
+        elif name == "participants":
             shown = e(value)
-        rows.append((label_of(name), shown))
+        else:
+            shown, marked = e(value), source
+        rows.append((words.t(f"field.{name}"), shown, marked))
     if meta.topics:
         labels = {topic.id: topic.label for topic in site.topics}
         rows.append(
             (
-                "Topics",
+                words.t("field.topics"),
                 ", ".join(
                     link(relative(url, f"topics/{topic}/"), labels.get(topic, topic))
                     for topic in meta.topics
                 ),
+                source,
             )
         )
-    cells = "".join(f"<dt>{e(label)}</dt><dd>{value}</dd>" for label, value in rows)
+    cells = "".join(f"<dt>{e(label)}</dt><dd{marked}>{value}</dd>" for label, value, marked in rows)
     return f'<dl class="or-facts">{cells}</dl>'
 
 
-def _actions(site: Site, record: Record, history: History) -> str:
-    """Return the buttons under a record's header."""
-    edit = site.config.edit_url(record.path)
-    buttons = [link(edit, "Propose a change", "md-button") if edit else ""]
+def _actions(
+    site: Site,
+    record: Record,
+    history: History,
+    language: _Language,
+    translation: Translation | None = None,
+) -> str:
+    """Return the buttons under a record's header.
+
+    A record's page offers a translation into each of the site's languages it lacks.
+    """
+    words = language.words
+    edit = site.config.edit_url(translation.path if translation else record.path)
+    buttons = [link(edit, words.t("action.propose-change"), "md-button") if edit else ""]
     if history.of(record.id):
-        buttons.append(link("history/", "View history", "md-button"))
-    return f'<nav class="or-actions" aria-label="Record actions">{"".join(buttons)}</nav>'
+        where = (
+            "history/"
+            if translation is None
+            else relative(translation.url, f"{record.id}/history/")
+        )
+        buttons.append(link(where, words.t("action.view-history"), "md-button"))
+    if translation is None:
+        buttons += [
+            propose_translation(site, record, lang, words)
+            for lang in missing_languages(site, record)
+        ]
+    label = e(words.t("actions.record"))
+    return f'<nav class="or-actions" aria-label="{label}">{"".join(buttons)}</nav>'
 
 
-def _relations(site: Site, record: Record, url: str) -> str:
+def _relations(site: Site, record: Record, url: str, language: _Language) -> str:
     """Return the records this one refers to and those that refer to it, by relation."""
+    words = language.words
     groups: dict[str, list[str]] = {}
     for ref in site.links.outgoing.get(record.id, ()):
         groups.setdefault(_RELATION_LABELS[ref.field][0], []).append(ref.target)
@@ -626,11 +856,14 @@ def _relations(site: Site, record: Record, url: str) -> str:
         return ""
     parts = [
         '<section class="or-related" aria-labelledby="related">',
-        '<h2 id="related">Related records</h2>',
+        f'<h2 id="related">{e(words.t("related"))}</h2>',
     ]
     for label, ids in groups.items():
         unique = sorted(set(ids), key=ids.index)
-        items = (_record_item(site.by_id[other], url, site.build_date) for other in unique)
-        parts += [f"<h3>{e(label)}</h3>", bullet_list(items, "or-list")]
+        items = (
+            _record_item(site.by_id[other], url, site.build_date, language=language)
+            for other in unique
+        )
+        parts += [f"<h3>{e(words.t(label))}</h3>", bullet_list(items, "or-list")]
     parts.append("</section>")
     return block(*parts)

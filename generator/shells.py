@@ -54,9 +54,19 @@ _SEARCH_MARKS = f"<div hidden>{_MARKS}</div>"
 _FOUND = " data-pagefind-body"
 
 
-def exemplar_url(depth: int, toc: bool) -> str:
-    """Return where the exemplar for pages depth folders deep is rendered."""
-    return (_TOC_ROOT if toc else _PLAIN_ROOT) + "x/" * (depth - 1)
+def exemplar_url(depth: int, toc: bool, lang: str = "") -> str:
+    """Return where the exemplar for pages depth folders deep is rendered.
+
+    A page in one of the site's other languages has shells of its own (the theme's
+    strings and ``<html lang>`` in that language), in folders named after it.
+    """
+    root = (_TOC_ROOT if toc else _PLAIN_ROOT).rstrip("/") + (f"-{lang}/" if lang else "/")
+    return root + "x/" * (depth - 1)
+
+
+def shell_roots(languages: Iterable[str] = ()) -> list[str]:
+    """Return the folders of every exemplar: the source language's, then each other's."""
+    return [*SHELL_ROOTS, *(f"{root}-{lang}" for lang in languages for root in SHELL_ROOTS)]
 
 
 def depth(url: str) -> int:
@@ -68,22 +78,28 @@ def depth(url: str) -> int:
 MAX_DEPTH = 5
 
 
-def exemplars(depths: Iterable[int]) -> dict[str, str]:
-    """Return the docs pages of the exemplars the engine renders: path to Markdown text."""
-    front = {
-        "title": _TITLE,
-        "report": _REPORT,
-        "description": _DESCRIPTION,
-        "robots": _ROBOTS,
-        "pagefind": _MARKS,
-    }
-    header = f"---\n{json.dumps(front)}\n---\n\n{_START}<h1>{_CONTENT}</h1></div>\n\n"
+def exemplars(depths: Iterable[int], languages: Iterable[str] = ()) -> dict[str, str]:
+    """Return the docs pages of the exemplars the engine renders: path to Markdown text.
+
+    languages are the site's other languages, each of which has exemplars of its own.
+    """
     pages = {}
-    for level in sorted(depths):
-        pages[f"{exemplar_url(level, False)}index.md"] = f"{header}{_END}\n"
-        # Two nested headings make the engine show how it draws a table of contents.
-        toc = f"{header}## ORTOCA\n\n### ORTOCB\n\n{_END}\n"
-        pages[f"{exemplar_url(level, True)}index.md"] = toc
+    for lang in ("", *languages):
+        front = {
+            "title": _TITLE,
+            "report": _REPORT,
+            "description": _DESCRIPTION,
+            "robots": _ROBOTS,
+            "pagefind": _MARKS,
+        }
+        if lang:
+            front["lang"] = lang  # the theme's strings in that language (partials/language.html)
+        header = f"---\n{json.dumps(front)}\n---\n\n{_START}<h1>{_CONTENT}</h1></div>\n\n"
+        for level in sorted(depths):
+            pages[f"{exemplar_url(level, False, lang)}index.md"] = f"{header}{_END}\n"
+            # Two nested headings make the engine show how it draws a table of contents.
+            toc = f"{header}## ORTOCA\n\n### ORTOCB\n\n{_END}\n"
+            pages[f"{exemplar_url(level, True, lang)}index.md"] = toc
     return pages
 
 
@@ -98,9 +114,9 @@ class Shell:
     light: bool = False  # the lighter page of past versions (see light_shell)
 
 
-def read_shell(site_dir: Path, depth_: int, toc: bool) -> Shell:
+def read_shell(site_dir: Path, depth_: int, toc: bool, lang: str = "") -> Shell:
     """Read an exemplar the engine rendered and cut it into a shell."""
-    url = exemplar_url(depth_, toc)
+    url = exemplar_url(depth_, toc, lang)
     html = (site_dir / url / "index.html").read_text(encoding="utf-8")
     start, end = html.find(_START), html.find(_END)
     if start < 0 or end < 0:
@@ -215,15 +231,24 @@ class Poured:
 LIGHT = 2
 
 
-def read_shells(site_dir: Path, site_name: str = "") -> dict[tuple[int, int], Shell]:
-    """Read the shells: by depth, and whether with a table of contents, or light (LIGHT)."""
+#: Shells by depth, kind (0: no table of contents, 1: one, LIGHT) and language ('' for the
+#: source language).
+Shells = dict[tuple[int, int, str], Shell]
+
+
+def read_shells(site_dir: Path, site_name: str = "", languages: Iterable[str] = ()) -> Shells:
+    """Read the shells: by depth, kind, and language ('' for the source language).
+
+    Past versions (the light shells) are in the source language only.
+    """
     shells = {
-        (level, toc): read_shell(site_dir, level, bool(toc))
+        (level, toc, lang): read_shell(site_dir, level, bool(toc), lang)
+        for lang in ("", *languages)
         for level in range(1, MAX_DEPTH + 1)
         for toc in (0, 1)
     }
     for level in range(1, MAX_DEPTH + 1):
-        shells[level, LIGHT] = light_shell(shells[level, 0], "../" * level, site_name)
+        shells[level, LIGHT, ""] = light_shell(shells[level, 0, ""], "../" * level, site_name)
     return shells
 
 
@@ -277,9 +302,7 @@ def stop_server() -> None:
 class Pourer:
     """Pours pages into shells as they are rendered, in a pool of processes when it pays."""
 
-    def __init__(
-        self, shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any], pool: bool
-    ) -> None:
+    def __init__(self, shells: Shells, site_dir: Path, raw: dict[str, Any], pool: bool) -> None:
         setup = _setup(shells, site_dir, raw)
         workers = _workers()
         self.pool: ProcessPoolExecutor | None = None
@@ -359,9 +382,7 @@ def _fill_many(pages: list[ShellPage]) -> list[Poured]:
     return [_fill_one(page) for page in pages]
 
 
-def pour_one(
-    page: ShellPage, shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any]
-) -> Poured:
+def pour_one(page: ShellPage, shells: Shells, site_dir: Path, raw: dict[str, Any]) -> Poured:
     """Render one page into its shell, in this process (the preview's quick path).
 
     The page is replaced whole, as the preview's server may be sending it meanwhile.
@@ -370,9 +391,7 @@ def pour_one(
     return _fill_one(page, atomic=True)
 
 
-def _setup(
-    shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any]
-) -> tuple[Any, ...]:
+def _setup(shells: Shells, site_dir: Path, raw: dict[str, Any]) -> tuple[Any, ...]:
     """Return what a process needs to pour pages: shells, output folder, description."""
     description = html.escape(str(raw.get("site_description") or ""))
     return (shells, str(site_dir), description)
@@ -382,7 +401,7 @@ def _setup(
 _SHARED: dict[str, Any] = {}
 
 
-def _start(shells: dict[tuple[int, int], Shell], site_dir: str, description: str) -> None:
+def _start(shells: Shells, site_dir: str, description: str) -> None:
     """Prepare a worker: the shells and the output folder."""
     _SHARED.pop("cuts", None)
     _SHARED.update(shells=shells, site_dir=site_dir, description=description)
@@ -415,11 +434,15 @@ def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
     light = bool(front.get("light"))
     if light:
         tokens = []  # a light page has no table of contents
-    shell: Shell | None = _SHARED["shells"].get((depth(url), LIGHT if light else int(bool(tokens))))
+    kind = LIGHT if light else int(bool(tokens))
+    shell: Shell | None = _SHARED["shells"].get((depth(url), kind, str(front.get("lang", ""))))
     if shell is None:
         raise EngineError(f"/{url} is deeper than the {MAX_DEPTH} levels openrecord has shells for")
     robots = front.get("robots")
     feeds = "".join(
+        f'<link rel="alternate" hreflang="{other["lang"]}" type="text/html" href="{other["href"]}">'
+        for other in front.get("alternates", [])
+    ) + "".join(
         f'<link rel="alternate" type="{feed["type"]}" title="{feed["title"]}" '
         f'href="{feed["href"]}">'
         for feed in front.get("feeds", [])

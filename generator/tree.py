@@ -24,6 +24,8 @@ class DocsTree:
     #: The pages the engine renders (those in the navigation); every other page is poured
     #: into an engine-made shell (see shells.py). None: the engine renders every page.
     engine_urls: frozenset[str] | None = None
+    #: The site's other languages, whose pages are poured into shells of their own.
+    languages: tuple[str, ...] = ()
     pages: dict[str, str] = field(default_factory=dict)
     shells: list[ShellPage] = field(default_factory=list)
     poured: int = 0
@@ -87,7 +89,7 @@ class DocsTree:
         self.problems.raise_if_any()
         pages = dict(self.pages)
         if self.engine_urls is not None:
-            pages |= exemplars(range(1, MAX_DEPTH + 1))
+            pages |= exemplars(range(1, MAX_DEPTH + 1), self.languages)
         wanted = {docs_dir / path: text.encode("utf-8") for path, text in pages.items()}
         if docs_dir.is_dir():
             for existing in sorted(docs_dir.rglob("*"), reverse=True):

@@ -1,0 +1,242 @@
+"""The message catalog: every interface string openrecord writes, in each language.
+
+English is complete and is the list of keys. Another language's catalog gives what it
+has, each string saying whether a fluent speaker has checked it: a wrong translation in
+a public record is worse than none, so no string is marked checked unless a fluent
+speaker has read it, and a key a catalog lacks is shown in English. The theme's own
+strings (its header, search, footer) are in theme/partials/languages/<lang>.html, in
+the form the theme documents.
+
+To check a string: a fluent speaker reads it in context on a built page, corrects it if
+need be, and sets ``checked=True`` in the same pull request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    """One translated string, and whether a fluent speaker has checked it."""
+
+    text: str
+    checked: bool = False
+
+
+ENGLISH: dict[str, str] = {
+    # Names of the languages, as the switcher shows them (each in its own language).
+    "language.en": "English",
+    "language.gd": "Gàidhlig",
+    "language.cy": "Cymraeg",
+    # Record types.
+    "type.workshop": "Workshop",
+    "type.intention": "Intention",
+    "type.decision": "Decision",
+    "types.workshop": "Workshops",
+    "types.intention": "Intentions",
+    "types.decision": "Decisions",
+    "this.workshop": "this workshop",
+    "this.intention": "this intention",
+    "this.decision": "this decision",
+    # Statuses, as badges and list headings show them.
+    "status": "Status: ",
+    "status.planned": "planned",
+    "status.held": "held",
+    "status.reported": "reported",
+    "status.proposed": "proposed",
+    "status.adopted": "adopted",
+    "status.in-progress": "in-progress",
+    "status.achieved": "achieved",
+    "status.retired": "retired",
+    "status.accepted": "accepted",
+    "status.rejected": "rejected",
+    "status.superseded": "superseded",
+    "status.withdrawn": "withdrawn",
+    # Dates: "3 Mar 2014".
+    "date": "{day} {month} {year}",
+    "month.1": "Jan",
+    "month.2": "Feb",
+    "month.3": "Mar",
+    "month.4": "Apr",
+    "month.5": "May",
+    "month.6": "Jun",
+    "month.7": "Jul",
+    "month.8": "Aug",
+    "month.9": "Sep",
+    "month.10": "Oct",
+    "month.11": "Nov",
+    "month.12": "Dec",
+    "date.not-recorded": "date not recorded",
+    "date.workshop": "Held on",
+    "date.intention": "Agreed on",
+    "date.decision": "Decided on",
+    # A record's facts.
+    "field.organisers": "Organisers",
+    "field.participants": "Participants",
+    "field.location": "Location",
+    "field.format": "Format",
+    "field.facilitators": "Facilitators",
+    "field.owner": "Owner",
+    "field.progress": "Progress",
+    "field.review_date": "Review date",
+    "field.decided_by": "Decided by",
+    "field.consulted": "Consulted",
+    "field.informed": "Informed",
+    "field.topics": "Topics",
+    "participants.about": "about {count}",
+    "progress.not-started": "not started",
+    "progress.limited": "limited",
+    "progress.substantial": "substantial",
+    "progress.complete": "complete",
+    "progress": "Progress: {progress}",
+    "review": "review {date}",
+    "review.overdue": "review overdue",
+    # How records relate, seen from each end.
+    "related": "Related records",
+    "relation.produced": "Intentions it produced",
+    "relation.from": "Came from workshop",
+    "relation.serves": "Intentions it serves",
+    "relation.served-by": "Decisions that serve it",
+    "relation.evidence": "Evidence from workshop",
+    "relation.evidence-for": "Decisions drawing on it",
+    "relation.supersedes": "Supersedes",
+    "relation.superseded-by": "Superseded by",
+    "themes": "Themes heard",
+    # Buttons and links.
+    "actions.record": "Record actions",
+    "actions.page": "Page actions",
+    "action.propose-change": "Propose a change",
+    "action.view-history": "View history",
+    "action.propose-translation": "Propose a translation into {language}",
+    "action.propose-new": "Propose a new {type}",
+    # Following a page in a feed reader.
+    "follow": "Follow {what}",
+    "follow.lead": "A feed tells your feed reader (or email service) each time this changes, "
+    "so you do not have to check.",
+    "follow.how": "What feeds are and how to use them",
+    # Lists.
+    "list.none": "None yet.",
+    "list.none-of-type": "No records of this type yet.",
+    "home.latest": "Latest records",
+    "home.browse": "Browse",
+    "home.in-source": "Every record in {language}",
+    # Languages and translations.
+    "languages": "Languages",
+    "languages.lead": "Read this in:",
+    "translation.not-yet": "not yet translated",
+    "translation.behind.title": "This translation is behind the {language} record",
+    "translation.behind": "This translation follows version {followed} of the {language} "
+    "record ({followed_date}). The {language} record has changed since: version {latest}, "
+    "{latest_date}.",
+    "translation.behind.unknown": "This translation does not say which version of the "
+    "{language} record it follows. The {language} record is at version {latest}, "
+    "{latest_date}.",
+    "translation.see-changes": "See what changed",
+    "translation.read-source": "Read the {language} record",
+    "translation.follows": "Translation of version {followed} of the {language} record",
+    "translation.unpublished": "not yet published",
+    "translation.unchecked": "The interface text of this page in {language} has not yet been "
+    "checked by a fluent speaker.",
+    "changes-since.title": "What changed from version {old} to version {new}",
+    "changes-since.lead": "Everything that changed in the {language} record between version "
+    "{old} ({old_date}) and version {new} ({new_date}), the changes a translation following "
+    "version {old} has yet to take in.",
+    "changes-since.versions": "See version {old} and version {new}",
+    # Feeds.
+    "feed.all": "{site}: everything",
+    "feed.all.description": "Every record published, changed or moved to a new status.",
+    "feed.translations": "{site}: everything in {language}",
+    "feed.translations.description": "Each record's translation into {language}, as it is "
+    "published or brought up to date.",
+    "feed.record": "{site}: {title}",
+    "feed.record.description": "Every change to the translation of “{title}” into {language}.",
+    "feed.item.translated": "{type} translated: {title}",
+    "feed.item.translation-changed": "Translation updated: {title}",
+    "feed.read-translation": "Read the translation",
+    "feed.opml": "{site}: all feeds",
+}
+
+#: Gàidhlig (Scottish Gaelic). None of these has been checked by a fluent speaker yet.
+GAELIC: dict[str, Message] = {
+    "language.en": Message("Beurla"),
+    "language.gd": Message("Gàidhlig"),
+    "type.workshop": Message("Bùth-obrach"),
+    "type.intention": Message("Rùn"),
+    "type.decision": Message("Co-dhùnadh"),
+    "types.workshop": Message("Bùithtean-obrach"),
+    "types.intention": Message("Rùintean"),
+    "types.decision": Message("Co-dhùnaidhean"),
+    "status": Message("Inbhe: "),
+    "status.proposed": Message("air a mholadh"),
+    "status.accepted": Message("air a ghabhail ris"),
+    "status.rejected": Message("air a dhiùltadh"),
+    "status.withdrawn": Message("air a tharraing air ais"),
+    "month.1": Message("Faoi"),
+    "month.2": Message("Gearr"),
+    "month.3": Message("Màrt"),
+    "month.4": Message("Gibl"),
+    "month.5": Message("Cèit"),
+    "month.6": Message("Ògmh"),
+    "month.7": Message("Iuch"),
+    "month.8": Message("Lùna"),
+    "month.9": Message("Sult"),
+    "month.10": Message("Dàmh"),
+    "month.11": Message("Samh"),
+    "month.12": Message("Dùbh"),
+    "date.not-recorded": Message("cha deach an ceann-latha a chlàradh"),
+    "field.topics": Message("Cuspairean"),
+    "related": Message("Clàran co-cheangailte"),
+    "action.propose-change": Message("Mol atharrachadh"),
+    "action.view-history": Message("Seall an eachdraidh"),
+    "list.none": Message("Chan eil gin ann fhathast."),
+    "home.latest": Message("Na clàran as ùire"),
+    "home.browse": Message("Brabhsaich"),
+    "languages": Message("Cànanan"),
+    "languages.lead": Message("Leugh seo ann an:"),
+    "translation.not-yet": Message("gun eadar-theangachadh fhathast"),
+    "translation.see-changes": Message("Seall na dh'atharraich"),
+    "feed.all": Message("{site}: a h-uile rud"),
+    "feed.translations": Message("{site}: a h-uile rud sa Ghàidhlig"),
+    "feed.read-translation": Message("Leugh an t-eadar-theangachadh"),
+}
+
+#: The catalog of each language other than English.
+CATALOGS: dict[str, dict[str, Message]] = {"gd": GAELIC}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The interface strings of one language, English where it has none."""
+
+    lang: str
+
+    def t(self, key: str, **values: object) -> str:
+        """Return the string of a key in this language (else English), values filled in."""
+        own = CATALOGS.get(self.lang, {}).get(key)
+        text = own.text if own is not None else ENGLISH[key]
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        """Tell whether this language gives a key itself (English always does)."""
+        return self.lang == "en" or key in CATALOGS.get(self.lang, {})
+
+    @property
+    def unchecked(self) -> bool:
+        """Tell whether any string this language gives has not been checked."""
+        return any(not message.checked for message in CATALOGS.get(self.lang, {}).values())
+
+    def language(self, lang: str) -> str:
+        """Return a language's name in this language (its tag when the catalog has none)."""
+        key = f"language.{lang}"
+        return self.t(key) if key in ENGLISH else lang
+
+
+def catalog(lang: str) -> Catalog:
+    """Return the catalog of a language."""
+    return Catalog(lang)
+
+
+def autonym(lang: str) -> str:
+    """Return a language's name in that language, as a language switcher shows it."""
+    return catalog(lang).language(lang)

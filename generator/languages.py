@@ -1,0 +1,282 @@
+"""Languages: each record's translations, how far each is behind its record, and the links
+between the language versions of a page.
+
+A translation's lag is read from git, never from a field kept by hand: the version of its
+record it follows is the record's latest major revision at or before the translation's
+own latest major revision (or the version its change names with a ``Translation-Of: 3``
+trailer). When the record has had a major revision since, the translation is behind, and
+its page says so with a link to what changed. A minor change to the record never makes a
+translation lag; a minor change to a translation (a typo) never brings it up to date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from generator.catalog import Catalog, autonym, catalog
+from generator.config import SiteConfig
+from generator.diff import (
+    body_changed,
+    field_changes,
+    parse_version,
+    render_body_diff,
+    render_field_changes,
+)
+from generator.fragments import block, e, format_date, h1, link, relative
+from generator.history import History
+from generator.model import Record, Revision, Site, Translation
+from generator.sanitize import raw_html
+from generator.schema import PLACEHOLDER
+from generator.tree import DocsTree
+
+
+def published_translations(
+    translations: Iterable[Translation], published: Sequence[Record], config: SiteConfig
+) -> dict[str, tuple[Translation, ...]]:
+    """Return the translations to publish, by record id, in the order of the languages.
+
+    A translation of a draft, or a translation marked draft, is not published.
+    """
+    ids = {record.id for record in published}
+    order = {lang: index for index, lang in enumerate(config.openrecord.site_languages)}
+    found: dict[str, list[Translation]] = {}
+    ordered = sorted(translations, key=lambda t: (t.record_id, order.get(t.lang, len(order))))
+    for translation in ordered:
+        if translation.record_id in ids and not getattr(translation.meta, "draft", False):
+            found.setdefault(translation.record_id, []).append(translation)
+    return {record_id: tuple(found[record_id]) for record_id in sorted(found)}
+
+
+@dataclass(frozen=True)
+class Lag:
+    """Which version of its record a translation follows, and the record's latest."""
+
+    followed: Revision | None  # None: the history does not say (not a git repository)
+    latest: Revision | None  # the record's latest major revision
+
+    @property
+    def behind(self) -> bool:
+        """Tell whether the record has had a major revision the translation has not taken in."""
+        if self.latest is None or self.followed is None:
+            return False
+        return self.latest.number > self.followed.number
+
+
+def lag_of(history: History, translation: Translation) -> Lag:
+    """Return how far a translation is behind its record, from the history alone."""
+    source = [revision for revision in history.of(translation.record_id) if not revision.deleted]
+    majors = [revision for revision in source if revision.kind == "major"]
+    latest = majors[-1] if majors else None
+    own = history.of_translation(translation.record_id, translation.lang)
+    if not history.available:
+        return Lag(None, None)
+    if not own:  # written now, not yet committed: against the record as it is
+        return Lag(latest, latest)
+    anchor_index = max(
+        (index for index, revision in enumerate(own) if revision.kind == "major"), default=0
+    )
+    named = next((r.translation_of for r in reversed(own[anchor_index:]) if r.translation_of), None)
+    if named is not None and 1 <= named <= len(source):
+        return Lag(source[named - 1], latest)
+    anchor = history.order.get(own[anchor_index].commit, -1)
+    before = [revision for revision in majors if history.order.get(revision.commit, -1) <= anchor]
+    return Lag(before[-1] if before else None, latest)
+
+
+def changes_since_url(record_id: str, old: int, new: int) -> str:
+    """Return the page of everything that changed in a record from one version to another."""
+    return f"{record_id}/v{new}/since-v{old}/"
+
+
+def alternates(site: Site, record: Record) -> list[dict[str, str]]:
+    """Return the hreflang alternates of every language version of a record (empty if none).
+
+    The same list is on each version's page, so every pair links both ways.
+    """
+    translations = site.translations.get(record.id, ())
+    if not translations:
+        return []
+    source = site.config.openrecord.lang
+    versions = [(source, record.url), *((t.lang, t.url) for t in translations)]
+    versions.append(("x-default", record.url))
+    return [{"lang": lang, "href": e(_address(site.config, url))} for lang, url in versions]
+
+
+def _address(config: SiteConfig, url: str) -> str:
+    """Return a page's absolute address, or its address from the site's root without one."""
+    return config.absolute(url) if config.site_url else config.base_path + url
+
+
+def switcher(site: Site, record: Record, lang: str, url: str) -> str:
+    """Return the language switcher of a record's page in one language ('' with none)."""
+    translations = site.translations.get(record.id, ())
+    if not translations:
+        return ""
+    source = (site.config.openrecord.lang, record.url)
+    return _switcher(lang, url, [source, *((t.lang, t.url) for t in translations)])
+
+
+def index_switcher(site: Site, lang: str, url: str, address: str) -> str:
+    """Return the switcher of a page every language has (home, a type's list).
+
+    address is the page's address in the source language ('' or 'decisions/').
+    """
+    languages = site.config.openrecord.site_languages
+    if len(languages) < 2:
+        return ""
+    versions = [
+        (other, address if index == 0 else f"{other}/{address}")
+        for index, other in enumerate(languages)
+    ]
+    return _switcher(lang or languages[0], url, versions)
+
+
+def _switcher(lang: str, url: str, versions: list[tuple[str, str]]) -> str:
+    """Return a list of a page's language versions, each named in its own language."""
+    words = catalog(lang)
+    items = []
+    for other, address in versions:
+        name = e(autonym(other))
+        if other == lang:
+            items.append(f'<li><strong lang="{e(other)}" aria-current="page">{name}</strong></li>')
+        else:
+            there = link(relative(url, address), autonym(other), lang=other, hreflang=other)
+            items.append(f"<li>{there}</li>")
+    return (
+        f'<nav class="or-languages" aria-label="{e(words.t("languages"))}">'
+        f'<span class="or-languages__lead">{e(words.t("languages.lead"))}</span> '
+        f"<ul>{''.join(items)}</ul></nav>"
+    )
+
+
+def index_alternates(site: Site, address: str) -> list[dict[str, str]]:
+    """Return the hreflang alternates of a page every language has ('' or 'decisions/')."""
+    languages = site.config.openrecord.site_languages
+    if len(languages) < 2:
+        return []
+    versions = [
+        (lang, address if index == 0 else f"{lang}/{address}")
+        for index, lang in enumerate(languages)
+    ]
+    versions.append(("x-default", address))
+    return [{"lang": lang, "href": e(_address(site.config, url))} for lang, url in versions]
+
+
+def missing_languages(site: Site, record: Record) -> list[str]:
+    """Return the site's languages a record has no published translation into."""
+    have = {translation.lang for translation in site.translations.get(record.id, ())}
+    return [lang for lang in site.config.openrecord.translations if lang not in have]
+
+
+def propose_translation(site: Site, record: Record, lang: str, words: Catalog) -> str:
+    """Return "Propose a translation": GitHub's new-file page, prefilled with the record's text.
+
+    The first line of the body is a placeholder, so that the text saved untranslated is
+    refused by the check.
+    """
+    name = autonym(lang)
+    text = (
+        "---\n"
+        f"title: {json.dumps(record.meta.title, ensure_ascii=False)}\n"
+        f"summary: {json.dumps(record.meta.summary, ensure_ascii=False)}\n"
+        "---\n\n"
+        f"Translate the title, the summary and the text below into {name}, then delete "
+        f"this line {PLACEHOLDER}\n\n{record.body.strip()}\n"
+    )
+    url = site.config.new_file_url(
+        f"content/{record.type.folder}", f"{record.slug}.{lang}.md", text
+    )
+    if url is None:
+        return ""
+    return link(url, words.t("action.propose-translation", language=name), "md-button")
+
+
+def lag_banner(site: Site, history: History, translation: Translation, url: str) -> str:
+    """Return the banner of a translation behind its record ('' when it is not behind)."""
+    lag = lag_of(history, translation)
+    latest = lag.latest
+    if latest is None or (not lag.behind and lag.followed is not None):
+        return ""
+    words = catalog(translation.lang)
+    language = words.language(site.config.openrecord.lang)
+    values = {
+        "language": language,
+        "latest": latest.number,
+        "latest_date": format_date(latest.date, words),
+    }
+    if lag.followed is None:
+        if not history.available:
+            return ""
+        text = words.t("translation.behind.unknown", **values)
+        see = link(
+            relative(url, f"{translation.record_id}/history/"), words.t("action.view-history")
+        )
+    else:
+        values |= {
+            "followed": lag.followed.number,
+            "followed_date": format_date(lag.followed.date, words),
+        }
+        text = words.t("translation.behind", **values)
+        target = changes_since_url(translation.record_id, lag.followed.number, latest.number)
+        see = link(relative(url, target), words.t("translation.see-changes"))
+    return block(
+        '<div class="admonition warning or-banner or-lag" role="note">',
+        f'<p class="admonition-title">{e(words.t("translation.behind.title", language=language))}'
+        "</p>",
+        f"<p>{e(text)} {see}.</p>",
+        "</div>",
+    )
+
+
+def render_changes_since(tree: DocsTree, site: Site, history: History) -> None:
+    """Write, for each translation behind its record, the page of what it has yet to take in."""
+    wanted: set[tuple[str, int, int]] = set()
+    for translations in site.translations.values():
+        for translation in translations:
+            lag = lag_of(history, translation)
+            if lag.behind and lag.followed is not None and lag.latest is not None:
+                wanted.add((translation.record_id, lag.followed.number, lag.latest.number))
+    words = catalog(site.config.openrecord.lang)
+    language = words.language(site.config.openrecord.lang)
+    for record_id, old, new in sorted(wanted):
+        revisions = history.of(record_id)
+        before, after = revisions[old - 1], revisions[new - 1]
+        was, now = parse_version(before.text), parse_version(after.text)
+        url = changes_since_url(record_id, old, new)
+        changes = render_field_changes(field_changes(was, now))
+        if body_changed(was, now):
+            changes += render_body_diff(was, now)
+        title = words.t("changes-since.title", old=old, new=new)
+        record = site.by_id[record_id]
+        lead = words.t(
+            "changes-since.lead",
+            language=language,
+            old=old,
+            new=new,
+            old_date=format_date(before.date, words),
+            new_date=format_date(after.date, words),
+        )
+        versions = " · ".join(
+            [
+                link(relative(url, f"{record_id}/v{old}/"), f"v{old}"),
+                link(relative(url, f"{record_id}/v{new}/"), f"v{new}"),
+                link(relative(url, record.url), record.meta.title),
+            ]
+        )
+        body = block(
+            h1(f"{record.meta.title}: {title}"),
+            f'<p class="or-lead">{e(lead)}</p>',
+            f"<p>{versions}</p>",
+        ) + (changes or "<p>No visible change to the text.</p>")
+        tree.add(
+            url,
+            {
+                "title": e(f"{record.meta.title}: {title}"),
+                "robots": "noindex",
+                "light": True,
+            },
+            raw_html(body),
+            f"changes of {record_id} from version {old} to {new}",
+        )
