@@ -14,6 +14,7 @@ need be, and sets ``checked=True`` in the same pull request.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,32 @@ GAELIC: dict[str, Message] = {
     "languages.lead": Message("Leugh seo ann an:"),
     "translation.not-yet": Message("gun eadar-theangachadh fhathast"),
     "translation.see-changes": Message("Seall na dh'atharraich"),
+    "this.workshop": Message("a' bhùth-obrach seo"),
+    "this.intention": Message("an rùn seo"),
+    "this.decision": Message("an co-dhùnadh seo"),
+    "follow": Message("Lean {what}"),
+    "date.decision": Message("Co-dhùnaichte air"),
+    "relation.serves": Message("Rùintean a tha e a' frithealadh"),
+    "list.none-of-type": Message("Chan eil clàr dhen t-seòrsa seo ann fhathast."),
+    "home.in-source": Message("A h-uile clàr ({language})"),
+    "actions.record": Message("Gnìomhan a' chlàir"),
+    "translation.behind.title": Message(
+        "Tha an t-eadar-theangachadh seo air dheireadh air a' chlàr ({language})"
+    ),
+    "translation.behind": Message(
+        "Tha an t-eadar-theangachadh seo a' leantainn tionndadh {followed} den chlàr "
+        "({language}, {followed_date}). Chaidh an clàr atharrachadh on uair sin: tionndadh "
+        "{latest}, {latest_date}."
+    ),
+    "translation.read-source": Message("Leugh an clàr ({language})"),
+    "translation.follows": Message(
+        "Eadar-theangachadh de thionndadh {followed} den chlàr ({language})"
+    ),
+    "translation.unchecked": Message(
+        "Cha deach teacsa eadar-aghaidh na duilleige seo a sgrùdadh le fileantach fhathast."
+    ),
+    "feed.item.translated": Message("Eadar-theangachadh foillsichte: {title}"),
+    "feed.item.translation-changed": Message("Eadar-theangachadh ùraichte: {title}"),
     "feed.all": Message("{site}: a h-uile rud"),
     "feed.translations": Message("{site}: a h-uile rud sa Ghàidhlig"),
     "feed.read-translation": Message("Leugh an t-eadar-theangachadh"),
@@ -216,6 +243,19 @@ class Catalog:
         own = CATALOGS.get(self.lang, {}).get(key)
         text = own.text if own is not None else ENGLISH[key]
         return text.format(**values) if values else text
+
+    def h(self, key: str, **values: object) -> str:
+        """Return a key's string as HTML text, marked as English where this language lacks it.
+
+        Screen readers then read an English string shown on a page in another language
+        with English pronunciation.
+        """
+        text = escape(self.t(key, **values), quote=True)
+        return text if self.has(key) else f'<span lang="en">{text}</span>'
+
+    def speaking(self, key: str) -> Catalog:
+        """Return the catalog a key's string comes from: this one, or English."""
+        return self if self.has(key) else Catalog("en")
 
     def has(self, key: str) -> bool:
         """Tell whether this language gives a key itself (English always does)."""

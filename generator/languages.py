@@ -199,7 +199,8 @@ def lag_banner(site: Site, history: History, translation: Translation, url: str)
     latest = lag.latest
     if latest is None or (not lag.behind and lag.followed is not None):
         return ""
-    words = catalog(translation.lang)
+    # The banner's sentence, its dates and the language's name, all in one language.
+    words = catalog(translation.lang).speaking("translation.behind")
     language = words.language(site.config.openrecord.lang)
     values = {
         "language": language,
@@ -222,7 +223,7 @@ def lag_banner(site: Site, history: History, translation: Translation, url: str)
         target = changes_since_url(translation.record_id, lag.followed.number, latest.number)
         see = link(relative(url, target), words.t("translation.see-changes"))
     return block(
-        '<div class="admonition warning or-banner or-lag" role="note">',
+        f'<div class="admonition warning or-banner or-lag" role="note" lang="{e(words.lang)}">',
         f'<p class="admonition-title">{e(words.t("translation.behind.title", language=language))}'
         "</p>",
         f"<p>{e(text)} {see}.</p>",

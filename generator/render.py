@@ -222,9 +222,8 @@ def _follow_box(site: Site, feeds: list[Feed], url: str, what: str, words: Catal
         rows.append(f"{e(_capitalised(feed.title.split(': ', 1)[-1]))}: {formats}")
     return block(
         '<aside class="or-follow" aria-labelledby="follow">',
-        f'<h2 id="follow">{e(words.t("follow", what=what))}</h2>',
-        f"<p>{e(words.t('follow.lead'))} "
-        f"{link(relative(url, 'feeds/'), words.t('follow.how'))}.</p>",
+        f'<h2 id="follow">{words.h("follow", what=what)}</h2>',
+        f"<p>{words.h('follow.lead')} {link(relative(url, 'feeds/'), words.t('follow.how'))}.</p>",
         bullet_list(rows),
         "</aside>",
     )
@@ -362,18 +361,16 @@ def _record_item(
         url, title, summary = translation.url, translation.title, translation.summary
     elif language and language.lang:
         source = language.site.config.openrecord.lang
-        untranslated = (
-            f' <span class="or-untranslated">({e(words.t("translation.not-yet"))})</span>'
-        )
+        untranslated = f' <span class="or-untranslated">({words.h("translation.not-yet")})</span>'
         title_link = link(relative(from_url, url), title, "or-item__title", lang=source)
         summary_html = f'<span class="or-item__summary" lang="{e(source)}">{e(summary)}</span>'
     if not untranslated:
         title_link = link(relative(from_url, url), title, "or-item__title")
         summary_html = f'<span class="or-item__summary">{e(summary)}</span>'
     date = time_tag(record.meta.date, words) if record.meta.date else ""
-    date = date or e(words.t("date.not-recorded"))
+    date = date or words.h("date.not-recorded")
     progress = _progress(record, today, words)
-    kind_name = e(words.t(f"type.{record.type.name}"))
+    kind_name = words.h(f"type.{record.type.name}")
     kind = f'<span class="or-type">{kind_name}</span> ' if typed else ""
     return (
         f"{kind}{title_link}{untranslated} "
@@ -391,9 +388,9 @@ def _progress(record: Record, today: datetime.date, words: Catalog = SOURCE) -> 
     if record.type.name == "intention" and progress:
         parts.append(e(words.t("progress", progress=words.t(f"progress.{progress}"))))
     if record.type.name == "intention" and review:
-        parts.append(e(words.t("review", date="\0")).replace("\0", time_tag(review, words)))
+        parts.append(words.h("review", date="\0").replace("\0", time_tag(review, words)))
         if _overdue(record, today):
-            parts.append(f'<strong class="or-overdue">{e(words.t("review.overdue"))}</strong>')
+            parts.append(f'<strong class="or-overdue">{words.h("review.overdue")}</strong>')
     return " · ".join(parts)
 
 
@@ -417,7 +414,7 @@ def _record_list(
 ) -> str:
     """Return a list of records, or a sentence saying there are none (typed: see _record_item)."""
     if not records:
-        return f"<p>{e((language.words if language else SOURCE).t('list.none'))}</p>"
+        return f"<p>{(language.words if language else SOURCE).h('list.none')}</p>"
     items = (_record_item(record, from_url, today, typed, language) for record in records)
     return bullet_list(items, "or-list")
 
@@ -482,9 +479,9 @@ def _render_language_home(
         index_switcher(site, language.lang, url, ""),
         h1(site.config.site_name),
         _unchecked_note(language),
-        f'<h2 id="latest">{e(words.t("home.latest"))}</h2>',
+        f'<h2 id="latest">{words.h("home.latest")}</h2>',
         _record_list(ordered[:10], url, site.build_date, typed=True, language=language),
-        f'<h2 id="browse">{e(words.t("home.browse"))}</h2>',
+        f'<h2 id="browse">{words.h("home.browse")}</h2>',
         bullet_list(
             [
                 *(
@@ -510,8 +507,8 @@ def _unchecked_note(language: _Language) -> str:
     words = language.words
     if not words.unchecked:
         return ""
-    note = words.t("translation.unchecked", language=words.language(language.lang))
-    return f'<p class="or-unchecked" role="note">{e(note)}</p>'
+    note = words.h("translation.unchecked", language=words.language(language.lang))
+    return f'<p class="or-unchecked" role="note">{note}</p>'
 
 
 def _render_type_index(
@@ -556,7 +553,7 @@ def _render_type_index(
                     _record_list(in_status, url, site.build_date, language=language),
                 ]
         if not grouped:
-            parts.append(f"<p>{e(words.t('list.none-of-type'))}</p>")
+            parts.append(f"<p>{words.h('list.none-of-type')}</p>")
         parts.append(_pager(folder, number, len(chunks), url))
         title = plural + (f" (page {number})" if number > 1 else "")
         front: dict[str, object] = {"title": e(title)}
@@ -692,7 +689,7 @@ def _render_record(
         switcher(site, record, translation.lang if translation else _lang(site), url),
         _print_line(site, record, history) if translation is None else "",
         banner,
-        f'<p class="or-kicker"><span class="or-type">{e(words.t(f"type.{record.type.name}"))}'
+        f'<p class="or-kicker"><span class="or-type">{words.h(f"type.{record.type.name}")}'
         f"</span> {status_badge(record.status, words)}</p>",
         h1(title),
         f'<p class="or-summary">{e(summary)}</p>',
@@ -706,7 +703,7 @@ def _render_record(
     source = f' lang="{e(_lang(site))}"' if translation else ""
     themes_html = (
         block(
-            f'<h2 id="themes">{e(words.t("themes"))}</h2>',
+            f'<h2 id="themes">{words.h("themes")}</h2>',
             f"<div{source}>{bullet_list(e(theme) for theme in themes)}</div>"
             if translation
             else bullet_list(e(theme) for theme in themes),
@@ -776,8 +773,8 @@ def _facts(site: Site, record: Record, url: str, language: _Language) -> str:
     meta = record.meta
     words = language.words
     source = f' lang="{e(_lang(site))}"' if language.lang else ""
-    date = time_tag(meta.date, words) if meta.date else e(words.t("date.not-recorded"))
-    rows = [(words.t(f"date.{record.type.name}"), date, "")]
+    date = time_tag(meta.date, words) if meta.date else words.h("date.not-recorded")
+    rows = [(words.h(f"date.{record.type.name}"), date, "")]
     for name in _FACT_FIELDS[record.type.name]:
         value = getattr(meta, name)
         if value in (None, [], ""):
@@ -788,21 +785,21 @@ def _facts(site: Site, record: Record, url: str, language: _Language) -> str:
         elif isinstance(value, datetime.date):
             shown = time_tag(value, words)
             if name == "review_date" and _overdue(record, site.build_date):
-                shown += f' <strong class="or-overdue">{e(words.t("review.overdue"))}</strong>'
+                shown += f' <strong class="or-overdue">{words.h("review.overdue")}</strong>'
         elif name == "progress":
-            shown = e(words.t(f"progress.{value}"))
+            shown = words.h(f"progress.{value}")
         elif name == "participants" and getattr(meta, "participants_approximate", False):
-            shown = e(words.t("participants.about", count=value))
+            shown = words.h("participants.about", count=value)
         elif name == "participants":
             shown = e(value)
         else:
             shown, marked = e(value), source
-        rows.append((words.t(f"field.{name}"), shown, marked))
+        rows.append((words.h(f"field.{name}"), shown, marked))
     if meta.topics:
         labels = {topic.id: topic.label for topic in site.topics}
         rows.append(
             (
-                words.t("field.topics"),
+                words.h("field.topics"),
                 ", ".join(
                     link(relative(url, f"topics/{topic}/"), labels.get(topic, topic))
                     for topic in meta.topics
@@ -856,7 +853,7 @@ def _relations(site: Site, record: Record, url: str, language: _Language) -> str
         return ""
     parts = [
         '<section class="or-related" aria-labelledby="related">',
-        f'<h2 id="related">{e(words.t("related"))}</h2>',
+        f'<h2 id="related">{words.h("related")}</h2>',
     ]
     for label, ids in groups.items():
         unique = sorted(set(ids), key=ids.index)
@@ -864,6 +861,6 @@ def _relations(site: Site, record: Record, url: str, language: _Language) -> str
             _record_item(site.by_id[other], url, site.build_date, language=language)
             for other in unique
         )
-        parts += [f"<h3>{e(words.t(label))}</h3>", bullet_list(items, "or-list")]
+        parts += [f"<h3>{words.h(label)}</h3>", bullet_list(items, "or-list")]
     parts.append("</section>")
     return block(*parts)
