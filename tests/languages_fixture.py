@@ -57,7 +57,11 @@ class DatedGit(Git):
 
     def env(self, author: str = "Ada Author") -> dict[str, str]:
         """Return the environment for git commands at the date set."""
-        return {**super().env(author), "GIT_AUTHOR_DATE": self.date, "GIT_COMMITTER_DATE": self.date}
+        return {
+            **super().env(author),
+            "GIT_AUTHOR_DATE": self.date,
+            "GIT_COMMITTER_DATE": self.date,
+        }
 
     def commit_on(self, day: str, message: str) -> str:
         """Commit everything at noon on a day (YYYY-MM-DD); return the commit."""
@@ -99,5 +103,3 @@ def languages_site(root: Path, up_to: int = 5) -> DatedGit:
 def page(site: Path, url: str) -> str:
     """Return the HTML of a built page."""
     return (site / url / "index.html").read_text(encoding="utf-8")
-
-
