@@ -6,13 +6,23 @@ The dates are those of the issue's example: the translation follows version 3 (1
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
-from tests.conftest import MKDOCS_YML, ROOT, TOPICS_YML, Git, intention, workshop, write
+from tests.conftest import ROOT, TOPICS_YML, Git, intention, workshop, write
 
-LANGUAGES_YML = MKDOCS_YML + "extra:\n  openrecord:\n    languages: [en, gd]\n"
-
+SITE_URL = "https://records.example.org/"
+#: The bundled site's settings (its theme, palettes and style sheet), published in English
+#: and Gàidhlig at the tests' addresses.
+LANGUAGES_YML = re.sub(
+    r"^repo_url: .*$",
+    "repo_url: https://github.com/example/records",
+    re.sub(
+        r"^site_url: .*$", f"site_url: {SITE_URL}", (ROOT / "mkdocs.yml").read_text(), flags=re.M
+    ),
+    flags=re.M,
+).replace("    lang: en\n", "    lang: en\n    languages: [en, gd]\n")
 _FRONT = """\
 ---
 title: Start with two pilot areas

@@ -60,6 +60,11 @@ def _open(browser: Any, site: ServedSite, path: str, width: str, palette: str) -
     response = page.goto(site.url(path), wait_until="load")
     assert response is not None and response.status == 200
     scheme = "slate" if palette == "dark" else "default"
+    if palette == "dark" and 'class="or-light-header' in page.content():
+        # A lighter page (what changed between two versions) has no toggle: it shows the
+        # palette chosen elsewhere on the site, as the engine's pages store it.
+        page.evaluate('() => __md_set("__palette", {color: {scheme: "slate"}})')
+        page.reload()
     page.wait_for_function(
         "(scheme) => document.body.getAttribute('data-md-color-scheme') === scheme", arg=scheme
     )
