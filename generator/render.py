@@ -125,8 +125,8 @@ def render_frame(
             front["description"] = e(page.meta.summary)
         edit = site.config.edit_url(page.path)
         actions = block(
-            '<nav class="or-actions" aria-label="Page actions">',
-            link(edit, "Propose a change", "md-button") if edit else "",
+            f'<nav class="or-actions" aria-label="{e(SOURCE.t("actions.page"))}">',
+            link(edit, SOURCE.t("action.propose-change"), "md-button") if edit else "",
             "</nav>",
         )
         tree.add(
@@ -433,35 +433,35 @@ def _render_home(tree: DocsTree, site: Site, ordered: Sequence[Record], lang: st
         index_switcher(site, "", "", ""),
         h1(config.site_name),
         f'<p class="or-lead">{e(config.site_description)}</p>' if config.site_description else "",
-        '<h2 id="latest">Latest records</h2>',
+        f'<h2 id="latest">{SOURCE.h("home.latest")}</h2>',
         _record_list(ordered[:10], "", site.build_date, typed=True),
-        '<h2 id="browse">Browse</h2>',
+        f'<h2 id="browse">{SOURCE.h("home.browse")}</h2>',
         bullet_list(
             [
                 *(
-                    f"{link(relative('', t.folder + '/'), t.plural_label)} "
+                    f"{link(relative('', t.folder + '/'), SOURCE.t(f'types.{t.name}'))} "
                     f"({sum(1 for r in site.records if r.type is t)})"
                     for t in RECORD_TYPES
                 ),
-                link("topics/", "Topics"),
-                link("map/", "Map of how records connect"),
-                link("changes/", "All changes"),
+                link("topics/", SOURCE.t("home.topics")),
+                link("map/", SOURCE.t("home.map")),
+                link("changes/", SOURCE.t("home.changes")),
             ]
         ),
     ]
     proposals = [_propose_new(site, record_type) for record_type in RECORD_TYPES]
     if any(proposals):
         sections += [
-            '<h2 id="propose">Propose a new record</h2>',
-            '<nav class="or-actions" aria-label="Propose a new record">'
+            f'<h2 id="propose">{SOURCE.h("home.propose")}</h2>',
+            f'<nav class="or-actions" aria-label="{e(SOURCE.t("home.propose"))}">'
             + "".join(proposals)
             + "</nav>",
         ]
     if any(page.slug == "how-to-contribute" for page in site.pages):
         sections += [
-            '<h2 id="contribute">Contribute</h2>',
-            "<p>Anyone can propose a new record or a change to one. "
-            f"{link('how-to-contribute/', 'Read how to contribute')}.</p>",
+            f'<h2 id="contribute">{SOURCE.h("home.contribute")}</h2>',
+            f"<p>{SOURCE.h('home.contribute.lead')} "
+            f"{link('how-to-contribute/', SOURCE.t('home.contribute.read'))}.</p>",
         ]
     front: dict[str, object] = {"title": e(config.site_name), "hide": ["toc"]}
     if index_alternates(site, ""):
@@ -554,8 +554,8 @@ def _render_type_index(
                 ]
         if not grouped:
             parts.append(f"<p>{words.h('list.none-of-type')}</p>")
-        parts.append(_pager(folder, number, len(chunks), url))
-        title = plural + (f" (page {number})" if number > 1 else "")
+        parts.append(_pager(folder, number, len(chunks), url, words))
+        title = words.t("list.page", title=plural, number=number) if number > 1 else plural
         front: dict[str, object] = {"title": e(title)}
         if lang:
             front["lang"] = lang
@@ -588,7 +588,8 @@ def _propose_new(site: Site, record_type: RecordType) -> str:
     )
     if url is None:
         return ""
-    return link(url, f"Propose a new {record_type.label.lower()}", "md-button")
+    kind = SOURCE.t(f"type.{record_type.name}").lower()
+    return link(url, SOURCE.t("action.propose-new", type=kind), "md-button")
 
 
 def _status_summary(
@@ -606,7 +607,7 @@ def _status_summary(
     return f'<p class="or-status-summary">{" · ".join(links)}</p>'
 
 
-def _pager(folder: str, number: int, total: int, url: str) -> str:
+def _pager(folder: str, number: int, total: int, url: str, words: Catalog = SOURCE) -> str:
     """Return previous/next links between index pages."""
     if total == 1:
         return ""
@@ -616,11 +617,12 @@ def _pager(folder: str, number: int, total: int, url: str) -> str:
 
     parts = []
     if number > 1:
-        parts.append(link(relative(url, page_url(number - 1)), "Previous page", rel="prev"))
-    parts.append(f"<span>Page {number} of {total}</span>")
+        previous = words.t("pager.previous")
+        parts.append(link(relative(url, page_url(number - 1)), previous, rel="prev"))
+    parts.append(f"<span>{words.h('pager.of', number=number, total=total)}</span>")
     if number < total:
-        parts.append(link(relative(url, page_url(number + 1)), "Next page", rel="next"))
-    return f'<nav class="or-pager" aria-label="Pages">{" ".join(parts)}</nav>'
+        parts.append(link(relative(url, page_url(number + 1)), words.t("pager.next"), rel="next"))
+    return f'<nav class="or-pager" aria-label="{e(words.t("pager"))}">{" ".join(parts)}</nav>'
 
 
 def _render_topics(
