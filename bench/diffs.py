@@ -54,7 +54,7 @@ def ours(old: str, new: str) -> str:
     """Return openrecord's diff of two bodies."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from generator.diff import Version, render_body_diff
+    from generator.history.diff import Version, render_body_diff
 
     return render_body_diff(Version({}, old), Version({}, new))
 

@@ -60,7 +60,7 @@ def measure(root: Path) -> dict[str, Any]:
     result = pipeline.build(root, site, **options)
     wall = time.perf_counter() - start
     # The pool's processes are forked from a server process: count them once it has ended.
-    stop_server = getattr(sys.modules.get("generator.shells"), "stop_server", None)
+    stop_server = getattr(sys.modules.get("generator.parallel"), "stop_server", None)
     if stop_server is not None:
         stop_server()
     after = _cpu()
@@ -68,7 +68,7 @@ def measure(root: Path) -> dict[str, Any]:
     maxrss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     speed_after = reference_loop()  # (forks of this process: read the memory figures first)
     search = {"index": downloads.index_figures(site), "downloads": downloads.download_figures(site)}
-    measuring = getattr(importlib.import_module("generator.publish"), "site_size", None)
+    measuring = getattr(importlib.import_module("generator.outputs.publish"), "site_size", None)
     sizes = measuring(site) if measuring else {}
     preview = _preview_update(root) if os.environ.get("BENCH_PREVIEW", "1") != "0" else None
     return {
@@ -111,7 +111,7 @@ def _loop(count: int) -> float:
 def _preview_update(root: Path) -> dict[str, float] | None:
     """Time the preview: a whole preview build, then the update after one record's text changed."""
     try:
-        previews = importlib.import_module("generator.preview")
+        previews = importlib.import_module("generator.commands.preview")
     except ImportError:
         return None
     preview = previews.Preview(root, root / "build" / "bench-preview")

@@ -2,49 +2,50 @@
 
 Read top to bottom, ``build()`` is the story of a build: load the content,
 validate it, link the records, read their history, render the docs tree, run
-the engine on it, and only when every step has succeeded, put the new site
-in place of the old one.
+the engine on it, pour the records' pages, write feeds, data and the search
+index, and only when every step has succeeded, put the new site in place of the
+old one. Each stage is one call into the package of its name (see
+generator/README.md); which of them run in other processes is decided in
+generator/parallel.py, never here.
 """
 
 from __future__ import annotations
 
 import datetime
-import multiprocessing
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from generator import engine as engines
-from generator.assets import copy_assets
-from generator.changes import check_changes
 from generator.config import load_config
-from generator.data import data_paths, vanished_urls, write_data, write_manifest
-from generator.errors import Collector, ContentError, OpenRecordError, Problem
-from generator.feeds import FORMATS, Feed, plan_feeds, write_feeds
+from generator.content.assets import copy_assets
+from generator.content.link import link_records
+from generator.content.load import load_content, refuse_links
+from generator.content.model import Site
+from generator.content.translations import published_translations
+from generator.content.validate import validate_content
+from generator.errors import Collector, ContentError, Problem
 from generator.fragments import e
-from generator.history import History, read_history
-from generator.languages import published_translations
-from generator.link import link_records
-from generator.load import load_content, refuse_links
-from generator.model import Site
-from generator.provenance import edges
-from generator.publish import discard, site_size, size_warnings, staging_dir, swap_into_place
-from generator.render import render_frame, render_records, render_site
-from generator.render_history import render_withdrawn_pages
-from generator.render_map import is_map_view
-from generator.rules import accepted_decision_rewrites, address_takeovers
-from generator.search import index_site
-from generator.shells import Pourer, ShellPage, Shells, read_shells, shell_roots, start_server
-from generator.sitemap import add_to_sitemap
-from generator.tree import DocsTree
-from generator.validate import validate_content
+from generator.history.changes import check_changes
+from generator.history.history import History, read_history
+from generator.history.rules import accepted_decision_rewrites, address_takeovers
+from generator.outputs.data import data_paths, vanished_urls, write_data, write_manifest
+from generator.outputs.feeds import FORMATS, Feed, plan_feeds, write_feeds
+from generator.outputs.publish import site_size, size_warnings, staging, swap_into_place
+from generator.outputs.search import index_site
+from generator.outputs.sitemap import add_to_sitemap
+from generator.pages import engine as engines
+from generator.pages.map import is_map_view
+from generator.pages.render import render_frame, render_records, render_site
+from generator.pages.render_history import render_withdrawn_pages
+from generator.pages.shells import Poured, Shells, read_shells, shell_roots
+from generator.parallel import Parallel, record_batches
 
 #: Told each stage's name when it starts (elapsed None) and when it ends (elapsed seconds).
 Report = Callable[[str, float | None], None]
@@ -165,88 +166,65 @@ def build(
     A preview build (``openrecord serve``) writes into site_dir in place and has the engine
     render again only the pages whose source changed; a real build always starts afresh.
     With pour=False the engine renders every page itself instead of only the navigation's
-    (slower; shows that the pages openrecord pours into shells read the same).
+    (slower; shows that the pages openrecord pours into shells read the same). How the work
+    is shared between processes is generator/parallel.py's business.
     """
-    site_dir = site_dir or root / "site"
-    stages = Stages(timings, report)
+    site_dir, stages = site_dir or root / "site", Stages(timings, report)
     # 1-4. load, validate, link, history: all data is gathered before anything is written.
     site, history = gather(root, stages)
     warnings = _warnings(site, history, strict)
     # The engine renders the navigation's pages; every other page is poured into a shell.
     nav = engines.navigation([(e(page.meta.title), page.url) for page in site.pages])
-    engine_urls = engines.nav_urls(nav)
-    pool = pour and _worth_a_pool(site, history)
-    if pool and not preview:
-        start_server()  # the pool's processes: ready by the time the engine has run
-    staged = site_dir if preview else staging_dir(site_dir)
-    staged.mkdir(parents=True, exist_ok=True)
-    try:
+    build_dir, engine_urls = root / "build", engines.nav_urls(nav)
+    docs_dir, epoch = build_dir / "docs", source_date_epoch(history)
+    with (
+        staging(site_dir, preview) as staged,
+        Parallel(site, history, staged, pour, preview) as run,
+    ):
         # 5. render: first the feeds' items, which the pages announce.
         with stages.stage("render"):
             feeds = plan_feeds(site, history)
-        # 7 (begun). feeds and open data: written from now on by a forked process of their
-        # own (in this one, at the end, for a small site or the preview).
-        with _Aside(
-            write_feeds_and_data, (site, history, feeds), staged, pool and not preview
-        ) as aside:
-            # 5 (cont.). the docs tree of the pages around the records, one page an address.
-            with stages.stage("render"):
-                tree = render_frame(site, history, feeds, engine_urls if pour else None)
-                if not pour:
-                    render_records(tree, site, history, feeds, site.records)
-                    render_withdrawn_pages(tree, site, history)
-                docs_dir = root / "build" / "docs"
-                tree.write(docs_dir)
-            # 6. engine: render the docs tree to HTML in a staging folder beside site/, in
-            # its own process; meanwhile the records' pages are rendered here (6b), to be
-            # poured into the shells the engine makes.
-            raw = engines.engine_config(site.config, root, docs_dir, staged, nav)
-            epoch = source_date_epoch(history)
-            with ThreadPoolExecutor(max_workers=1) as waiting:
-                running = waiting.submit(
-                    engines.render_html, engine, raw, root / "build", staged, epoch, preview
-                )
-                batches = record_batches(site, history, feeds, tree) if pour else iter([])
-                with stages.stage("render"):
-                    early = list(_until(running, batches))
-                with stages.stage("engine"):
-                    running.result()
-            copy_assets(root, site.assets, staged)  # images and files beside the records
-            shells = (
-                read_shells(staged, site.config.site_name, site.config.openrecord.translations)
-                if pour
-                else {}
-            )
-            with closing(Pourer(shells, staged, raw, pool=pool)) as pourer:
-                # 6b. records: each record's pages, rendered here and poured into the
-                # engine-made shells by a pool of processes as they come, with the other
-                # pages outside the navigation.
-                with stages.stage("render"):
-                    for batch in chain(early, batches):
-                        pourer.pour(batch)
-                    tree.problems.raise_if_any()
-                with stages.stage("feeds"):
-                    aside.finish()
-                with stages.stage("data"):
-                    write_manifest(staged, published_urls(site, history, tree.owners, feeds))
-                with stages.stage("shells"):
-                    finish_shells(site, pourer, staged)
-            # 8. search: index the finished pages; a failed index fails the build here.
-            with stages.stage("search"):
-                search_files = index_site(staged, languages=site.config.openrecord.translations)
+        # 7 (begun). feeds and open data: written beside the build from now on.
+        run.beside(write_feeds_and_data, site, history, feeds)
+        # 5 (cont.). the docs tree of the pages around the records, one page an address.
+        with stages.stage("render"):
+            tree = render_frame(site, history, feeds, engine_urls if pour else None)
+            if not pour:
+                render_records(tree, site, history, feeds, site.records)
+                render_withdrawn_pages(tree, site, history)
+            tree.write(docs_dir)
+        # 6. engine: the docs tree to HTML; meanwhile the records' pages are rendered here.
+        raw = engines.engine_config(site.config, root, docs_dir, staged, nav)
+        batches = record_batches(site, history, feeds, tree) if pour else iter([])
+        with stages.stage("render"):
+            running = run.start(engines.render_html, engine, raw, build_dir, staged, epoch, preview)
+            early = run.take_while(running, batches)
+        with stages.stage("engine"):
+            running.result()
+        copy_assets(root, site.assets, staged)  # images and files beside the records
+        # 6b. records: each record's pages poured into the shells the engine made.
+        with stages.stage("render"):
+            languages = site.config.openrecord.translations
+            shells = read_shells(staged, site.config.site_name, languages) if pour else {}
+            run.pour(shells, raw, chain(early, batches))
+            tree.problems.raise_if_any()
+        # 7. feeds and open data (then the manifest of every address), and the sitemap.
+        with stages.stage("feeds"):
+            run.finish_beside()
+        with stages.stage("data"):
+            write_manifest(staged, published_urls(site, history, tree.owners, feeds))
+        with stages.stage("shells"):
+            finish_shells(site, run.finish_pouring(), staged)
+        # 8. search: index the finished pages; a failed index fails the build here.
+        with stages.stage("search"):
+            search_files = index_site(staged, languages=site.config.openrecord.translations)
+        # 9. publish: the new site takes the old one's place (GitHub Pages takes 1 GB).
         if not preview:
             with stages.stage("publish"):
-                # GitHub Pages publishes at most 1 GB: say early when the site nears it.
-                warnings += tuple(size_warnings(site_size(staged), root / "build" / "size.json"))
+                warnings += tuple(size_warnings(site_size(staged), build_dir / "size.json"))
                 swap_into_place(staged, site_dir)
-    except BaseException:
-        if not preview:
-            discard(staged)
-        raise
-    context = (
-        Context(site, history, feeds, engine_urls, raw, shells, search_files) if preview else None
-    )
-    return BuildResult(site_dir, tree.count, warnings, context)
+    context = Context(site, history, feeds, engine_urls, raw, shells, search_files)
+    return BuildResult(site_dir, tree.count, warnings, context if preview else None)
 
 
 def write_feeds_and_data(site: Site, history: History, feeds: list[Feed], out: Path) -> None:
@@ -255,99 +233,9 @@ def write_feeds_and_data(site: Site, history: History, feeds: list[Feed], out: P
     write_data(site, history, out)
 
 
-class _Aside:
-    """A task that writes into the site, run by a forked process from the start of a build.
-
-    The engine empties the folder it renders into, so the process writes into a folder
-    of its own, which finish() merges into the site. Unforked (a small site, one core, or
-    the preview server, whose threads serve pages), the task runs in finish().
-    """
-
-    def __init__(
-        self, task: Callable[..., None], args: tuple[Any, ...], site_dir: Path, fork: bool
-    ) -> None:
-        self.task, self.args, self.site_dir = task, args, site_dir
-        self.folder = site_dir.with_name(site_dir.name + ".aside")
-        self.process: multiprocessing.process.BaseProcess | None = None
-        if fork and (os.cpu_count() or 1) >= 2:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            # Forked while no other thread or pool exists: it inherits the data as it is.
-            context = multiprocessing.get_context("fork")
-            self.process = context.Process(target=task, args=(*args, self.folder))
-            self.process.start()
-
-    def __enter__(self) -> _Aside:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.process is not None:  # the build was abandoned
-            self.process.kill()
-            self.process.join()
-            self.process = None
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def finish(self) -> None:
-        """Run the task or wait for it; put what it wrote into the site."""
-        if self.process is None:
-            self.task(*self.args, self.site_dir)
-            return
-        self.process.join()
-        code, self.process = self.process.exitcode, None
-        if code != 0:
-            raise OpenRecordError(f"writing the feeds and open data failed (exit {code})")
-        _merge_into(self.folder, self.site_dir)
-
-
-def _merge_into(source: Path, target: Path) -> None:
-    """Move a folder's contents into another, folder by folder where both have one."""
-    for entry in source.iterdir():
-        destination = target / entry.name
-        if entry.is_dir() and destination.is_dir():
-            _merge_into(entry, destination)
-        else:
-            entry.replace(destination)
-
-
-#: From this many records and versions, other processes pour the pages and write the feeds.
-POOL_FROM = 200
-
-
-def _worth_a_pool(site: Site, history: History) -> bool:
-    """Tell whether a site has pages enough for other processes to pay for themselves."""
-    return len(site.records) + sum(map(len, history.revisions.values())) >= POOL_FROM
-
-
-#: Records rendered between two hand-overs to the pool.
-_BATCH = 16
-
-
-def record_batches(
-    site: Site, history: History, feeds: list[Feed], tree: DocsTree
-) -> Iterator[list[ShellPage]]:
-    """Render every record's pages (and withdrawn records'), a batch of pages at a time.
-
-    The first batch holds the pages outside the navigation that the docs tree already had.
-    """
-    yield tree.take_shells()
-    graph = edges(site)
-    for start in range(0, len(site.records), _BATCH):
-        render_records(tree, site, history, feeds, site.records[start : start + _BATCH], graph)
-        yield tree.take_shells()
-    render_withdrawn_pages(tree, site, history)
-    yield tree.take_shells()
-
-
-def _until(running: Future[None], batches: Iterator[list[ShellPage]]) -> Iterator[list[ShellPage]]:
-    """Take batches while a task runs (at least one, so the wait is never idle)."""
-    for batch in batches:
-        yield batch
-        if running.done():
-            return
-
-
-def finish_shells(site: Site, pourer: Pourer, site_dir: Path) -> None:
-    """Wait for the poured pages; add them to the sitemap."""
-    listed = [url for url, poured in pourer.results() if poured.in_sitemap]
+def finish_shells(site: Site, poured: list[tuple[str, Poured]], site_dir: Path) -> None:
+    """Add the poured pages to the sitemap; remove the engine's exemplars."""
+    listed = [url for url, page in poured if page.in_sitemap]
     roots = shell_roots(site.config.openrecord.translations)
     add_to_sitemap(site_dir, site.config.site_url, listed, drop=roots[0])
     for root in roots:

@@ -14,14 +14,14 @@ from typing import Any, TypeVar
 import click
 
 from generator import build as pipeline
-from generator.engine import ENGINES
+from generator.commands.import_formats import FORMATS
+from generator.commands.importer import import_log
+from generator.commands.preview import Preview
+from generator.commands.server import write_state
+from generator.content.scaffold import new_record
+from generator.content.schema import TYPES_BY_FOLDER, TYPES_BY_NAME
 from generator.errors import ContentError, OpenRecordError
-from generator.formats import FORMATS
-from generator.importer import import_log
-from generator.preview import Preview
-from generator.scaffold import new_record
-from generator.schema import TYPES_BY_FOLDER, TYPES_BY_NAME
-from generator.server import write_state
+from generator.pages.engine import ENGINES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -188,7 +188,14 @@ def serve(root: Path, port: int) -> None:
 def _start_server(site_dir: Path, state_path: Path, port: int) -> subprocess.Popen[str]:
     """Start the preview's web server in a process of its own; return it once it listens."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator.server", str(site_dir), str(state_path), str(port)],
+        [
+            sys.executable,
+            "-m",
+            "generator.commands.server",
+            str(site_dir),
+            str(state_path),
+            str(port),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

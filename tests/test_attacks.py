@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from generator.build import build, check
 from generator.cli import cli
 from generator.errors import ContentError
-from generator.limits import body_limits
+from generator.markdown.limits import body_limits
 from tests.conftest import Git
 
 LINK = (
@@ -240,8 +240,8 @@ HOSTILE = st.lists(st.tuples(BLOCKS, COUNTS), max_size=8).map(
 @given(body=HOSTILE)
 def test_any_body_check_accepts_renders(body: str) -> None:
     """What passes the body checks converts without an exception, as the build converts it."""
-    from generator import convert
-    from generator.policy import find_unsafe_markup
+    from generator.markdown import convert
+    from generator.markdown.policy import find_unsafe_markup
 
     if find_unsafe_markup(body) or list(body_limits(body)):
         return
@@ -264,7 +264,7 @@ def test_a_page_named_like_one_of_the_sites_own_addresses_is_refused_by_check(
 
 def test_every_top_level_address_a_build_makes_is_reserved(bundled: Path, tmp_path: Path) -> None:
     """A new top-level address in the site must join RESERVED_PAGE_SLUGS, or pages take it."""
-    from generator.schema import RESERVED_PAGE_SLUGS
+    from generator.content.schema import RESERVED_PAGE_SLUGS
 
     site = build(bundled, tmp_path / "out").site_dir
     pages = {path.stem for path in (bundled / "content/pages").glob("*.md")}

@@ -132,7 +132,7 @@ def test_index_pages_paginate_at_the_configured_size(git_site: Git) -> None:
             f"---\ntitle: N{number}\nsummary: S.\nstatus: proposed\n---\n",
         )
     from generator.build import gather
-    from generator.render import render_site
+    from generator.pages.render import render_site
 
     site, history = gather(git_site.root)
     docs = render_site(site, history).pages
@@ -260,8 +260,8 @@ def test_every_bundled_feed_parses(bundled_site: Path) -> None:
 def test_buttons_point_at_the_right_github_urls(bundled_site: Path) -> None:
     from urllib.parse import parse_qs, urlsplit
 
-    from generator.scaffold import template
-    from generator.schema import TYPES_BY_NAME
+    from generator.content.scaffold import template
+    from generator.content.schema import TYPES_BY_NAME
 
     record = (bundled_site / DECISION / "index.html").read_text(encoding="utf-8")
     assert re.search(

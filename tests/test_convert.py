@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
 
-from generator import convert, shells
+from generator import parallel
+from generator.markdown import convert
 
 #: Block and list elements: their nesting is the structure a reader sees.
 _STRUCTURE = (
@@ -131,7 +132,7 @@ def test_raw_html_headings_and_fences_are_left_as_written() -> None:
 
 def test_the_engine_converts_a_page_as_the_pour_does() -> None:
     text = "# Page\n\nSome *text*.\n\n## Part\n\n```python\nx = 1\n```\n"
-    markdown = Markdown(extensions=["generator.convert"])
+    markdown = Markdown(extensions=["generator.markdown.convert"])
     engine = markdown.convert(text)
     assert (engine, markdown.toc_tokens) == convert.render_content(text)  # type: ignore[attr-defined]
 
@@ -163,7 +164,7 @@ def test_a_records_pages_are_poured_by_one_task() -> None:
     urls = [f"decisions/d{n}/{page}" for n in range(7) for page in ("", "history/", "v1/", "v2/")]
     urls += ["topics/a/", "topics/b/", "decisions/page/2/"]
     pages = [(url, {}, "") for url in reversed(urls)]
-    chunks = list(shells.chunks(pages, 6))
+    chunks = list(parallel.chunks(pages, 6))
     assert [page[0] for chunk in chunks for page in chunk] == sorted(urls)
     assert all(len(chunk) >= 6 for chunk in chunks[:-1])
     owners = [{tuple(page[0].split("/")[:2]) for page in chunk} for chunk in chunks]

@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 
 from generator.build import gather
-from generator.data import write_data
-from generator.render import render_site
+from generator.outputs.data import write_data
+from generator.pages.render import render_site
 from tests.conftest import Git, intention, write
 
 

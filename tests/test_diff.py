@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.diff import Version, opcodes, render_body_diff, sentences
+from generator.history.diff import Version, opcodes, render_body_diff, sentences
 
 
 def rows(old: str, new: str) -> list[tuple[str, str]]:

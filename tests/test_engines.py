@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.shells import stop_server
+from generator.parallel import stop_server
 from tests.conftest import Git
 from tests.payloads import PAYLOADS
 from tests.scan import scan_site, search_pages, site_files
@@ -145,7 +145,7 @@ def test_pool_and_aside_processes_build_the_same_site(
     git_site: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pages poured by a pool, feeds and data written by a forked process: the same bytes."""
-    from generator import build as builds
+    from generator import parallel
 
     for number in range(4):
         git_site.write(
@@ -153,9 +153,9 @@ def test_pool_and_aside_processes_build_the_same_site(
             f"---\ntitle: N{number}\nsummary: S.\nstatus: proposed\n---\n\n## Part\n\nText.\n",
         )
         git_site.commit(f"Add intention {number} (#{number + 1})")
-    monkeypatch.setattr(builds, "POOL_FROM", 10**9)
+    monkeypatch.setattr(parallel, "POOL_FROM", 10**9)
     alone = build(git_site.root, tmp_path / "alone").site_dir
-    monkeypatch.setattr(builds, "POOL_FROM", 0)
+    monkeypatch.setattr(parallel, "POOL_FROM", 0)
     shared = build(git_site.root, tmp_path / "shared").site_dir
 
     files = site_files
@@ -176,6 +176,7 @@ def test_a_failed_aside_process_fails_the_build_and_keeps_the_old_site(
     git_site: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from generator import build as builds
+    from generator import parallel
     from generator.errors import OpenRecordError
 
     site = build(git_site.root, tmp_path / "site").site_dir
@@ -184,7 +185,7 @@ def test_a_failed_aside_process_fails_the_build_and_keeps_the_old_site(
     def broken(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(builds, "POOL_FROM", 0)
+    monkeypatch.setattr(parallel, "POOL_FROM", 0)
     monkeypatch.setattr(builds, "write_feeds_and_data", broken)
     with pytest.raises(OpenRecordError, match="writing the feeds and open data failed"):
         build(git_site.root, site)
@@ -197,8 +198,7 @@ def test_without_a_server_the_pool_starts_its_processes_afresh(
 ) -> None:
     from multiprocessing import forkserver
 
-    from generator import build as builds
-    from generator import shells
+    from generator import parallel
 
     alone = build(git_site.root, tmp_path / "alone").site_dir
 
@@ -206,10 +206,10 @@ def test_without_a_server_the_pool_starts_its_processes_afresh(
         raise OSError("no sockets here")
 
     stop_server()
-    monkeypatch.setattr(shells, "_SERVER_FAILED", [])
+    monkeypatch.setattr(parallel, "_SERVER_FAILED", [])
     monkeypatch.setattr(forkserver, "ensure_running", refused)
-    monkeypatch.setattr(builds, "POOL_FROM", 0)
+    monkeypatch.setattr(parallel, "POOL_FROM", 0)
     pooled = build(git_site.root, tmp_path / "pooled").site_dir
-    assert shells._start_method() == "spawn"
+    assert parallel._start_method() == "spawn"
     for page in ("index.html", "decisions/d/index.html", "decisions/d/history/index.html"):
         assert (pooled / page).read_bytes() == (alone / page).read_bytes(), page

@@ -14,9 +14,9 @@ import feedparser
 import pytest
 
 from generator.build import gather
-from generator.data import write_data
-from generator.feeds import plan_feeds, write_feeds
-from generator.render import render_site
+from generator.outputs.data import write_data
+from generator.outputs.feeds import plan_feeds, write_feeds
+from generator.pages.render import render_site
 from tests.conftest import Git, decision
 from tests.test_history import ACCEPTED, PROPOSED
 

@@ -14,7 +14,7 @@ from markdown import Markdown
 
 from generator.build import build, gather
 from generator.errors import ContentError
-from generator.sanitize import clean_html
+from generator.markdown.sanitize import clean_html
 from tests.conftest import MKDOCS_YML, TOPICS_YML, write
 from tests.scan import live_markup
 
@@ -187,7 +187,7 @@ def test_the_sanitisers_shortcut_changes_nothing(text: str) -> None:
     """Text the sanitiser skips (nothing it could change) is what nh3 itself would return."""
     import nh3
 
-    from generator.sanitize import _MARKUP
+    from generator.markdown.sanitize import _MARKUP
 
     if not _MARKUP.search(text):
         assert clean_html(text) == text == nh3.clean(text)

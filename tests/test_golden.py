@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from generator.build import gather
-from generator.render import render_site
+from generator.pages.render import render_site
 from tests.conftest import Git, decision, write
 
 GOLDEN = Path(__file__).parent / "golden" / "docs"

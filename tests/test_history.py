@@ -9,9 +9,9 @@ import pytest
 
 from generator.build import build, check, gather
 from generator.errors import ContentError, HistoryError
-from generator.history import read_history
-from generator.merges import Person, Step, publish
-from generator.render import render_site
+from generator.history.history import read_history
+from generator.history.merges import Person, Step, publish
+from generator.pages.render import render_site
 from tests.conftest import Git, decision, intention
 
 PROPOSED = decision(title="Pilot areas", summary="Start with pilots.")
@@ -241,7 +241,8 @@ def test_long_history_read_in_two_parts_is_the_same(
     git_site: Git, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A long line is read by two git processes; files moved in and out of content/ too."""
-    from generator import history as histories
+    from generator.history import git_log
+    from generator.history import history as histories
 
     git_site.run("checkout", "-q", "-b", "feature")
     git_site.write("content/intentions/i.md", intention() + "\nBranch edit.\n")
@@ -257,7 +258,7 @@ def test_long_history_read_in_two_parts_is_the_same(
         git_site.write("content/decisions/d.md", PROPOSED + f"Edit {number}.\n")
         git_site.commit(f"Edit {number} (#{20 + number})")
     whole = histories.read_history(git_site.root)
-    monkeypatch.setattr(histories, "SPLIT_FROM", 2)
+    monkeypatch.setattr(git_log, "SPLIT_FROM", 2)
     parts = histories.read_history(git_site.root)
     assert parts == whole
     assert [r.pull_request for r in whole.of("decisions/d")][-4:] == [20, 21, 22, 23]
@@ -291,9 +292,9 @@ def test_rules_apply_only_after_rules_from(pilot: Git) -> None:
 def test_a_long_history_is_cut_into_pages_whose_anchors_stay(
     git_site: Git, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import render_history
+    from generator.pages import versions
 
-    monkeypatch.setattr(render_history, "HISTORY_PER_PAGE", 2)
+    monkeypatch.setattr(versions, "HISTORY_PER_PAGE", 2)
     for number in range(2, 6):  # versions 2 to 5 of decisions/d
         git_site.write("content/decisions/d.md", PROPOSED + f"Draft number {number}.\n")
         git_site.commit(f"Redraft {number}")
@@ -322,8 +323,8 @@ def test_a_long_history_is_cut_into_pages_whose_anchors_stay(
 
 
 def test_the_quick_safety_look_never_misses_what_the_full_scan_finds() -> None:
-    from generator.policy import find_removals
-    from generator.render_history import could_remove
+    from generator.markdown.policy import find_removals
+    from generator.pages.versions import could_remove
     from tests.payloads import PAYLOADS
 
     bodies = [

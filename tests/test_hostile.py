@@ -117,7 +117,7 @@ def test_body_payload_is_refused_or_neutralised(site_root: Path, payload: str) -
         return
     from markdown import Markdown
 
-    from generator.sanitize import clean_html
+    from generator.markdown.sanitize import clean_html
 
     rendered = clean_html(Markdown(extensions=["toc", "admonition"]).convert(payload))
     assert live_markup(rendered) == [], payload
@@ -155,7 +155,7 @@ def test_payloads_in_id_fields_are_refused(site_root: Path, field: str) -> None:
 
 
 def test_sanitiser_keeps_what_the_site_needs() -> None:
-    from generator.convert import render_markdown
+    from generator.markdown.convert import render_markdown
 
     source = (
         '## Heading\n\n<div class="admonition note">\n\nAdmonition.\n\n</div>\n\n'

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from generator import build as pipeline
 from generator.cli import cli
+from generator.commands.import_formats import FORMATS, map_status, parse_record, slug_of
+from generator.commands.importer import ImportRefused, import_log
 from generator.errors import ContentError
-from generator.formats import FORMATS, map_status, parse_record, slug_of
-from generator.importer import ImportRefused, import_log
 from tests.conftest import Git
 
 PR_MESSAGE = "Merge pull request #7 from example/adr-storage\n\nChoose where we store data"

@@ -22,10 +22,10 @@ from click.testing import CliRunner
 from generator.build import build, check, gather
 from generator.catalog import CATALOGS, ENGLISH
 from generator.cli import cli
+from generator.content.schema import RESERVED_PAGE_SLUGS
 from generator.errors import ContentError
-from generator.languages import lag_of
-from generator.render import render_site
-from generator.schema import RESERVED_PAGE_SLUGS
+from generator.history.lag import lag_of
+from generator.pages.render import render_site
 from tests.conftest import ROOT, write
 from tests.languages_fixture import GAELIC, languages_site, page
 

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from generator.build import gather
 from generator.cli import cli
-from generator.data import write_data
-from generator.feeds import plan_feeds, write_feeds
-from generator.merges import Authored, Person, Step, publish
-from generator.render import render_site
+from generator.history.merges import Authored, Person, Step, publish
+from generator.outputs.data import write_data
+from generator.outputs.feeds import plan_feeds, write_feeds
+from generator.pages.render import render_site
 from tests.conftest import Git
 from tests.test_history import ACCEPTED, PROPOSED
 

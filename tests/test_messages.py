@@ -194,8 +194,8 @@ def test_the_count_is_said_in_good_grammar(site_root: Path, count: int, last_lin
 
 @pytest.mark.parametrize("kind", ["workshop", "intention", "decision"])
 def test_the_sites_template_saved_unchanged_is_refused(site_root: Path, kind: str) -> None:
-    from generator.scaffold import template
-    from generator.schema import TYPES_BY_NAME
+    from generator.content.scaffold import template
+    from generator.content.schema import TYPES_BY_NAME
 
     record_type = TYPES_BY_NAME[kind]
     text = template(record_type)
@@ -214,8 +214,8 @@ def test_the_sites_template_saved_unchanged_is_refused(site_root: Path, kind: st
 
 
 def test_a_template_names_no_one_and_refuses_its_examples_uncommented(site_root: Path) -> None:
-    from generator.scaffold import template
-    from generator.schema import TYPES_BY_NAME
+    from generator.content.scaffold import template
+    from generator.content.schema import TYPES_BY_NAME
 
     people = {"decided_by", "consulted", "informed", "organisers", "facilitators", "owner"}
     for record_type in TYPES_BY_NAME.values():
@@ -249,7 +249,7 @@ def _contributing_messages() -> list[str]:
 
 
 def test_contributings_error_table_shows_the_real_messages(site_root: Path) -> None:
-    from generator import changes, rules
+    from generator.history import changes, rules
 
     files = {
         "colour": "colour: blue",

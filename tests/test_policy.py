@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.build import build, check
-from generator.convert import render_markdown, to_html
-from generator.policy import find_unsafe_markup
-from generator.sanitize import ALLOWED_TAGS, clean_html, unsafe_scheme
+from generator.markdown.convert import render_markdown, to_html
+from generator.markdown.policy import find_unsafe_markup
+from generator.markdown.sanitize import ALLOWED_TAGS, clean_html, unsafe_scheme
 from tests.conftest import Git, write
 from tests.test_validate import problems
 
@@ -184,7 +184,7 @@ def test_an_old_version_check_would_refuse_is_rendered_through_the_sanitiser(
 
 
 def test_a_body_nested_past_the_limit_is_refused_and_never_reaches_the_sanitiser() -> None:
-    from generator.convert import MAX_NESTING
+    from generator.markdown.convert import MAX_NESTING
 
     body = "Intro.\n\n" + "> " * (MAX_NESTING + 50) + "deep\n"
     assert find_unsafe_markup(body) == [

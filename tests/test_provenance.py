@@ -16,11 +16,11 @@ from click.testing import CliRunner
 
 from generator.build import build, gather
 from generator.cli import cli
+from generator.content.model import Site
 from generator.fragments import relative
-from generator.model import Site
-from generator.provenance import RECORD_LIMIT, chain, edges
-from generator.render import render_site
-from generator.render_map import MAP_LIMIT
+from generator.pages.map import MAP_LIMIT
+from generator.pages.provenance import RECORD_LIMIT, chain, edges
+from generator.pages.render import render_site
 from tests.conftest import MKDOCS_YML, ROOT, TOPICS_YML, Git, decision, intention, workshop, write
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -139,7 +139,7 @@ def test_drawings_are_the_same_bytes_on_every_build_and_any_fonts(
         "import sys, re\n"
         "from pathlib import Path\n"
         "from generator.build import gather\n"
-        "from generator.render import render_site\n"
+        "from generator.pages.render import render_site\n"
         f"pages = render_site(*gather(Path(sys.argv[1]))).pages\n"
         f"sys.stdout.write(''.join(re.findall(r'<svg .*?</svg>', pages[{page!r}], re.S)))\n"
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 import feedparser
 
 from generator.build import build, gather
-from generator.feeds import plan_feeds, write_feeds
-from generator.render import render_site
+from generator.outputs.feeds import plan_feeds, write_feeds
+from generator.pages.render import render_site
 from tests.conftest import Git, decision, workshop
 
 

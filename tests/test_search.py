@@ -11,7 +11,7 @@ import pytest
 
 from generator.build import build
 from generator.errors import EngineError
-from generator.search import GLOB
+from generator.outputs.search import GLOB
 from tests.conftest import Git, decision
 from tests.scan import search_pages
 
@@ -75,7 +75,7 @@ def test_one_index_per_page_language(git_site: Git, tmp_path: Path) -> None:
 def test_a_failed_index_fails_the_build_and_keeps_the_old_site(
     git_site: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import search
+    from generator.outputs import search
 
     site = build(git_site.root, tmp_path / "site").site_dir
     before = (site / "pagefind/pagefind-entry.json").read_bytes()

@@ -126,8 +126,8 @@ def test_build_writes_only_changed_docs(git_site: Git, tmp_path: Path) -> None:
 
 
 def test_preview_re_renders_only_an_edited_text(git_site: Git, tmp_path: Path) -> None:
+    from generator.commands.preview import Preview
     from generator.errors import ContentError
-    from generator.preview import Preview
 
     preview = Preview(git_site.root, tmp_path / "preview")
     preview.build()
@@ -175,7 +175,7 @@ def test_a_reader_never_sees_half_a_page_while_the_preview_updates(
     """The server may send a page or the search index while an edit rewrites it."""
     import threading
 
-    from generator.preview import Preview
+    from generator.commands.preview import Preview
 
     preview = Preview(git_site.root, tmp_path / "preview")
     preview.build()
@@ -283,7 +283,7 @@ def test_any_failure_of_a_rebuild_is_reported_and_the_preview_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from generator.cli import Rebuilds
-    from generator.server import read_state
+    from generator.commands.server import read_state
 
     class Failing:
         def update(self, changed: list[str]) -> int:

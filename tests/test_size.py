@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import publish
 from generator.build import build
-from generator.publish import site_size
+from generator.outputs import publish
+from generator.outputs.publish import site_size
 from tests.conftest import Git, decision
 
 

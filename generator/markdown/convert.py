@@ -1,0 +1,310 @@
+"""Convert the Markdown of every page the way GitHub does: one dialect, cmark-gfm's.
+
+A record is written and previewed on GitHub, so its body is converted by GitHub's own
+parser (cmark-gfm, through cmarkgfm) with GitHub's extensions: tables, task lists,
+strikethrough, autolinks and footnotes. What GitHub adds after parsing, and what the
+theme styles, is added to its HTML here: heading ids as GitHub makes them, with the
+permalink the theme shows; code highlighted by Pygments in the classes the theme colours;
+links to other records' files pointed at their pages. Then the sanitiser runs.
+
+The engine renders the pages in its navigation through this same conversion (the
+Python-Markdown extension at the end of this module hands it the whole page), and
+openrecord renders every other page itself (see shells.py): both read alike.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from cmarkgfm import cmark
+from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from generator.markdown.sanitize import RAW_END, RAW_START, clean_html
+
+#: GitHub's extensions of CommonMark (its tag filter aside: the sanitiser decides on HTML).
+EXTENSIONS = ("table", "autolink", "strikethrough", "tasklist")
+#: Raw HTML is kept for the sanitiser to judge; footnotes as GitHub numbers them.
+OPTIONS = cmark.Options.CMARK_OPT_UNSAFE | cmark.Options.CMARK_OPT_FOOTNOTES
+
+#: The deepest a page's elements may nest: deeper, the sanitiser's HTML parser (html5ever)
+#: slows down quadratically, and no reader could follow it. check refuses it (policy.py).
+MAX_NESTING = 200
+#: Before a page's Markdown: where its relative links lead on the site (see link.py).
+LINKS_MARK = "<!--openrecord:links "
+
+# What cmark-gfm writes itself carries the source position it was parsed from (raw HTML,
+# passed through, never does): only its headings, fences and tasks are changed.
+_HEADING = re.compile(r'<h([1-6]) data-sourcepos="[^"]*">(.*?)</h\1>', re.S)
+_FENCE = re.compile(
+    r'<pre data-sourcepos="[^"]*"><code(?: class="language-([^"]+)")?>(.*?)</code></pre>', re.S
+)
+_TASK = re.compile(
+    r'<li data-sourcepos="[^"]*"><input type="checkbox"( checked="")? disabled="" />'
+)
+_POSITION = re.compile(r' data-sourcepos="[0-9:-]*"')
+_TARGET = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')
+_TAG = re.compile(r"<[^>]*>")
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+def to_html(text: str, options: int = 0) -> str:
+    """Return cmark-gfm's HTML for a Markdown text, as GitHub parses it (never raises)."""
+    # cmark-gfm reads NUL as U+FFFD itself; a lone surrogate cannot be encoded to UTF-8.
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return str(cmark.markdown_to_html_with_extensions(text, OPTIONS | options, list(EXTENSIONS)))
+
+
+def render_markdown(
+    text: str, links: Mapping[str, str] | None = None
+) -> tuple[str, list[dict[str, Any]]]:
+    """Return a Markdown text's sanitised HTML and the nested headings of its contents."""
+    converted, flat = _convert(text)
+    if _deeper_than(converted, MAX_NESTING):  # only in what check refused (an old version)
+        return f"<pre><code>{html.escape(text)}</code></pre>", []
+    if links:
+        converted = _TARGET.sub(lambda match: _retarget(match, links), converted)
+    return clean_html(converted).strip("\n"), nest(flat)
+
+
+@functools.lru_cache(maxsize=4096)
+def _convert(text: str) -> tuple[str, tuple[dict[str, Any], ...]]:
+    """Convert a text once for all the pages that show it (a record, its latest version).
+
+    Cached results are shared: callers never change them.
+    """
+    converted = to_html(text, cmark.Options.CMARK_OPT_SOURCEPOS)
+    converted = _FENCE.sub(_highlight, converted)
+    converted = _TASK.sub(_task, converted)
+    converted, flat = _anchor_headings(converted)
+    return _POSITION.sub("", converted), tuple(flat)
+
+
+def render_content(body: str) -> tuple[str, list[dict[str, Any]]]:
+    """Return a page's HTML and the headings of its table of contents.
+
+    openrecord's own HTML (every value escaped) only passes the sanitiser; the Markdown
+    between (a record's body, a page's text) is converted as GitHub converts it.
+    """
+    parts: list[str] = []
+    tokens: list[dict[str, Any]] = []
+    for generated, text in _segments(body):
+        if generated:
+            parts.append(clean_html(text.strip("\n"), own=True))
+        else:
+            links, text = _split_links(text.strip("\n"))
+            converted, headings = render_markdown(text, links)
+            parts.append(converted)
+            tokens += headings
+    return "\n".join(parts).strip("\n"), tokens
+
+
+def links_mark(links: Mapping[str, str]) -> str:
+    """Return the line put before a page's Markdown to say where its links lead ('' if none)."""
+    if not links:
+        return ""
+    data = json.dumps(dict(sorted(links.items())), ensure_ascii=False).replace(">", "\\u003e")
+    return f"{LINKS_MARK}{data}-->\n"
+
+
+def _split_links(text: str) -> tuple[dict[str, str], str]:
+    """Return the links a Markdown segment's mark line maps, and the segment without it."""
+    start = 0 if text.startswith(LINKS_MARK) else text.find("\n" + LINKS_MARK) + 1
+    if start == 0 and not text.startswith(LINKS_MARK):
+        return {}, text
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    rest = text[:start] + text[end + 1 :]
+    try:
+        links = json.loads(text[start + len(LINKS_MARK) : end].removesuffix("-->"))
+    except ValueError:
+        return {}, rest
+    if not isinstance(links, dict):
+        return {}, rest
+    return {str(key): str(value) for key, value in links.items()}, rest
+
+
+def _segments(body: str) -> Iterator[tuple[bool, str]]:
+    """Split a page body into openrecord's own HTML blocks (True) and Markdown (False)."""
+    rest = body
+    while RAW_START in rest:
+        before, _, after = rest.partition(RAW_START)
+        generated, _, rest = after.partition(RAW_END)
+        if before.strip():
+            yield False, before
+        yield True, generated
+    if rest.strip():
+        yield False, rest
+
+
+_OPEN_OR_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"})
+
+
+def _deeper_than(converted: str, limit: int) -> bool:
+    """Tell whether some element of some HTML is nested more than limit deep."""
+    if converted.count("<") <= limit:
+        return False
+    depth = 0
+    for match in _OPEN_OR_CLOSE.finditer(converted):
+        if match[2].lower() in _VOID or match[3]:
+            continue
+        depth += -1 if match[1] else 1
+        if depth > limit:
+            return True
+    return False
+
+
+def _retarget(match: re.Match[str], links: Mapping[str, str]) -> str:
+    """Return a link or image whose target a page maps, pointed where the map says."""
+    target = links.get(html.unescape(match[2]))
+    return match[0] if target is None else f"{match[1]}{html.escape(target)}{match[3]}"
+
+
+def _highlight(match: re.Match[str]) -> str:
+    """Return a fenced block as the theme styles it: Pygments' classes, in its wrapper."""
+    language, code = match[1], match[2]
+    lexer = _lexer(html.unescape(language)) if language else None
+    if lexer is not None:
+        code = highlight(html.unescape(code), lexer, _FORMATTER)
+    return f'<div class="highlight"><pre><span></span><code>{code}</code></pre></div>'
+
+
+@functools.lru_cache(maxsize=256)
+def _lexer(language: str) -> Lexer | None:
+    """Return Pygments' lexer for a fence's language, or None (looked up once a language)."""
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
+
+
+def _task(match: re.Match[str]) -> str:
+    """Return a task list item as the theme styles one: a ticked or empty disabled box."""
+    checked = " checked" if match[1] else ""
+    return (
+        '<li class="task-list-item"><label class="task-list-control">'
+        f'<input type="checkbox" disabled{checked}><span class="task-list-indicator"></span>'
+        "</label>"
+    )
+
+
+def slug(text: str) -> str:
+    """Return a heading's id as GitHub makes it: lower case, punctuation dropped, - for spaces."""
+    kept = "".join(
+        char
+        for char in unicodedata.normalize("NFC", text.strip().lower())
+        if char in " -_" or unicodedata.category(char)[0] in "LNM"
+    )
+    return kept.replace(" ", "-")
+
+
+def heading_ids(text: str) -> list[str]:
+    """Return the ids of a Markdown text's headings, in order (what #anchors may name)."""
+    positioned = to_html(text, cmark.Options.CMARK_OPT_SOURCEPOS)
+    return [token["id"] for token in _anchor_headings(positioned)[1]]
+
+
+def _anchor_headings(converted: str) -> tuple[str, list[dict[str, Any]]]:
+    """Give each heading GitHub's id and the theme's permalink; return them flat, in order."""
+    used: set[str] = set()
+    flat: list[dict[str, Any]] = []
+
+    def anchor(match: re.Match[str]) -> str:
+        level, inner = match[1], match[2]
+        text = html.unescape(_TAG.sub("", inner))
+        base = slug(text) or "section"
+        id_, number = base, 0
+        while id_ in used:  # GitHub numbers a repeated heading: why, why-1, why-2
+            number += 1
+            id_ = f"{base}-{number}"
+        used.add(id_)
+        name = html.escape(text, quote=False)
+        flat.append(
+            {"level": int(level), "id": id_, "name": name, "html": inner, "data-toc-label": ""}
+        )
+        permalink = f'<a class="headerlink" href="#{id_}" title="Permanent link">&para;</a>'
+        return f'<h{level} id="{id_}">{inner}{permalink}</h{level}>'
+
+    return _HEADING.sub(anchor, converted), flat
+
+
+def nest(flat: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return headings nested as a table of contents: each under the last one above it."""
+    root: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for token in flat:
+        token = {**token, "children": []}
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return root
+
+
+class _ConvertPage(Preprocessor):
+    """Convert the whole page here, before Python-Markdown reads any of it."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.md.openrecord_page = render_content("\n".join(lines))  # type: ignore[attr-defined]
+        return ["openrecord"]  # all Python-Markdown is left to convert: replaced below
+
+
+class _KeepPage(Postprocessor):
+    """Hand the engine the converted page, and its headings as its table of contents."""
+
+    def run(self, text: str) -> str:
+        converted, tokens = getattr(self.md, "openrecord_page", ("", []))
+        self.md.toc_tokens = tokens  # type: ignore[attr-defined]
+        return str(converted)
+
+
+class ConvertExtension(Extension):
+    """Python-Markdown extension: have the engine convert each page as openrecord does."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(_ConvertPage(md), "openrecord_convert", 1000)
+        md.postprocessors.register(_KeepPage(md), "openrecord_page", -1000)
+
+
+def makeExtension(**kwargs: Any) -> ConvertExtension:
+    """Return the extension, as Python-Markdown expects of a module named in mkdocs.yml."""
+    return ConvertExtension(**kwargs)
+
+
+_FIRST_BLOCK = re.compile(
+    r'\s*<(h[1-6]|[a-z]+)[^>]* data-sourcepos="(\d+):\d+-(\d+):\d+">(.*?)</\1>', re.S
+)
+_NUMBERING = re.compile(r"^\d+[.:)]?\s+")
+
+
+def without_title(text: str, title: str) -> str:
+    """Return a body without its first heading when that heading repeats the title.
+
+    Most decision records start with '# Their title', which the page already shows.
+    """
+    first = _FIRST_BLOCK.match(to_html(text, cmark.Options.CMARK_OPT_SOURCEPOS))
+    if first is None or not first[1].startswith("h"):
+        return text
+    heading = html.unescape(_TAG.sub("", first[4])).strip()
+    if _plain(title) not in {_plain(heading), _plain(_NUMBERING.sub("", heading))}:
+        return text
+    lines = text.split("\n")
+    return "\n".join(lines[: int(first[2]) - 1] + lines[int(first[3]) :]).strip("\n")
+
+
+def _plain(text: str) -> str:
+    """Return a title reduced to its words, for comparing: case, spaces and end stops aside."""
+    return " ".join(text.casefold().split()).rstrip(".:")

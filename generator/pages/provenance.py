@@ -1,0 +1,238 @@
+"""Provenance: where a record came from and where it led, drawn and listed.
+
+Every reference is read as an edge from the earlier record to the later one:
+a workshop produced an intention; a decision serves an intention and draws on
+a workshop's evidence; a new decision supersedes an old one. A record page
+shows the chain around it as an SVG drawn at build time (see drawing.py), with
+a text list of the same links under it; /map/ draws the whole graph in pieces
+(see render_map.py).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+from generator.content.model import Record, Site
+from generator.fragments import block, bullet_list, e, link, relative
+from generator.pages.drawing import Arrow, Box, svg
+
+#: For each reference field: True when the record holding the field is the earlier one.
+_SOURCE_IS_EARLIER = {
+    "produced": True,
+    "from": False,
+    "serves": False,
+    "evidence": False,
+    "supersedes": False,
+}
+_VERBS = {
+    "produced": "produced",
+    "from": "produced",
+    "serves": "led to",
+    "evidence": "informed",
+    "supersedes": "superseded by",
+}
+#: How each verb is drawn (a class of the SVG: the line's style, besides its words).
+_STYLES = {
+    "produced": "produced",
+    "led to": "served",
+    "informed": "informed",
+    "superseded by": "supersedes",
+}
+#: Verbs as a sentence says them, where that differs: "the decision X was superseded by Y".
+_SENTENCE_VERBS = {"superseded by": "was superseded by"}
+#: The most records a record page draws around it: the nearest ones, the list has them all.
+RECORD_LIMIT = 40
+#: Types in the order of the layers, left to right.
+_LAYERS = {"workshops": 0, "intentions": 1, "decisions": 2}
+
+Edge = tuple[str, str, str]  # earlier id, later id, verb
+
+
+def edges(site: Site) -> list[Edge]:
+    """Return every edge of the provenance graph, earlier record first, without repeats."""
+    found: set[Edge] = set()
+    for references in site.links.outgoing.values():
+        for ref in references:
+            earlier, later = (
+                (ref.source, ref.target)
+                if _SOURCE_IS_EARLIER[ref.field]
+                else (ref.target, ref.source)
+            )
+            found.add((earlier, later, _VERBS[ref.field]))
+    return sorted(found)
+
+
+def chain(record_id: str, graph: list[Edge]) -> tuple[list[str], list[str], list[Edge]]:
+    """Return the records upstream and downstream of one record, and the edges among them."""
+    upstream = _walk(record_id, graph, backwards=True)
+    downstream = _walk(record_id, graph, backwards=False)
+    members = {record_id, *upstream, *downstream}
+    later = _adjacency(graph)[0]
+    among = sorted(
+        {edge for member in members for edge in later.get(member, ()) if edge[1] in members}
+    )
+    return upstream, downstream, among
+
+
+_ADJACENCY: dict[int, tuple[list[Edge], dict[str, list[Edge]], dict[str, list[Edge]]]] = {}
+
+
+def _adjacency(graph: list[Edge]) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
+    """Return each record's edges to later and from earlier records, built once per graph."""
+    cached = _ADJACENCY.get(id(graph))
+    if cached is None or cached[0] is not graph:
+        later: dict[str, list[Edge]] = {}
+        earlier: dict[str, list[Edge]] = {}
+        for edge in graph:
+            later.setdefault(edge[0], []).append(edge)
+            earlier.setdefault(edge[1], []).append(edge)
+        cached = (graph, later, earlier)
+        _ADJACENCY.clear()
+        _ADJACENCY[id(graph)] = cached
+    return cached[1], cached[2]
+
+
+def _walk(start: str, graph: list[Edge], backwards: bool) -> list[str]:
+    """Return every record reachable from start along (or against) the edges, nearest first."""
+    neighbours = _adjacency(graph)[1 if backwards else 0]
+    seen: list[str] = []
+    known = {start}
+    queue = deque([start])
+    while queue:
+        for edge in neighbours.get(queue.popleft(), ()):
+            step = edge[0] if backwards else edge[1]
+            if step not in known:
+                known.add(step)
+                seen.append(step)
+                queue.append(step)
+    return seen
+
+
+def layer_order(site: Site, record_id: str) -> tuple[int, str]:
+    """Return a sort key that puts workshops first, then intentions, then decisions."""
+    return _LAYERS.get(site.by_id[record_id].type.folder, 3), record_id
+
+
+def diagram(
+    site: Site,
+    ids: Iterable[str],
+    graph: list[Edge],
+    url: str,
+    title: str,
+    scope: str,
+    current: str | None = None,
+) -> str:
+    """Return the figure of some records and the edges among them, drawn at build time.
+
+    url is the address of the page it is on (links are relative to it); scope says in
+    words what the diagram shows, for its description.
+    """
+    ordered = sorted(set(ids), key=lambda record_id: layer_order(site, record_id))
+    index = {record_id: number for number, record_id in enumerate(ordered)}
+    boxes = []
+    for record_id in ordered:
+        record = site.by_id[record_id]
+        label = f"{record.type.label}: {record.meta.title} ({record.status})"
+        boxes.append(
+            Box(
+                href=relative(url, record.url),
+                kind=record.type.folder,
+                heading=f"{record.type.label} · {record.status}",
+                title=record.meta.title,
+                tooltip=label + (", this record" if record_id == current else ""),
+                current=record_id == current,
+            )
+        )
+    drawn = [edge for edge in graph if edge[0] in index and edge[1] in index]
+    arrows = [Arrow(index[a], index[b], verb, _STYLES[verb]) for a, b, verb in drawn]
+    description = _describe(site, ordered, drawn, scope, current)
+    return f'<figure class="or-graph-figure">{svg(boxes, arrows, title, description)}</figure>'
+
+
+def _describe(
+    site: Site, ordered: list[str], drawn: list[Edge], scope: str, current: str | None
+) -> str:
+    """Return in words what a diagram shows: its records, and its links when they are few."""
+    counts = []
+    for folder, singular in (
+        ("workshops", "workshop"),
+        ("intentions", "intention"),
+        ("decisions", "decision"),
+    ):
+        count = sum(1 for record_id in ordered if site.by_id[record_id].type.folder == folder)
+        if count:
+            counts.append(f"{count} {singular}{'' if count == 1 else 's'}")
+    links = f"{len(drawn)} link{'' if len(drawn) == 1 else 's'}"
+    words = [f"A diagram of {scope}, read from left to right: {', '.join(counts)} and {links}."]
+
+    if current is not None:
+        words.append(f"This record is the {_name(site, current)}.")
+    if drawn and len(drawn) <= 12:
+        words += [f"The {_sentence(site, edge)}." for edge in drawn]
+    words.append("The list below has the same records and links.")
+    return " ".join(words)
+
+
+def _sentence(site: Site, edge: Edge) -> str:
+    """Return an edge in words: decision “Old” was superseded by decision “New”."""
+    earlier, later, verb = edge
+    return f"{_name(site, earlier)} {_SENTENCE_VERBS.get(verb, verb)} the {_name(site, later)}"
+
+
+def _name(site: Site, record_id: str) -> str:
+    """Return a record as a sentence names it: decision “Start small”."""
+    record = site.by_id[record_id]
+    return f"{record.type.label.lower()} “{record.meta.title}”"
+
+
+def provenance_section(site: Site, record: Record, graph: list[Edge]) -> str:
+    """Return a record page's "Where this came from and where it led" section."""
+    upstream, downstream, among = chain(record.id, graph)
+    if not upstream and not downstream:
+        return ""
+    url = record.url
+
+    def item(other: str) -> str:
+        target = site.by_id[other]
+        return f"{e(target.type.label)}: {link(relative(url, target.url), target.meta.title)}"
+
+    # The nearest records first: every one drawn is joined to this one by records drawn.
+    room = RECORD_LIMIT - 1
+    near_up = upstream[: max(room // 2, room - len(downstream))]
+    near_down = downstream[: room - len(near_up)]
+    shown = 1 + len(near_up) + len(near_down)
+    connected = 1 + len(upstream) + len(downstream)
+    scope = (
+        f"this {record.type.label.lower()} and the records it is connected to"
+        if shown == connected
+        else f"this {record.type.label.lower()} and the {shown - 1} records nearest to it "
+        f"of the {connected - 1} it is connected to"
+    )
+    figure = diagram(
+        site,
+        [record.id, *near_up, *near_down],
+        among,
+        url,
+        f"Where this {record.type.label.lower()} came from and where it led",
+        scope,
+        current=record.id,
+    )
+    parts = [
+        '<section class="or-provenance" aria-labelledby="provenance">',
+        '<h2 id="provenance">Where this came from and where it led</h2>',
+        figure,
+    ]
+    # The records linked to this one directly are under "Related records": not again here.
+    direct = {ref.target for ref in site.links.outgoing.get(record.id, ())}
+    direct |= {ref.source for ref in site.links.incoming.get(record.id, ())}
+    further_up = [other for other in upstream if other not in direct]
+    further_down = [other for other in downstream if other not in direct]
+    if further_up or further_down:
+        parts.append("<p>The records linked to it directly are under Related records.</p>")
+    if further_up:
+        parts += ["<h3>Came from, further back</h3>", bullet_list(map(item, further_up))]
+    if further_down:
+        parts += ["<h3>Led to, further on</h3>", bullet_list(map(item, further_down))]
+    parts.append("</section>")
+    return block(*parts)

@@ -1,0 +1,306 @@
+"""A record's history: its history pages (25 revisions a page), its status timeline, and
+the page that stays at a withdrawn record's address.
+
+Published addresses never disappear: a deleted record's address keeps a page saying when
+and how it was withdrawn. Each version's own page is versions.py's; the site's change log
+and redirects are changes_page.py's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.content.model import Record, Revision, Site
+from generator.fragments import (
+    block,
+    e,
+    format_date,
+    h1,
+    link,
+    relative,
+    status_badge,
+    time_tag,
+)
+from generator.history.diff import (
+    Version,
+    body_changed,
+    field_changes,
+    parse_version,
+    render_body_diff,
+    render_field_changes,
+)
+from generator.history.history import History
+from generator.outputs.feeds import taken_ids
+from generator.pages import versions as version_pages
+from generator.pages.tree import DocsTree
+from generator.pages.versions import (
+    history_page_url,
+    page_of,
+    pull_request_link,
+    render_version,
+    revision_url,
+)
+
+KIND_WORDS = {"major": "major", "minor": "minor", "unchanged": "no visible change"}
+_KIND_LABELS = {
+    kind: f'<span class="or-kind or-kind--{kind}">{words} change</span>'
+    if kind != "unchanged"
+    else f'<span class="or-kind or-kind--{kind}">{words}</span>'
+    for kind, words in KIND_WORDS.items()
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a status timeline: the status a revision put a record in."""
+
+    status: str
+    revision: Revision
+
+
+def versions_of(revisions: Sequence[Revision]) -> list[Version]:
+    """Return the parsed text of each revision."""
+    return [parse_version(revision.text) for revision in revisions]
+
+
+def timeline(revisions: Sequence[Revision]) -> list[Step]:
+    """Return each change of status along the revisions, oldest first."""
+    steps: list[Step] = []
+    for revision, version in zip(revisions, versions_of(revisions), strict=True):
+        status = version.status
+        if status and (not steps or steps[-1].status != status) and not revision.deleted:
+            steps.append(Step(status, revision))
+    return steps
+
+
+def history_summary(site: Site, record: Record, history: History) -> str:
+    """Return the header lines a record gets from its history, with its status timeline."""
+    url = record.url
+    local = (
+        '<p class="or-unpublished" role="note"><strong>Unpublished changes:</strong> this '
+        "preview includes edits that are not committed yet.</p>"
+        if record.id in history.dirty
+        else ""
+    )
+    revisions = history.of(record.id)
+    if not history.available or not revisions:
+        note = "history not available" if not history.available else "not yet published"
+        return f'<p class="or-versions">Version history: {note}.</p>{local}'
+    first, last = revisions[0], revisions[-1]
+    count = len(revisions)
+    steps = timeline(revisions)
+    parts = [
+        link(
+            relative(url, revision_url(record.id, step.revision.number)),
+            f"{step.status} {format_date(step.revision.date)}",
+        )
+        for step in steps
+    ]
+    successor = site.links.superseded_by.get(record.id)
+    if successor:
+        parts.append(
+            "superseded by "
+            + link(relative(url, f"{successor}/"), site.by_id[successor].meta.title)
+        )
+    return block(
+        '<p class="or-versions">',
+        f"First published {time_tag(first.date)} · last updated {time_tag(last.date)} · "
+        f"version {count} · {link(relative(url, f'{record.id}/history/'), _all_versions(count))}",
+        "</p>",
+        f'<p class="or-timeline"><span class="or-timeline__label">Status history:</span> '
+        f"{' → '.join(parts)}</p>"
+        if parts
+        else "",
+        local,
+    )
+
+
+def _count_versions(count: int) -> str:
+    """Return how many versions there are, in words: "1 version", "3 versions, newest first"."""
+    return "1 version" if count == 1 else f"{count} versions, newest first"
+
+
+def _all_versions(count: int) -> str:
+    """Return the label of the link to a record's history."""
+    return f"See all {count} versions" if count > 1 else "See its history"
+
+
+def render_record_history(tree: DocsTree, site: Site, history: History, record_id: str) -> None:
+    """Write one record's history page and a page for each of its versions."""
+    revisions = history.of(record_id)
+    if revisions:
+        _render_record_history(tree, site, record_id, site.by_id[record_id].meta.title, revisions)
+
+
+def render_withdrawn_pages(tree: DocsTree, site: Site, history: History) -> None:
+    """Write the pages of records that were deleted: what they were, and their versions."""
+    taken = taken_ids(site) | {url.rstrip("/") for url in tree.owners}
+    for record_id, revisions in sorted(history.withdrawn.items()):
+        if record_id not in taken and len(revisions) > 1:
+            _render_withdrawn(tree, site, record_id, revisions)
+            taken.add(record_id)
+
+
+def _render_record_history(
+    tree: DocsTree, site: Site, record_id: str, title: str, revisions: Sequence[Revision]
+) -> None:
+    """Write one record's history pages and a permalink page per revision."""
+    versions = versions_of(revisions)
+    # What each revision changed: shown on its history page and on its version's page.
+    changes = [
+        _changes(revision, version, versions[index - 1] if index else None)
+        for index, (revision, version) in enumerate(zip(revisions, versions, strict=True))
+    ]
+    count = len(revisions)
+    newest = page_of(count)
+    for page in range(1, newest + 1):
+        first, last = (
+            (page - 1) * version_pages.HISTORY_PER_PAGE,
+            min(count, page * version_pages.HISTORY_PER_PAGE),
+        )
+        url = history_page_url(record_id, last, count)
+        entries = []
+        for index in range(last - 1, first - 1, -1):
+            revision, version = revisions[index], versions[index]
+            entries.append(_history_entry(site, record_id, revision, version, changes[index], url))
+        what = (
+            _count_versions(count)
+            if newest == 1
+            else f"Versions {first + 1} to {last} of {count}, newest first"
+        )
+        body = block(
+            h1(f"History of “{title}”"),
+            f'<p class="or-lead">{what}. Each links to the record '
+            f"as it was. {link(relative(url, f'{record_id}/'), 'See the current version')}.</p>",
+            *entries,
+            _history_pager(record_id, page, newest, count, url),
+        )
+        label = title if page == newest else f"{title} (versions {first + 1} to {last})"
+        tree.add(
+            url,
+            {
+                "title": e(f"History: {label}"),
+                "description": e(f"Every version of {title}"),
+                # Search finds the record's current page, not every old wording in its history.
+                "search": {"exclude": True},
+            },
+            body,
+            f"history of {record_id}",
+            html=True,
+        )
+    for index, (revision, version) in enumerate(zip(revisions, versions, strict=True)):
+        if not revision.deleted:
+            shown = changes[index] if index else None
+            render_version(tree, site, record_id, revision, version, shown, count)
+
+
+def _history_pager(record_id: str, page: int, newest: int, count: int, url: str) -> str:
+    """Return the links between a record's history pages; on the newest, one per earlier version.
+
+    Each earlier version's link carries its anchor (v<N>), so history/#v<N> still leads to it.
+    """
+    if newest == 1:
+        return ""
+    nav = []
+    if page < newest:
+        newer = history_page_url(record_id, page * version_pages.HISTORY_PER_PAGE + 1, count)
+        nav.append(link(relative(url, newer), "Newer versions", rel="prev"))
+    if page > 1:
+        older = history_page_url(record_id, (page - 1) * version_pages.HISTORY_PER_PAGE, count)
+        nav.append(link(relative(url, older), "Older versions", rel="next"))
+    pager = f'<nav class="or-pager" aria-label="Pages of the history">{" ".join(nav)}</nav>'
+    if page < newest:
+        return pager
+    earlier = " ".join(
+        f'<a id="v{number}" href="'
+        f'{e(relative(url, history_page_url(record_id, number, count)))}#v{number}">{number}</a>'
+        for number in range(1, (newest - 1) * version_pages.HISTORY_PER_PAGE + 1)
+    )
+    return block(
+        pager,
+        '<nav class="or-earlier" aria-label="Earlier versions">',
+        f"<p>Earlier versions: {earlier}</p>",
+        "</nav>",
+    )
+
+
+def _history_entry(
+    site: Site,
+    record_id: str,
+    revision: Revision,
+    version: Version,
+    changes: str,
+    url: str,
+) -> str:
+    """Return one revision on a history page: who, when, why, and what changed (changes)."""
+    pull = pull_request_link(site, revision, url)
+    kind = _KIND_LABELS[revision.kind]
+    status = status_badge(version.status) if version.status else ""
+    view = (
+        ""
+        if revision.deleted
+        else link(
+            relative(url, revision_url(record_id, revision.number)),
+            f"View version {revision.number}",
+        )
+    )
+    if revision.renamed_from:
+        old = revision.renamed_from
+        changes = (
+            f'<p class="or-renamed">Renamed from <a href="{e(relative(url, f"{old}/"))}">'
+            f"<code>{e(old)}</code></a>; the old address redirects here.</p>" + changes
+        )
+    note_lines = revision.note.split("\n")
+    note = f'<p class="or-note">{"<br>".join(e(line) for line in note_lines if line)}</p>'
+    anchor = f"v{revision.number}"
+    return block(
+        f'<section class="or-revision" id="{anchor}" aria-labelledby="{anchor}-title">',
+        f'<h2 id="{anchor}-title">Version {revision.number}</h2>',
+        f'<p class="or-revision__meta">{time_tag(revision.date)} · {e(revision.authors)}'
+        f"{' · pull request ' + pull if pull else ''} · {kind} {status}"
+        f"{' · ' + view if view else ''}</p>",
+        note,
+        changes,
+        "</section>",
+    )
+
+
+def _changes(revision: Revision, version: Version, previous: Version | None) -> str:
+    """Return what a revision changed: its field changes and its diff, or why there are none."""
+    if revision.deleted:
+        return "<p>The record was withdrawn: its file was removed.</p>"
+    if previous is None:
+        return "<p>First published.</p>"
+    if revision.kind == "unchanged":
+        return (
+            "<p>No visible change: the text and its details read as before (a change of "
+            "line endings or spacing, or the file saved again).</p>"
+        )
+    changes = render_field_changes(field_changes(previous, version))
+    if body_changed(previous, version):
+        changes += render_body_diff(previous, version)
+    return changes or "<p>No visible change to the text.</p>"
+
+
+def _render_withdrawn(
+    tree: DocsTree, site: Site, record_id: str, revisions: Sequence[Revision]
+) -> None:
+    """Write the page that stays at a deleted record's address."""
+    url = f"{record_id}/"
+    last, removal = revisions[-2], revisions[-1]
+    title = parse_version(last.text).title or record_id
+    pull = pull_request_link(site, removal, url)
+    body = block(
+        h1(title),
+        '<div class="admonition warning" role="note"><p class="admonition-title">Withdrawn</p>',
+        f"<p>This record was withdrawn on {time_tag(removal.date)}"
+        f"{' by pull request ' + pull if pull else ''}: {e(removal.subject)}</p>",
+        f"<p>{link(relative(url, f'{record_id}/history/'), 'See its history')} and "
+        f"{link(relative(url, revision_url(record_id, last.number)), 'its last version')}.</p>",
+        "</div>",
+    )
+    tree.add(
+        url, {"title": e(f"{title} (withdrawn)")}, body, f"withdrawn record {record_id}", html=True
+    )
+    _render_record_history(tree, site, record_id, title, revisions)
