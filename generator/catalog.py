@@ -159,6 +159,13 @@ ENGLISH: dict[str, str] = {
     # Feeds.
     "feed.all": "{site}: everything",
     "feed.all.description": "Every record published, changed or moved to a new status.",
+    "feed.type": "{site}: {types}",
+    "feed.type.description": "Every {type} published, changed or moved to a new status.",
+    "feed.status": "{site}: {types} {status}",
+    "feed.status.description": "Each {type} as it becomes {status}.",
+    "feed.topic": "{site}: {topic}",
+    "feed.topic.description": "Records about {topic}: {description}",
+    "feed.record.source-description": "Every change to the {type} “{title}”.",
     "feed.translations": "{site}: everything in {language}",
     "feed.translations.description": "Each record's translation into {language}, as it is "
     "published or brought up to date.",

@@ -66,10 +66,11 @@ def link(href: str, text: str, css: str | None = None, **attributes: str) -> str
 
 def status_badge(status: str, words: Catalog = SOURCE) -> str:
     """Return a status badge that says its status in words, not by colour alone."""
-    name = words.t(f"status.{status}") if f"status.{status}" in ENGLISH else status
+    key = f"status.{status}"
+    name = words.h(key) if key in ENGLISH else e(status)
     return (
         f'<span class="or-status or-status--{e(status)}">'
-        f'<span class="or-visually-hidden">{e(words.t("status"))}</span>{e(name)}</span>'
+        f'<span class="or-visually-hidden">{words.h("status")}</span>{name}</span>'
     )
 
 

@@ -197,22 +197,24 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
     items = collect_items(site, history)
     limit = site.config.openrecord.feed_items
     name = site.config.site_name
+    words = catalog(site.config.openrecord.lang)
     feeds = [
         Feed(
             "all",
-            f"{name}: everything",
-            "Every record published, changed or moved to a new status.",
+            words.t("feed.all", site=name),
+            words.t("feed.all.description"),
             "",
             tuple(items[:limit]),
         )
     ]
     for record_type in RECORD_TYPES:
         of_type = [item for item in items if item.record.type is record_type]
+        kind, kinds = (words.t(f"{key}.{record_type.name}").lower() for key in ("type", "types"))
         feeds.append(
             Feed(
                 record_type.folder,
-                f"{name}: {record_type.plural_label.lower()}",
-                f"Every {record_type.label.lower()} published, changed or moved to a new status.",
+                words.t("feed.type", site=name, types=kinds),
+                words.t("feed.type.description", type=kind),
                 f"{record_type.folder}/",
                 tuple(of_type[:limit]),
             )
@@ -226,8 +228,8 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
             feeds.append(
                 Feed(
                     f"status/{record_type.folder}-{status}",
-                    f"{name}: {record_type.plural_label.lower()} {status}",
-                    f"Each {record_type.label.lower()} as it becomes {status}.",
+                    words.t("feed.status", site=name, types=kinds, status=status),
+                    words.t("feed.status.description", type=kind, status=status),
                     f"{record_type.folder}/status/{status}/",
                     tuple(entered[:limit]),
                 )
@@ -237,8 +239,12 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
         feeds.append(
             Feed(
                 f"topics/{topic.id}",
-                f"{name}: {topic.label}",
-                f"Records about {topic.label.lower()}: {topic.description}",
+                words.t("feed.topic", site=name, topic=topic.label),
+                words.t(
+                    "feed.topic.description",
+                    topic=topic.label.lower(),
+                    description=topic.description,
+                ),
                 f"topics/{topic.id}/",
                 tuple(tagged[:limit]),
             )
@@ -251,8 +257,12 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
         feeds.append(
             Feed(
                 f"records/{record.id}",
-                f"{name}: {record.title}",
-                f"Every change to the {record.type.label.lower()} “{record.title}”.",
+                words.t("feed.record", site=name, title=record.title),
+                words.t(
+                    "feed.record.source-description",
+                    type=words.t(f"type.{record.type.name}").lower(),
+                    title=record.title,
+                ),
                 record.url,
                 tuple(by_record.get(record.id, [])[:limit]),
             )
@@ -532,11 +542,12 @@ def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
 
 def opml(site: Site, feeds: list[Feed]) -> str:
     """Return an OPML 2.0 list subscribing to every Atom feed."""
+    title = catalog(site.config.openrecord.lang).t("feed.opml", site=site.config.site_name)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
         "  <head>",
-        f"    <title>{escape(site.config.site_name)}: all feeds</title>",
+        f"    <title>{escape(title)}</title>",
         "  </head>",
         "  <body>",
     ]
