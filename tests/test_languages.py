@@ -73,6 +73,8 @@ def test_the_translation_is_published_at_its_language_address_in_its_language(
     # The theme's own strings in Gàidhlig (theme/partials/languages/gd.html), its facts
     # from the record, labelled in Gàidhlig where the catalog has the label.
     assert "Leum chun na susbaint" in text
+    assert 'placeholder="Lorg sa chlàr"' in text
+    assert ">Dèan aithris air duilgheadas leis an duilleag seo</a>" in text
     assert '<span class="or-type">Co-dhùnadh</span>' in text
     assert '<time datetime="2026-02-20">20 Gearr 2026</time>' in text
     # The record itself keeps its address and its language.
@@ -401,4 +403,6 @@ def test_the_themes_gaelic_strings_are_keys_the_theme_knows() -> None:
     ours = (ROOT / "theme/partials/languages/gd.html").read_text(encoding="utf-8")
     keys = re.findall(r'^\s*"([a-z.]+)":', ours, re.M)
     assert keys and "language" in keys
-    assert all(f'"{key}":' in english for key in keys)
+    own = (ROOT / "theme/partials/languages/openrecord-en.html").read_text(encoding="utf-8")
+    assert all(f'"{key}":' in english or f'"{key}":' in own for key in keys)
+    assert "openrecord.report" in keys
