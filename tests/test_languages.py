@@ -406,3 +406,20 @@ def test_the_themes_gaelic_strings_are_keys_the_theme_knows() -> None:
     own = (ROOT / "theme/partials/languages/openrecord-en.html").read_text(encoding="utf-8")
     assert all(f'"{key}":' in english or f'"{key}":' in own for key in keys)
     assert "openrecord.report" in keys
+
+
+def test_pool_and_one_process_build_the_same_two_language_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The translations' pages poured by a pool into their own shells: the same bytes."""
+    from generator import parallel
+    from tests.scan import site_files
+
+    languages_site(tmp_path / "repository")
+    monkeypatch.setattr(parallel, "POOL_FROM", 10**9)
+    alone = build(tmp_path / "repository", tmp_path / "alone").site_dir
+    monkeypatch.setattr(parallel, "POOL_FROM", 0)
+    shared = build(tmp_path / "repository", tmp_path / "shared").site_dir
+    assert site_files(alone) == site_files(shared)
+    assert f"{TRANSLATION}index.html" in site_files(shared)
+    assert not any(name.startswith("openrecord-shell") for name in site_files(shared))
