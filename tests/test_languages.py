@@ -423,3 +423,11 @@ def test_pool_and_one_process_build_the_same_two_language_site(
     assert site_files(alone) == site_files(shared)
     assert f"{TRANSLATION}index.html" in site_files(shared)
     assert not any(name.startswith("openrecord-shell") for name in site_files(shared))
+
+
+def test_the_page_not_found_says_so_in_each_language(built: Path) -> None:
+    text = (built / "404.html").read_text(encoding="utf-8")
+    assert '<h1 id="title">Page not found</h1>' in text
+    assert '<section lang="gd" aria-labelledby="title-gd">' in text
+    assert '<h2 id="title-gd">Cha deach an duilleag a lorg</h2>' in text
+    assert '<a href="/gd/">Rach dhan duilleag-dhachaigh</a>' in text
