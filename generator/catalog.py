@@ -146,6 +146,8 @@ ENGLISH: dict[str, str] = {
     "{language} record it follows. The {language} record is at version {latest}, "
     "{latest_date}.",
     "translation.see-changes": "See what changed",
+    "translation.switcher-behind": "translation of version {followed}; the record is at "
+    "version {latest}",
     "translation.read-source": "Read the {language} record",
     "translation.follows": "Translation of version {followed} of the {language} record",
     "translation.unpublished": "not yet published",

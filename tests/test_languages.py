@@ -210,6 +210,11 @@ def test_the_switcher_the_feeds_and_the_data_agree(built: Path) -> None:
     assert urljoin(SITE_URL + RECORD, _href(record, "Gàidhlig")) == SITE_URL + TRANSLATION
     assert urljoin(SITE_URL + TRANSLATION, _href(translation, "English")) == SITE_URL + RECORD
     assert '<strong lang="gd" aria-current="page">Gàidhlig</strong>' in translation
+    # On the record's page, the translation's lag is shown beside it.
+    assert (
+        '<span class="or-languages__lag">(translation of version 3; the record is at '
+        "version 5)</span>"
+    ) in record
     # The translation's feeds, announced on its page, are its language's.
     announced = re.findall(
         r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', translation

@@ -45,13 +45,29 @@ def _address(config: SiteConfig, url: str) -> str:
     return config.absolute(url) if config.site_url else config.base_path + url
 
 
-def switcher(site: Site, record: Record, lang: str, url: str) -> str:
-    """Return the language switcher of a record's page in one language ('' with none)."""
+def switcher(site: Site, record: Record, lang: str, url: str, history: History) -> str:
+    """Return the language switcher of a record's page in one language ('' with none).
+
+    On the record's own page, a translation behind the record says which version it follows.
+    """
     translations = site.translations.get(record.id, ())
     if not translations:
         return ""
-    source = (site.config.openrecord.lang, record.url)
-    return _switcher(lang, url, [source, *((t.lang, t.url) for t in translations)])
+    source = site.config.openrecord.lang
+    notes = {}
+    if lang == source:
+        words = catalog(lang)
+        for translation in translations:
+            lag = lag_of(history, translation)
+            if lag.behind and lag.followed is not None and lag.latest is not None:
+                note = words.h(
+                    "translation.switcher-behind",
+                    followed=lag.followed.number,
+                    latest=lag.latest.number,
+                )
+                notes[translation.lang] = f' <span class="or-languages__lag">({note})</span>'
+    versions = [(source, record.url), *((t.lang, t.url) for t in translations)]
+    return _switcher(lang, url, versions, notes)
 
 
 def index_switcher(site: Site, lang: str, url: str, address: str) -> str:
@@ -69,7 +85,9 @@ def index_switcher(site: Site, lang: str, url: str, address: str) -> str:
     return _switcher(lang or languages[0], url, versions)
 
 
-def _switcher(lang: str, url: str, versions: list[tuple[str, str]]) -> str:
+def _switcher(
+    lang: str, url: str, versions: list[tuple[str, str]], notes: dict[str, str] | None = None
+) -> str:
     """Return a list of a page's language versions, each named in its own language."""
     words = catalog(lang)
     items = []
@@ -79,7 +97,7 @@ def _switcher(lang: str, url: str, versions: list[tuple[str, str]]) -> str:
             items.append(f'<li><strong lang="{e(other)}" aria-current="page">{name}</strong></li>')
         else:
             there = link(relative(url, address), autonym(other), lang=other, hreflang=other)
-            items.append(f"<li>{there}</li>")
+            items.append(f"<li>{there}{(notes or {}).get(other, '')}</li>")
     return (
         f'<nav class="or-languages" aria-label="{e(words.t("languages"))}">'
         f'<span class="or-languages__lead">{e(words.t("languages.lead"))}</span> '

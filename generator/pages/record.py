@@ -98,7 +98,7 @@ def render_record(
         banner = lag_banner(site, history, translation, url)
     header = block(
         f'<div class="or-record or-record--{e(record.type.name)}">',
-        switcher(site, record, translation.lang if translation else site_lang(site), url),
+        switcher(site, record, translation.lang if translation else site_lang(site), url, history),
         _print_line(site, record, history) if translation is None else "",
         banner,
         f'<p class="or-kicker"><span class="or-type">{words.h(f"type.{record.type.name}")}'
