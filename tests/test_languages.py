@@ -77,6 +77,11 @@ def test_the_translation_is_published_at_its_language_address_in_its_language(
     assert ">Dèan aithris air duilgheadas leis an duilleag seo</a>" in text
     assert '<span class="or-type">Co-dhùnadh</span>' in text
     assert '<time datetime="2026-02-20">20 Gearr 2026</time>' in text
+    # A label the catalog has not translated is shown in English, marked as English.
+    assert (
+        '<dt><span lang="en">Decided by</span></dt><dd lang="en">Scottish Government</dd>' in text
+    )
+    assert "<dt>Decided by</dt><dd>Scottish Government</dd>" in page(built, RECORD)
     # The record itself keeps its address and its language.
     assert '<html lang="en"' in page(built, RECORD)
     assert "Skip to content" in page(built, RECORD)

@@ -219,7 +219,7 @@ def _facts(site: Site, record: Record, url: str, language: Language) -> str:
                 source,
             )
         )
-    cells = "".join(f"<dt>{e(label)}</dt><dd{marked}>{value}</dd>" for label, value, marked in rows)
+    cells = "".join(f"<dt>{label}</dt><dd{marked}>{value}</dd>" for label, value, marked in rows)
     return f'<dl class="or-facts">{cells}</dl>'
 
 
