@@ -104,6 +104,25 @@ ENGLISH: dict[str, str] = {
     "relation.supersedes": "Supersedes",
     "relation.superseded-by": "Superseded by",
     "themes": "Themes heard",
+    # A record's history, as its page and its past versions show it.
+    "history.unpublished": "Unpublished changes:",
+    "history.unpublished.lead": "this preview includes edits that are not committed yet.",
+    "history.none": "Version history: {note}.",
+    "history.not-available": "history not available",
+    "history.not-published": "not yet published",
+    "history.superseded-by": "superseded by {link}",
+    "history.line": "First published {first} · last updated {last} · version {count} · {all}",
+    "history.all": "See all {count} versions",
+    "history.one": "See its history",
+    "history.timeline": "Status history:",
+    "version.of": "Version {number} of {total}, {date}",
+    "version.not-current": "This is not the current version.",
+    "version.current": "This is the current version.",
+    "version.see-current": "See the current version",
+    "version.all": "all versions",
+    "print.not-published": "Not yet published",
+    "print.not-available": "Version history not available",
+    "print.unpublished": "{version}, with unpublished changes",
     # Buttons and links.
     "actions.record": "Record actions",
     "actions.page": "Page actions",
@@ -276,6 +295,11 @@ class Catalog:
         """
         text = escape(self.t(key, **values), quote=True)
         return text if self.has(key) else f'<span lang="en">{text}</span>'
+
+    def html(self, key: str, **values: str) -> str:
+        """Return a key's string as HTML, its values given as HTML (links, <time> elements)."""
+        text = escape(self.t(key), quote=True)
+        return text.format(**values) if values else text
 
     def speaking(self, key: str) -> Catalog:
         """Return the catalog a key's string comes from: this one, or English."""

@@ -13,6 +13,7 @@ import datetime
 from generator.catalog import catalog
 from generator.content.model import Record, Site, Translation
 from generator.fragments import (
+    SOURCE,
     block,
     bullet_list,
     e,
@@ -164,15 +165,17 @@ def _translation_line(site: Site, history: History, translation: Translation, ur
 def _print_line(site: Site, record: Record, history: History) -> str:
     """Return the print-only line of a record: its address and which version this is."""
     revisions = history.of(record.id)
+    words = SOURCE
     if revisions:
         count = len(revisions)
-        version = f"Version {count} of {count}, {format_date(revisions[-1].date)}"
+        date = format_date(revisions[-1].date)
+        version = words.t("version.of", number=count, total=count, date=date)
     elif history.available:
-        version = "Not yet published"
+        version = words.t("print.not-published")
     else:
-        version = "Version history not available"
+        version = words.t("print.not-available")
     if record.id in history.dirty:
-        version += ", with unpublished changes"
+        version = words.t("print.unpublished", version=version)
     return print_reference(page_address(site, record.url), version)
 
 

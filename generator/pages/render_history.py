@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from generator.content.model import Record, Revision, Site
 from generator.fragments import (
+    SOURCE,
     block,
     e,
     format_date,
@@ -77,16 +78,19 @@ def timeline(revisions: Sequence[Revision]) -> list[Step]:
 def history_summary(site: Site, record: Record, history: History) -> str:
     """Return the header lines a record gets from its history, with its status timeline."""
     url = record.url
+    words = SOURCE
     local = (
-        '<p class="or-unpublished" role="note"><strong>Unpublished changes:</strong> this '
-        "preview includes edits that are not committed yet.</p>"
+        f'<p class="or-unpublished" role="note"><strong>{words.h("history.unpublished")}'
+        f"</strong> {words.h('history.unpublished.lead')}</p>"
         if record.id in history.dirty
         else ""
     )
     revisions = history.of(record.id)
     if not history.available or not revisions:
-        note = "history not available" if not history.available else "not yet published"
-        return f'<p class="or-versions">Version history: {note}.</p>{local}'
+        note = words.t(
+            "history.not-available" if not history.available else "history.not-published"
+        )
+        return f'<p class="or-versions">{words.h("history.none", note=note)}</p>{local}'
     first, last = revisions[0], revisions[-1]
     count = len(revisions)
     steps = timeline(revisions)
@@ -99,16 +103,20 @@ def history_summary(site: Site, record: Record, history: History) -> str:
     ]
     successor = site.links.superseded_by.get(record.id)
     if successor:
-        parts.append(
-            "superseded by "
-            + link(relative(url, f"{successor}/"), site.by_id[successor].meta.title)
-        )
+        there = link(relative(url, f"{successor}/"), site.by_id[successor].meta.title)
+        parts.append(words.html("history.superseded-by", link=there))
     return block(
         '<p class="or-versions">',
-        f"First published {time_tag(first.date)} · last updated {time_tag(last.date)} · "
-        f"version {count} · {link(relative(url, f'{record.id}/history/'), _all_versions(count))}",
+        words.html(
+            "history.line",
+            first=time_tag(first.date),
+            last=time_tag(last.date),
+            count=str(count),
+            all=link(relative(url, f"{record.id}/history/"), _all_versions(count)),
+        ),
         "</p>",
-        f'<p class="or-timeline"><span class="or-timeline__label">Status history:</span> '
+        f'<p class="or-timeline"><span class="or-timeline__label">{words.h("history.timeline")}'
+        "</span> "
         f"{' → '.join(parts)}</p>"
         if parts
         else "",
@@ -123,7 +131,7 @@ def _count_versions(count: int) -> str:
 
 def _all_versions(count: int) -> str:
     """Return the label of the link to a record's history."""
-    return f"See all {count} versions" if count > 1 else "See its history"
+    return SOURCE.t("history.all", count=count) if count > 1 else SOURCE.t("history.one")
 
 
 def render_record_history(tree: DocsTree, site: Site, history: History, record_id: str) -> None:
