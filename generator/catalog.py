@@ -140,6 +140,58 @@ ENGLISH: dict[str, str] = {
     "history.unchanged": "No visible change: the text and its details read as before (a "
     "change of line endings or spacing, or the file saved again).",
     "history.no-text-change": "No visible change to the text.",
+    # The pages explaining the feeds, the open data and the search.
+    "data": "Open data",
+    "data.description": "The record as reusable data.",
+    "data.lead": "Everything on this site is also published as data, for anyone to reuse: "
+    "journalists, researchers, civic technologists and other public bodies. The addresses "
+    "below are stable.",
+    "data.files": "The files",
+    "data.records.json": "Every published record: its fields, status, dates, topics, the "
+    "records it names and those naming it, and where to read and follow it.",
+    "data.records.csv": "The same, one row per record, for spreadsheets (UTF-8, lists joined "
+    "with “; ”; cells that a spreadsheet would run as a formula start with an apostrophe).",
+    "data.record.json": "One record with every published version: date, author and "
+    "co-authors, pull request, change note, kind (major, minor, or unchanged: no visible "
+    "change), the id it was renamed from, and status at that version.",
+    "data.type.schema": "The JSON Schema of each record type's fields (workshop, intention, "
+    "decision), generated from the same declaration the site is checked with.",
+    "data.records.schema": "The JSON Schema of records.json.",
+    "data.record.schema": "The JSON Schema of each records/TYPE/SLUG.json file.",
+    "data.manifest": "Every address the site has published; addresses never disappear.",
+    "data.schema": "{type} schema",
+    "data.schemas": "Schemas: {links}.",
+    "data.example": "An example record",
+    "data.licence": "Licence",
+    "data.licence.lead": "The records and the data are published under the {licence}. You may "
+    "copy, publish and adapt them; please say where they came from.",
+    "data.feeds": "Data and feeds",
+    "data.feeds.lead": "The data files hold the current state of every record. To be told "
+    "when something changes, follow a {feed}: each feed item names the record and version, "
+    "which you can then fetch from {file}.",
+    "data.feed": "feed",
+    "feeds": "Feeds",
+    "feeds.description": "Follow the record in a feed reader.",
+    "feeds.lead": "A feed is a web address that a feed reader checks for you: add one to your "
+    "reader and you are told each time a record is published, changed or moves to a new "
+    "status. Small corrections marked as minor are not sent.",
+    "feeds.formats": "Every feed comes in three formats with the same items: Atom and RSS (for "
+    "almost every feed reader) and JSON Feed. {opml}: most readers can import this file.",
+    "feeds.opml": "Subscribe to every feed at once (OPML)",
+    "feeds.items.one": "1 recent item",
+    "feeds.items": "{count} recent items",
+    "feeds.group.all": "Everything",
+    "feeds.group.type": "By type",
+    "feeds.group.status": "By status",
+    "feeds.group.topic": "By topic",
+    "feeds.group.record": "By record",
+    "feeds.group.lang": "In other languages",
+    "search": "Search",
+    "search.lead": "Search every current record and page. Filter by type, status and topic; "
+    "the address of this page keeps the search, to link to it.",
+    "topics": "Topics",
+    "topics.none": "No topics yet.",
+    "topics.follow": "the topic {topic}",
     "changes": "Changes",
     "changes.lead": "Every published change to the record, newest first, grouped by the pull "
     "request that made it.",

@@ -68,11 +68,6 @@ def follow_box(site: Site, feeds: list[Feed], url: str, what: str, words: Catalo
     )
 
 
-def counted(count: int, noun: str) -> str:
-    """Return a count with its noun, singular or plural: '1 recent item', '2 recent items'."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def capitalised(text: str) -> str:
     """Return text with its first letter in capitals: decisions -> Decisions."""
     return text[:1].upper() + text[1:]
@@ -409,7 +404,9 @@ def render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record], feeds: 
             h1(topic.label),
             f'<p class="or-lead">{e(topic.description)}</p>',
             record_list(tagged, url, site.build_date, typed=True),
-            follow_box(site, feeds_for_page(feeds, url), url, f"the topic {topic.label}"),
+            follow_box(
+                site, feeds_for_page(feeds, url), url, SOURCE.t("topics.follow", topic=topic.label)
+            ),
         )
         front = {"title": e(topic.label), "description": e(topic.description)}
         front["pagefind"] = page_marks(topic.label, "topic", site_lang(site))
@@ -422,8 +419,8 @@ def render_topics(tree: DocsTree, site: Site, ordered: Sequence[Record], feeds: 
         )
     tree.add(
         "topics/",
-        {"title": "Topics"},
-        block(h1("Topics"), bullet_list(items) or "<p>No topics yet.</p>"),
+        {"title": SOURCE.t("topics")},
+        block(h1(SOURCE.t("topics")), bullet_list(items) or f"<p>{SOURCE.h('topics.none')}</p>"),
         "topic index",
         html=True,
     )
