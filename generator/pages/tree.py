@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from generator.content.model import Record
 from generator.errors import Collector
+from generator.fragments import SOURCE
 from generator.markdown.sanitize import raw_html
 from generator.pages.shells import MAX_DEPTH, ShellPage, exemplars
 
@@ -110,4 +111,4 @@ def report_title(title: str) -> str:
 
     Titles reach the front matter escaped for HTML; the issue wants the text itself.
     """
-    return quote(f"Problem on {html.unescape(title)}", safe="")
+    return quote(SOURCE.t("report.title", title=html.unescape(title)), safe="")

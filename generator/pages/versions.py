@@ -120,7 +120,9 @@ def render_version(
     tree.add(
         url,
         {
-            "title": e(f"{version.title or record_id} (version {revision.number})"),
+            "title": e(
+                SOURCE.t("version.title", title=version.title or record_id, number=revision.number)
+            ),
             "robots": "noindex",
             "search": {"exclude": True},
             "light": True,  # a permalink: the lighter page, without navigation or search
@@ -136,9 +138,10 @@ def _version_changes(record_id: str, revision: Revision, changes: str, total: in
     where = history_page_url(record_id, revision.number, total)
     return block(
         '<section class="or-version-changes" aria-labelledby="changes">',
-        f'<h2 id="changes">What changed in version {revision.number}</h2>',
+        f'<h2 id="changes">{SOURCE.h("version.changes", number=revision.number)}</h2>',
         changes,
-        f"<p>{link(relative(url, where) + f'#v{revision.number}', 'See it in the history')}</p>",
+        f"<p>{link(relative(url, where) + f'#v{revision.number}', SOURCE.t('version.in-history'))}"
+        "</p>",
         "</section>",
     )
 
@@ -188,7 +191,10 @@ def removal_note(body: str) -> str:
     items = [f"{e(removal.what)}: {e(removal.why)}" for removal in removals]
     return block(
         '<div class="admonition note or-removed" role="note">',
-        '<p class="admonition-title">Parts of this version were removed when it was published</p>',
-        bullet_list(items[:20] + ([f"and {len(items) - 20} more"] if len(items) > 20 else [])),
+        f'<p class="admonition-title">{SOURCE.h("version.removed")}</p>',
+        bullet_list(
+            items[:20]
+            + ([SOURCE.h("version.removed.more", count=len(items) - 20)] if len(items) > 20 else [])
+        ),
         "</div>",
     )
