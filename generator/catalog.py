@@ -278,6 +278,12 @@ ENGLISH: dict[str, str] = {
     "print.not-published": "Not yet published",
     "print.not-available": "Version history not available",
     "print.unpublished": "{version}, with unpublished changes",
+    # The navigation (the engine's menu, in the source language on every page).
+    "nav.home": "Home",
+    "nav.map": "Map",
+    # The first line of a proposed translation, which the check refuses until it is deleted.
+    "propose.placeholder": "Translate the title, the summary and the text below into "
+    "{language}, then delete this line {placeholder}",
     # Buttons and links.
     "actions.record": "Record actions",
     "actions.page": "Page actions",

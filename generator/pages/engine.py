@@ -21,6 +21,7 @@ import yaml
 from generator.config import SiteConfig
 from generator.content.schema import RECORD_TYPES
 from generator.errors import ConfigError, EngineError
+from generator.fragments import SOURCE
 
 ENGINES = ("mkdocs", "zensical")
 #: The one Markdown conversion of every page (GitHub's, then the sanitiser; see convert.py).
@@ -34,16 +35,18 @@ def navigation(extra: list[tuple[str, str]]) -> list[dict[str, str]]:
     records are never listed in it (with thousands of records, every page would carry
     them all).
     """
-    nav = [{"Home": "index.md"}]
+    words = SOURCE
+    nav = [{words.t("nav.home"): "index.md"}]
     nav += [
-        {record_type.plural_label: f"{record_type.folder}/index.md"} for record_type in RECORD_TYPES
+        {words.t(f"types.{record_type.name}"): f"{record_type.folder}/index.md"}
+        for record_type in RECORD_TYPES
     ]
     nav += [
-        {"Topics": "topics/index.md"},
-        {"Map": "map/index.md"},
-        {"Changes": "changes/index.md"},
-        {"Feeds": "feeds/index.md"},
-        {"Open data": "data/index.md"},
+        {words.t("topics"): "topics/index.md"},
+        {words.t("nav.map"): "map/index.md"},
+        {words.t("changes"): "changes/index.md"},
+        {words.t("feeds"): "feeds/index.md"},
+        {words.t("data"): "data/index.md"},
     ]
     return nav + [{title: f"{url}index.md"} for title, url in extra]
 

@@ -12,7 +12,7 @@ from generator.catalog import Catalog, autonym, catalog
 from generator.config import SiteConfig
 from generator.content.model import Record, Site, Translation
 from generator.content.schema import PLACEHOLDER
-from generator.fragments import block, e, format_date, h1, link, relative
+from generator.fragments import SOURCE, block, e, format_date, h1, link, relative
 from generator.history.diff import (
     body_changed,
     field_changes,
@@ -136,8 +136,8 @@ def propose_translation(site: Site, record: Record, lang: str, words: Catalog) -
         f"title: {json.dumps(record.meta.title, ensure_ascii=False)}\n"
         f"summary: {json.dumps(record.meta.summary, ensure_ascii=False)}\n"
         "---\n\n"
-        f"Translate the title, the summary and the text below into {name}, then delete "
-        f"this line {PLACEHOLDER}\n\n{record.body.strip()}\n"
+        f"{SOURCE.t('propose.placeholder', language=name, placeholder=PLACEHOLDER)}\n\n"
+        f"{record.body.strip()}\n"
     )
     url = site.config.new_file_url(
         f"content/{record.type.folder}", f"{record.slug}.{lang}.md", text
