@@ -28,6 +28,7 @@ from generator.content.assets import copy_assets
 from generator.content.link import link_records
 from generator.content.load import load_content, refuse_links
 from generator.content.model import Site
+from generator.content.translations import published_translations
 from generator.content.validate import validate_content
 from generator.errors import Collector, ContentError, Problem
 from generator.fragments import e
@@ -43,7 +44,7 @@ from generator.pages import engine as engines
 from generator.pages.map import is_map_view
 from generator.pages.render import render_frame, render_records, render_site
 from generator.pages.render_history import render_withdrawn_pages
-from generator.pages.shells import SHELL_ROOTS, Poured, Shell, read_shells
+from generator.pages.shells import Poured, Shells, read_shells, shell_roots
 from generator.parallel import Parallel, record_batches
 
 #: Told each stage's name when it starts (elapsed None) and when it ends (elapsed seconds).
@@ -59,7 +60,7 @@ class Context:
     feeds: list[Feed]
     engine_urls: frozenset[str]
     raw: dict[str, Any]
-    shells: dict[tuple[int, int], Shell]
+    shells: Shells
     search_files: frozenset[str] = frozenset()
 
 
@@ -107,19 +108,30 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
         # 1. load: read every file under content/, front matter as YAML nodes with lines.
         with stages.stage("load"):
             loaded = load_content(
-                root, asset_limit_kb=config.openrecord.asset_max_kb, problems=problems
+                root,
+                asset_limit_kb=config.openrecord.asset_max_kb,
+                problems=problems,
+                languages=config.openrecord.site_languages,
             )
         # 2. validate: each record against its type's schema.
         with stages.stage("validate"):
-            valid = validate_content(loaded, problems)
+            valid = validate_content(loaded, problems, config.openrecord.translations)
         records, pages, topics = valid.records, valid.pages, valid.topics
         published = [record for record in records if not record.meta.draft]
         drafts = [record for record in records if record.meta.draft]
+        translations = published_translations(valid.translations, published, config)
         # 3. link: resolve references, compute backlinks, check supersession.
         with stages.stage("link"):
             shown = [page for page in pages if not page.meta.draft]
             links = link_records(
-                published, drafts, topics, shown, loaded.assets, problems, valid.unchecked
+                published,
+                drafts,
+                topics,
+                shown,
+                loaded.assets,
+                problems,
+                valid.unchecked,
+                [t for ts in translations.values() for t in ts],
             )
         problems.raise_if_any()
         # 4. history: the revisions of every record, from one pass over git.
@@ -134,6 +146,7 @@ def gather(root: Path, stages: Stages | None = None) -> tuple[Site, History]:
         build_date=build_date(history),
         by_id={record.id: record for record in published},
         assets=loaded.assets,
+        translations=translations,
     )
     return site, history
 
@@ -191,7 +204,8 @@ def build(
         copy_assets(root, site.assets, staged)  # images and files beside the records
         # 6b. records: each record's pages poured into the shells the engine made.
         with stages.stage("render"):
-            shells = read_shells(staged, site.config.site_name) if pour else {}
+            languages = site.config.openrecord.translations
+            shells = read_shells(staged, site.config.site_name, languages) if pour else {}
             run.pour(shells, raw, chain(early, batches))
             tree.problems.raise_if_any()
         # 7. feeds and open data (then the manifest of every address), and the sitemap.
@@ -203,7 +217,7 @@ def build(
             finish_shells(site, run.finish_pouring(), staged)
         # 8. search: index the finished pages; a failed index fails the build here.
         with stages.stage("search"):
-            search_files = index_site(staged)
+            search_files = index_site(staged, languages=site.config.openrecord.translations)
         # 9. publish: the new site takes the old one's place (GitHub Pages takes 1 GB).
         if not preview:
             with stages.stage("publish"):
@@ -222,8 +236,9 @@ def write_feeds_and_data(site: Site, history: History, feeds: list[Feed], out: P
 def finish_shells(site: Site, poured: list[tuple[str, Poured]], site_dir: Path) -> None:
     """Add the poured pages to the sitemap; remove the engine's exemplars."""
     listed = [url for url, page in poured if page.in_sitemap]
-    add_to_sitemap(site_dir, site.config.site_url, listed, drop=SHELL_ROOTS[0])
-    for root in SHELL_ROOTS:
+    roots = shell_roots(site.config.openrecord.translations)
+    add_to_sitemap(site_dir, site.config.site_url, listed, drop=roots[0])
+    for root in roots:
         shutil.rmtree(site_dir / root, ignore_errors=True)
 
 

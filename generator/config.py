@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode, urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from generator.errors import ConfigError
 
@@ -17,7 +18,14 @@ class OpenRecordSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    lang: str = Field("en", description="Default language of records (BCP 47).")
+    lang: str = Field(
+        "en", description="The source language: the language records are written in (BCP 47)."
+    )
+    languages: tuple[str, ...] = Field(
+        (),
+        description="Every language the site is published in, the source language first "
+        "(such as [en, gd]); a record's translation into another is <slug>.<lang>.md.",
+    )
     licence_name: str = Field(
         "Open Government Licence v3.0", description="Licence of the content and open data."
     )
@@ -47,6 +55,43 @@ class OpenRecordSettings(BaseModel):
         "pull-request and accepted-decision rules apply only to changes after it (for a "
         "record whose history was imported).",
     )
+
+    @field_validator("languages")
+    @classmethod
+    def _language_tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Accept BCP 47 tags, lowercase (they name folders and files), each once."""
+        for tag in value:
+            if not _TAG.match(tag):
+                raise ValueError(
+                    f"'{tag}' is not a language tag; write lowercase BCP 47 tags such as gd or cy"
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice; list each once")
+        return value
+
+    @model_validator(mode="after")
+    def _source_listed(self) -> OpenRecordSettings:
+        """Refuse a list of languages without the source language in it."""
+        if self.languages and self.lang not in self.languages:
+            raise ValueError(
+                f"languages lists {', '.join(self.languages)} but not the source language "
+                f"'{self.lang}' (lang); put it first, as in [{self.lang}, {self.languages[0]}]"
+            )
+        return self
+
+    @property
+    def site_languages(self) -> tuple[str, ...]:
+        """Return the site's languages, the source language first."""
+        return (self.lang, *(tag for tag in self.languages if tag != self.lang))
+
+    @property
+    def translations(self) -> tuple[str, ...]:
+        """Return the languages records may be translated into (all but the source)."""
+        return self.site_languages[1:]
+
+
+#: A lowercase BCP 47 tag: gd, cy, pt-br.
+_TAG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 
 
 class SiteConfig(BaseModel):

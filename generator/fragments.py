@@ -12,6 +12,11 @@ import re
 from collections.abc import Iterable
 from html import escape
 
+from generator.catalog import ENGLISH, Catalog
+
+#: The catalog of pages in English, the strings every page had before it had languages.
+SOURCE = Catalog("en")
+
 _SPECIAL = re.compile("[&<>\"']")
 
 
@@ -40,15 +45,16 @@ def relative(from_url: str, to_url: str) -> str:
     return link + "/" if to_url == "" or to_url.endswith("/") else link
 
 
-def format_date(value: datetime.date | datetime.datetime) -> str:
-    """Return a date as people read it: 3 Mar 2014."""
-    return f"{value.day} {value:%b %Y}"
+def format_date(value: datetime.date | datetime.datetime, words: Catalog = SOURCE) -> str:
+    """Return a date as people read it: 3 Mar 2014 (in the language of words)."""
+    month = words.t(f"month.{value.month}")
+    return words.t("date", day=value.day, month=month, year=f"{value.year:04d}")
 
 
-def time_tag(value: datetime.date | datetime.datetime) -> str:
+def time_tag(value: datetime.date | datetime.datetime, words: Catalog = SOURCE) -> str:
     """Return a <time> element for a date."""
     day = value.date() if isinstance(value, datetime.datetime) else value
-    return f'<time datetime="{day.isoformat()}">{format_date(day)}</time>'
+    return f'<time datetime="{day.isoformat()}">{format_date(day, words)}</time>'
 
 
 def link(href: str, text: str, css: str | None = None, **attributes: str) -> str:
@@ -58,11 +64,13 @@ def link(href: str, text: str, css: str | None = None, **attributes: str) -> str
     return f'<a href="{e(href)}"{cls}{extra}>{e(text)}</a>'
 
 
-def status_badge(status: str) -> str:
+def status_badge(status: str, words: Catalog = SOURCE) -> str:
     """Return a status badge that says its status in words, not by colour alone."""
+    key = f"status.{status}"
+    name = words.h(key) if key in ENGLISH else e(status)
     return (
         f'<span class="or-status or-status--{e(status)}">'
-        f'<span class="or-visually-hidden">Status: </span>{e(status)}</span>'
+        f'<span class="or-visually-hidden">{words.h("status")}</span>{name}</span>'
     )
 
 

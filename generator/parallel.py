@@ -45,7 +45,7 @@ from generator.outputs.feeds import Feed
 from generator.pages.provenance import edges
 from generator.pages.render import render_records
 from generator.pages.render_history import render_withdrawn_pages
-from generator.pages.shells import Poured, Shell, ShellPage, fill_many, start_worker, worker_setup
+from generator.pages.shells import Poured, ShellPage, Shells, fill_many, start_worker, worker_setup
 from generator.pages.tree import DocsTree
 
 
@@ -63,7 +63,7 @@ class Parallel:
         self.fork = self.pool and not preview
         if self.fork:
             start_server()  # the pool's processes: ready by the time the engine has run
-        self.shells: dict[tuple[int, int], Shell] = {}
+        self.shells: Shells = {}
         self._aside: _Aside | None = None
         self._pourer: Pourer | None = None
         self._thread = ThreadPoolExecutor(max_workers=1)
@@ -109,7 +109,7 @@ class Parallel:
 
     def pour(
         self,
-        shells: dict[tuple[int, int], Shell],
+        shells: Shells,
         raw: dict[str, Any],
         batches: Iterator[list[ShellPage]],
     ) -> None:
@@ -258,9 +258,7 @@ def stop_server() -> None:
 class Pourer:
     """Pours pages into shells as they are rendered, in a pool of processes when it pays."""
 
-    def __init__(
-        self, shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any], pool: bool
-    ) -> None:
+    def __init__(self, shells: Shells, site_dir: Path, raw: dict[str, Any], pool: bool) -> None:
         setup = worker_setup(shells, site_dir, raw)
         workers = _workers()
         self.pool: ProcessPoolExecutor | None = None

@@ -39,6 +39,7 @@ class SearchIndexer:
     def __init__(self, site_dir: Path, say: Callable[[str], None] | None = None) -> None:
         self.site_dir, self.say = site_dir, say
         self.files: frozenset[str] | None = None
+        self.languages: tuple[str, ...] = ()  # the site's other languages, set by each build
         self._lock = threading.Lock()
         self._again = False
         self._thread: threading.Thread | None = None
@@ -57,7 +58,7 @@ class SearchIndexer:
         while True:
             start = time.perf_counter()
             try:
-                self.files = index_site(self.site_dir, keep=self.files)
+                self.files = index_site(self.site_dir, keep=self.files, languages=self.languages)
                 message = f"search index updated in {time.perf_counter() - start:.1f} s"
             except OpenRecordError as error:
                 message = f"error: the search index was not updated: {error}"
@@ -99,6 +100,7 @@ class Preview:
         self.context = result.context
         if self.context:
             self.search.files = self.context.search_files
+            self.search.languages = self.context.site.config.openrecord.translations
             self.texts = {
                 record.path: (self.root / record.path).read_text(encoding="utf-8")
                 for record in self.context.site.records

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from generator.content.assets import asset_url
 from generator.content.load import Source, Unparsed
-from generator.content.model import Links, Page, Record, Reference, Topic
+from generator.content.model import Links, Page, Record, Reference, Topic, Translation
 from generator.content.schema import TYPES_BY_FOLDER, TYPES_BY_NAME, reference_fields
 from generator.content.validate import Unchecked
 from generator.errors import Collector
@@ -40,6 +40,7 @@ def link_records(
     assets: Iterable[str] = (),
     problems: Collector | None = None,
     unchecked: Unchecked | None = None,
+    translations: Sequence[Translation] = (),
 ) -> Links:
     """Resolve every reference among published records; collect every problem found.
 
@@ -50,7 +51,7 @@ def link_records(
     own = problems is None
     problems = problems if problems is not None else Collector()
     unchecked = unchecked or Unchecked()
-    body = link_bodies(records, drafts, pages, assets, problems, unchecked)
+    body = link_bodies(records, drafts, pages, assets, problems, unchecked, translations)
     by_id = {record.id: record for record in records}
     draft_ids = {record.id for record in drafts}
     topic_ids = {topic.id for topic in topics}
@@ -118,6 +119,7 @@ def link_bodies(
     assets: Iterable[str],
     problems: Collector,
     unchecked: Unchecked | None = None,
+    translations: Sequence[Translation] = (),
 ) -> dict[str, dict[str, str]]:
     """Return where each body's relative links lead on the site, by its file; refuse dead ones.
 
@@ -141,7 +143,12 @@ def link_bodies(
     unpublished = {_content_path(record.path) for record in drafts}
     published = {_content_path(rel) for rel in assets}
     found: dict[str, dict[str, str]] = {}
-    sources: list[Record | Page | Source | Unparsed] = [*records, *pages, *unchecked.bodies]
+    sources: list[Record | Page | Source | Unparsed | Translation] = [
+        *records,
+        *pages,
+        *unchecked.bodies,
+        *translations,  # a translation's links lead where its record's lead
+    ]
     for source in sources:
         body = _readable(source, unchecked)
         if body is None:
@@ -165,7 +172,9 @@ def link_bodies(
     return found
 
 
-def _readable(source: Record | Page | Source | Unparsed, unchecked: Unchecked) -> str | None:
+def _readable(
+    source: Record | Page | Source | Unparsed | Translation, unchecked: Unchecked
+) -> str | None:
     """Return a body to read for links, or None when it is past the limits (or absent)."""
     return None if source.path in unchecked.bad_bodies else source.body
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -32,6 +32,10 @@ MAX_FILE_BYTES = 1024 * 1024
 _FENCE = YAMLHandler.FM_BOUNDARY
 _TOML_FENCE = re.compile(r"^\+{3}\s*$", re.MULTILINE)
 _SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.md$")
+#: A record's translation beside it: <slug>.<lang>.md, the language a lowercase BCP 47 tag.
+_TRANSLATION_NAME = re.compile(
+    r"^(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3}(-[a-z0-9]{2,8})*)\.md$"
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Source:
     body: str
     body_line: int
     front_line: int = 2
+    lang: str | None = None  # a translation's language (None: the record in its source)
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ class Loaded:
     #: and the later stages know they exist (a reference to one is not "missing").
     unparsed: tuple[Unparsed, ...] = ()
     topics_unread: bool = False  # topics.yml is there but could not be read
+    #: Translations of records (<slug>.<lang>.md beside <slug>.md), checked by validate.
+    translations: tuple[Source, ...] = ()
 
 
 def load_content(
@@ -78,8 +85,12 @@ def load_content(
     content_dir: str = "content",
     asset_limit_kb: int = DEFAULT_ASSET_KB,
     problems: Collector | None = None,
+    languages: tuple[str, ...] = ("en",),
 ) -> Loaded:
     """Read every record, page, file beside them and the topics file; collect every problem.
+
+    languages are the site's, the source language first: a file <slug>.<lang>.md beside a
+    record is its translation into one of the others.
 
     Given a collector, add the problems to it and return what could be read, so the later
     stages find the other files' problems in the same run; without one, raise them.
@@ -99,6 +110,7 @@ def load_content(
     seen_names: dict[str, str] = {}
     assets: list[str] = []
     unparsed: list[Unparsed] = []
+    translations: list[Source] = []
     topics_unread = False
     for path in _walk(base, root, problems):
         rel = path.relative_to(root).as_posix()
@@ -134,6 +146,14 @@ def load_content(
         if folder not in (*TYPES_BY_FOLDER, "pages") or not path.name.endswith(".md"):
             problems.add(rel, 1, _misplaced_hint(folder, content_dir))
             continue
+        translated = _TRANSLATION_NAME.match(path.name)
+        if translated and folder != "pages":
+            lang = translated.group("lang")
+            if _check_language(rel, lang, languages, translated.group("slug"), problems):
+                source = _split(text, rel, folder, translated.group("slug"), problems)
+                if isinstance(source, Source):
+                    translations.append(replace(source, lang=lang))
+            continue
         if not _SAFE_NAME.match(path.name):
             problems.add(
                 rel,
@@ -157,7 +177,33 @@ def load_content(
         tuple(assets),
         tuple(unparsed),
         topics_unread,
+        tuple(translations),
     )
+
+
+def _check_language(
+    rel: str, lang: str, languages: tuple[str, ...], slug: str, problems: Collector
+) -> bool:
+    """Tell whether a translation's file names one of the site's other languages."""
+    listed = ", ".join(languages)
+    if lang == languages[0]:
+        problems.add(
+            rel,
+            1,
+            f"'{lang}' is the source language, in which the record itself ({slug}.md) is "
+            f"written; rename this file, or move its text into {slug}.md",
+        )
+        return False
+    if lang not in languages:
+        problems.add(
+            rel,
+            1,
+            f"'{lang}' is not one of the site's languages ({listed}); add it to "
+            "extra.openrecord.languages in mkdocs.yml, or rename the file to "
+            f"{slug}.<lang>.md with one of them",
+        )
+        return False
+    return True
 
 
 #: What the build reads from the repository, and the folders it writes into there.

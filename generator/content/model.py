@@ -6,6 +6,8 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from generator.config import SiteConfig
 from generator.content import schema
 
@@ -36,6 +38,36 @@ class Record:
     def line_of(self, key: str) -> int:
         """Return the line a front matter key is on, or the first line of the file."""
         return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A record's text in another language: its own title, summary and body, no facts.
+
+    Its facts (status, dates, references, topics, people) are its record's.
+    """
+
+    record_id: str
+    lang: str
+    path: str
+    meta: BaseModel  # schema.translation_model(the record's model): title, summary, draft
+    body: str
+    body_line: int
+
+    @property
+    def url(self) -> str:
+        """Return the translation's address, such as 'gd/decisions/x/'."""
+        return f"{self.lang}/{self.record_id}/"
+
+    @property
+    def title(self) -> str:
+        """Return the translated title."""
+        return str(getattr(self.meta, "title"))  # noqa: B009 - every translation has one
+
+    @property
+    def summary(self) -> str:
+        """Return the translated summary."""
+        return str(getattr(self.meta, "summary"))  # noqa: B009 - every translation has one
 
 
 @dataclass(frozen=True)
@@ -101,6 +133,8 @@ class Revision:
     coauthors: tuple[str, ...] = ()
     renamed_from: str | None = None  # the record's id before this revision, when it moved
     ruled: bool = True  # False before extra.openrecord.rules_from: no rule applies to it
+    #: The source's version a translation's change says it follows (trailer Translation-Of).
+    translation_of: int | None = None
 
     @property
     def fed(self) -> bool:
@@ -130,3 +164,10 @@ class Site:
     by_id: Mapping[str, Record] = field(default_factory=dict)
     #: Images and attachments beside records ('content/decisions/flow.svg'), see assets.py.
     assets: tuple[str, ...] = ()
+    #: Each record's published translations, by record id, in the order of the languages.
+    translations: Mapping[str, tuple[Translation, ...]] = field(default_factory=dict)
+
+    def translation(self, record_id: str, lang: str) -> Translation | None:
+        """Return a record's translation into a language, if it has one."""
+        found = (t for t in self.translations.get(record_id, ()) if t.lang == lang)
+        return next(found, None)

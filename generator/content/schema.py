@@ -10,9 +10,10 @@ reference field must point at).
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 
@@ -25,13 +26,25 @@ RecordId = Annotated[str, StringConstraints(pattern=r"^[a-z]+/[a-z0-9][a-z0-9-]*
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
-def _field(description: str, example: Any = None, references: str | None = None, **kw: Any) -> Any:
-    """Declare one front matter field with its meaning, template example and reference target."""
+def _field(
+    description: str,
+    example: Any = None,
+    references: str | None = None,
+    translatable: bool = False,
+    **kw: Any,
+) -> Any:
+    """Declare one front matter field with its meaning, template example and reference target.
+
+    A translatable field is words, which a translation gives in its own language; every
+    other field of a record is a fact, which a translation takes from its source record.
+    """
     extra: dict[str, Any] = {}
     if example is not None:
         extra["example"] = example
     if references is not None:
         extra["references"] = references
+    if translatable:
+        extra["translatable"] = True
     return Field(description=description, json_schema_extra=extra or None, **kw)
 
 
@@ -40,10 +53,13 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
-    title: Text = _field("The record's title, as people would say it.", "Title of the record")
+    title: Text = _field(
+        "The record's title, as people would say it.", "Title of the record", translatable=True
+    )
     summary: Text = _field(
         "One sentence saying what this record is; shown in lists, feeds and search results.",
         "One sentence saying what this is.",
+        translatable=True,
     )
     date: datetime.date | None = _field(
         "When it was held, adopted or decided (YYYY-MM-DD). Leave it out when the date is not "
@@ -54,7 +70,11 @@ class Record(BaseModel):
     topics: list[Slug] = _field(
         "Topic ids from content/topics.yml, such as [sharing-power].", default_factory=list
     )
-    draft: bool = _field("true keeps the record off the site and out of every feed.", default=False)
+    draft: bool = _field(
+        "true keeps the record off the site and out of every feed.",
+        default=False,
+        translatable=True,  # a translation may be a draft of its own
+    )
     lang: LanguageTag | None = _field(
         "Language of the record (BCP 47, such as en or gd); the site's language when absent.",
         default=None,
@@ -156,6 +176,31 @@ class Decision(Record):
     )
 
 
+def translatable_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Return the front matter keys a translation gives itself: its words, not facts."""
+    return tuple(
+        info.alias or name
+        for name, info in model.model_fields.items()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("translatable")
+    )
+
+
+@functools.cache
+def translation_model(model: type[Record]) -> type[BaseModel]:
+    """Return the front matter model of a translation: the record's translatable fields."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, info)
+        for name, info in model.model_fields.items()
+        if (info.alias or name) in translatable_fields(model)
+    }
+    return create_model(
+        f"{model.__name__}Translation",
+        __config__=ConfigDict(extra="forbid", frozen=True, strict=True),
+        __doc__=f"Front matter of a translation of a {model.__name__.lower()}.",
+        **fields,
+    )
+
+
 class RecordType(BaseModel):
     """One kind of record: its name, the folder it lives in and its schema."""
 
@@ -221,6 +266,10 @@ RESERVED_PAGE_SLUGS = frozenset(
         "topics",
     }
 )
+
+
+#: The start of the folders the pages of each language are poured from (see shells.py).
+SHELL_PREFIX = "openrecord-shell"
 
 
 def reference_fields(model: type[Record]) -> dict[str, str]:

@@ -8,12 +8,13 @@ where text is expected, with the fix (quote it); nothing is coerced silently.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import re
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import yaml
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.content import schema
 from generator.content.load import Loaded, Source, Unparsed
-from generator.content.model import Page, Record, Topic
+from generator.content.model import Page, Record, Topic, Translation
 from generator.errors import Collector
 from generator.markdown.limits import body_limits
 from generator.markdown.policy import find_unsafe_markup
@@ -77,13 +78,17 @@ class Validated:
     pages: list[Page]
     topics: list[Topic]
     unchecked: Unchecked
+    translations: list[Translation] = field(default_factory=list)
 
 
-def validate_content(loaded: Loaded, problems: Collector | None = None) -> Validated:
+def validate_content(
+    loaded: Loaded, problems: Collector | None = None, languages: tuple[str, ...] = ()
+) -> Validated:
     """Validate every record, page and topic; collect every problem found.
 
     Given a collector, add the problems to it and return what is valid (and what the
-    link stage needs of the rest); without one, raise them.
+    link stage needs of the rest); without one, raise them. languages are the site's other
+    languages, whose folders (/gd/) no page may take.
     """
     own = problems is None
     problems = problems if problems is not None else Collector()
@@ -133,7 +138,11 @@ def validate_content(loaded: Loaded, problems: Collector | None = None) -> Valid
         )
     pages: list[Page] = []
     for source in loaded.pages:
-        if source.slug in schema.RESERVED_PAGE_SLUGS:
+        if (
+            source.slug in schema.RESERVED_PAGE_SLUGS
+            or source.slug in languages
+            or source.slug.startswith(schema.SHELL_PREFIX)  # each language's shells
+        ):
             problems.add(
                 source.path,
                 1,
@@ -154,6 +163,12 @@ def validate_content(loaded: Loaded, problems: Collector | None = None) -> Valid
             refused.append(unparsed)
             if not _check_body(unparsed, problems):
                 bad_bodies.add(unparsed.path)
+    refused_ids = {f"{file.folder}/{file.slug}" for file in [*refused, *loaded.unparsed]}
+    translations = [
+        translation
+        for source in loaded.translations
+        if (translation := _validate_translation(source, records, refused_ids, problems))
+    ]
     topics, topic_ids = _validate_topics(loaded, problems)
     if own:
         problems.raise_if_any()
@@ -168,7 +183,52 @@ def validate_content(loaded: Loaded, problems: Collector | None = None) -> Valid
         topic_ids=None if loaded.topics_unread else frozenset(topic_ids),
         bad_bodies=frozenset(bad_bodies),
     )
-    return Validated(records, pages, topics, unchecked)
+    return Validated(records, pages, topics, unchecked, translations)
+
+
+def _validate_translation(
+    source: Source, records: list[Record], refused: set[str], problems: Collector
+) -> Translation | None:
+    """Validate a translation: its source exists, and it gives words, never facts."""
+    record_id = f"{source.folder}/{source.slug}"
+    record = next((record for record in records if record.id == record_id), None)
+    if record is None:
+        if record_id not in refused:  # a refused source has its own problems already
+            problems.add(
+                source.path,
+                1,
+                f"this is a translation of {source.folder}/{source.slug}.md, which does not "
+                f"exist; a translation sits beside its record, with the same name and the "
+                "language before .md",
+            )
+        return None
+    record_type = record.type
+    model = schema.translation_model(record_type.model)
+    facts = {info.alias or name for name, info in record_type.model.model_fields.items()}
+    words = schema.translatable_fields(record_type.model)
+    kept: list[tuple[yaml.Node, yaml.Node]] = []
+    for key_node, value_node in source.front.value:
+        key = key_node.value
+        if key in facts and key not in words:
+            problems.add(
+                source.path,
+                _line(source, key_node),
+                f"'{key}' is a fact, not words: a translation takes it from its record, "
+                f"{record.path}; remove this line (a translation gives only "
+                f"{', '.join(words)})",
+            )
+        else:
+            kept.append((key_node, value_node))
+    words_only = dataclasses.replace(
+        source,
+        front=yaml.MappingNode(source.front.tag, kept, source.front.start_mark),
+    )
+    meta, _values, _lines = _validate_front(words_only, model, "translation", problems)
+    body_ok = _check_body(source, problems)
+    if meta is None or not body_ok or len(kept) < len(source.front.value):
+        return None
+    assert source.lang is not None
+    return Translation(record_id, source.lang, source.path, meta, source.body, source.body_line)
 
 
 def _validate_front(

@@ -25,6 +25,9 @@ from generator.history.git_log import Commit, read_authored, read_blobs, read_lo
 from generator.history.merges import Authored, Step, publish
 
 _RECORD_PATH = re.compile(r"^(?P<folder>[a-z]+)/(?P<slug>[a-z0-9][a-z0-9-]*)\.md$")
+_TRANSLATION_PATH = re.compile(
+    r"^(?P<folder>[a-z]+)/(?P<slug>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2,3}(-[a-z0-9]{2,8})*)\.md$"
+)
 
 
 @dataclass
@@ -47,10 +50,18 @@ class History:
     former_ids: dict[str, str]
     dirty: frozenset[str]
     warnings: tuple[str, ...] = ()
+    #: The revisions of each translation now in content/, by (record id, language).
+    translated: dict[tuple[str, str], list[Revision]] = field(default_factory=dict)
+    #: Where each commit that changed content/ stands on the published line (0 is oldest).
+    order: dict[str, int] = field(default_factory=dict)
 
     def of(self, record_id: str) -> list[Revision]:
         """Return the revisions of one record, oldest first (empty when unknown)."""
         return self.revisions.get(record_id, [])
+
+    def of_translation(self, record_id: str, lang: str) -> list[Revision]:
+        """Return the revisions of one translation, oldest first (empty when unknown)."""
+        return self.translated.get((record_id, lang), [])
 
     def without_drafts(self, drafts: Iterable[str]) -> History:
         """Return the history as published: nothing of a draft, nor of a deleted draft.
@@ -123,16 +134,22 @@ def read_history(
     revisions: dict[str, list[Revision]] = {}
     withdrawn: dict[str, list[Revision]] = {}
     former: dict[str, str] = {}
+    translated: dict[tuple[str, str], list[Revision]] = {}
     for lineage in lineages:
         found = record_id(lineage.path)
         if found is None:
+            key = translation_key(lineage.path)
+            if key is not None and not lineage.deleted:
+                translated[key] = lineage.revisions
             continue
         (withdrawn if lineage.deleted else revisions)[found] = lineage.revisions
         for old in lineage.paths[:-1]:
             old_id = record_id(old)
             if old_id and old_id != found:
                 former[old_id] = found
-    return History(True, revisions, withdrawn, former, _dirty(repo, prefix), tuple(warnings))
+    order = {commit.sha: index for index, commit in enumerate(commits)}
+    dirty = _dirty(repo, prefix)
+    return History(True, revisions, withdrawn, former, dirty, tuple(warnings), translated, order)
 
 
 def before_rules(repo: git.Repo, rules_from: str | None) -> frozenset[str]:
@@ -268,6 +285,7 @@ def _follow(
                     coauthors=published.coauthors,
                     renamed_from=record_id(moved_from.removeprefix(prefix)) if moved_from else None,
                     ruled=commit.sha not in exempt,
+                    translation_of=published.translation_of,
                 )
             )
     for lineage in every:
@@ -282,6 +300,14 @@ def record_id(path: str) -> str | None:
     if not match or match.group("folder") not in TYPES_BY_FOLDER:
         return None
     return f"{match.group('folder')}/{match.group('slug')}"
+
+
+def translation_key(path: str) -> tuple[str, str] | None:
+    """Return the record id and language of a translation's content path, or None."""
+    match = _TRANSLATION_PATH.match(path)
+    if not match or match.group("folder") not in TYPES_BY_FOLDER:
+        return None
+    return f"{match.group('folder')}/{match.group('slug')}", match.group("lang")
 
 
 def uncommitted(root: Path, content_dir: str = "content") -> frozenset[str]:

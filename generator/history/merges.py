@@ -31,7 +31,9 @@ _SQUASH_PR = re.compile(r"\s*\(#(\d+)\)$")
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*)$")
 _CONTINUATION = re.compile(r"^[ \t]+\S")
 #: The trailers openrecord reads; only these are taken out of a published note.
-OWN_TRAILERS = frozenset({"change-type", "co-authored-by", "signed-off-by"})
+OWN_TRAILERS = frozenset({"change-type", "co-authored-by", "signed-off-by", "translation-of"})
+#: A translation's change may name the source version it follows: ``Translation-Of: 3``.
+_VERSION = re.compile(r"^[vV]?([1-9][0-9]{0,8})$")
 _SECTION = re.compile(r"^\* (?=\S)")
 _SEPARATOR = re.compile(r"^-{3,}$")
 _PERSON = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>\s*$")
@@ -106,6 +108,7 @@ class Published:
     minor: bool  # the step's own message says Change-Type: minor
     touched: frozenset[str] = frozenset()  # paths the branch's commits changed
     minor_paths: frozenset[str] = frozenset()  # of those, paths only minor commits changed
+    translation_of: int | None = None  # the source version a translation follows (trailer)
 
     def kind(self, path: str, before: str | None, after: str | None) -> str:
         """Return the kind of this step's change to one file: major, minor or unchanged.
@@ -138,6 +141,7 @@ def publish(step: Step) -> Published:
         subject=public_text(title),
         note=public_text(body),
         minor=_is_minor(trailers),
+        translation_of=translation_of(trailers),
     )
 
 
@@ -173,6 +177,9 @@ def _merge_commit(step: Step, branch: Sequence[Authored]) -> Published:
         minor=_is_minor(trailers),
         touched=frozenset(touched),
         minor_paths=frozenset(touched - major),
+        translation_of=translation_of(
+            [*(t for commit in commits for t in split_trailers(commit.message)[1]), *trailers]
+        ),
     )
 
 
@@ -207,6 +214,9 @@ def _squash(step: Step, title: str, body: str, number: int | None) -> Published:
         subject=subject or public_text(title),
         note=note or public_text(title),
         minor=_is_minor(trailers) or every_commit_minor,
+        translation_of=translation_of(
+            [*(t for m in messages for t in split_trailers(m)[1]), *trailers]
+        ),
     )
 
 
@@ -278,6 +288,16 @@ def _own(line: str) -> bool:
 def _is_minor(trailers: Iterable[tuple[str, str]]) -> bool:
     """Return whether trailers mark a change minor (``Change-Type: minor``)."""
     return any(k.lower() == "change-type" and v.lower() == "minor" for k, v in trailers)
+
+
+def translation_of(trailers: Iterable[tuple[str, str]]) -> int | None:
+    """Return the source version the last ``Translation-Of: <version>`` trailer names."""
+    found = None
+    for key, value in trailers:
+        version = _VERSION.match(value.strip()) if key.lower() == "translation-of" else None
+        if version:
+            found = int(version.group(1))
+    return found
 
 
 def _coauthors(trailers: Iterable[tuple[str, str]]) -> list[Person]:

@@ -16,11 +16,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.content.model import Record, Revision, Site
+from generator.content.model import Record, Revision, Site, Translation
 from generator.content.schema import RECORD_TYPES, RecordType
 from generator.errors import OpenRecordError, Problem
 from generator.history.diff import parse_version
 from generator.history.history import History
+from generator.history.lag import changes_since_url, lag_of
 from generator.outputs.feeds import Subject, taken_ids, withdrawn_subjects
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +62,32 @@ class DataRevision(_Data):
     url: str = Field(description="The record as it was at this version.")
 
 
+class DataTranslation(_Data):
+    """One translation of a record, and how far it is behind the record."""
+
+    lang: str = Field(description="Its language (BCP 47).")
+    title: str
+    summary: str
+    url: str = Field(description="The translation's page.")
+    follows_version: int | None = Field(
+        description="The version of the record the translation follows (read from git: the "
+        "record's latest major version when the translation last changed, or the version "
+        "its change named with a Translation-Of trailer); null when the history is not "
+        "available."
+    )
+    record_version: int | None = Field(
+        description="The record's latest major version (minor corrections never count)."
+    )
+    behind: bool = Field(
+        description="true when the record has had a major change the translation has not "
+        "taken in yet."
+    )
+    changes_url: str | None = Field(
+        description="When behind: the page of what changed in the record since the version "
+        "the translation follows."
+    )
+
+
 class DataRecord(_Data):
     """One published record."""
 
@@ -80,6 +107,10 @@ class DataRecord(_Data):
     first_published: str | None = Field(description="Date of version 1 (RFC 3339).")
     last_updated: str | None = Field(description="Date of the newest version (RFC 3339).")
     versions: int = Field(description="How many versions have been published.")
+    lang: str = Field(description="The language the record is written in (BCP 47).")
+    translations: list[DataTranslation] = Field(
+        description="Its translations into the site's other languages, with their lag."
+    )
 
 
 class RecordsFile(_Data):
@@ -123,6 +154,33 @@ def data_record(site: Site, history: History, record: Record) -> DataRecord:
         first_published=revisions[0].date.isoformat() if revisions else None,
         last_updated=revisions[-1].date.isoformat() if revisions else None,
         versions=len(revisions),
+        lang=record.meta.lang or site.config.openrecord.lang,
+        translations=[
+            _data_translation(site, history, translation)
+            for translation in site.translations.get(record.id, ())
+        ],
+    )
+
+
+def _data_translation(site: Site, history: History, translation: Translation) -> DataTranslation:
+    """Return one translation as open data, with the versions its lag is read from."""
+    lag = lag_of(history, translation)
+    followed = lag.followed.number if lag.followed else None
+    latest = lag.latest.number if lag.latest else None
+    changes = (
+        site.config.absolute(changes_since_url(translation.record_id, followed, latest))
+        if lag.behind and followed is not None and latest is not None
+        else None
+    )
+    return DataTranslation(
+        lang=translation.lang,
+        title=translation.title,
+        summary=translation.summary,
+        url=site.config.absolute(translation.url),
+        follows_version=followed,
+        record_version=latest,
+        behind=lag.behind,
+        changes_url=changes,
     )
 
 
@@ -158,6 +216,8 @@ def _withdrawn_record(site: Site, subject: Subject, revisions: list[Revision]) -
         first_published=revisions[0].date.isoformat(),
         last_updated=revisions[-1].date.isoformat(),
         versions=len(revisions),
+        lang=site.config.openrecord.lang,
+        translations=[],
     )
 
 
@@ -223,6 +283,8 @@ def csv_text(records: list[DataRecord]) -> str:
         "first_published",
         "last_updated",
         "versions",
+        "lang",
+        "translations",
     ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -244,6 +306,12 @@ def csv_text(records: list[DataRecord]) -> str:
             record.first_published or "",
             record.last_updated or "",
             str(record.versions),
+            record.lang,
+            "; ".join(
+                f"{t.lang} (follows version {t.follows_version}"
+                + (f", behind version {t.record_version})" if t.behind else ")")
+                for t in record.translations
+            ),
         ]
         writer.writerow([_neutralise(cell) for cell in row])
     return out.getvalue()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from generator.catalog import autonym, catalog
 from generator.content.model import Record, Revision, Site
 from generator.content.schema import RECORD_TYPES, TYPES_BY_FOLDER, RecordType
 from generator.history.diff import parse_version
@@ -92,6 +93,12 @@ class Item:
     status: str
     title: str
     summary: str = ""  # the record's summary as this version had it
+    lang: str = ""  # a translation's language ('' for the record in its source language)
+
+    @property
+    def url(self) -> str:
+        """Return the page the item is about: the record's, or its translation's."""
+        return f"{self.lang}/{self.record.url}" if self.lang else self.record.url
 
     @property
     def date(self) -> datetime.datetime:
@@ -108,16 +115,17 @@ class Feed:
     description: str
     page_url: str
     items: tuple[Item, ...]
+    lang: str = ""  # a feed of translations into one of the site's other languages
 
     @property
     def url(self) -> str:
         """Return the folder of the scope's feeds, relative to the site root."""
-        return f"feeds/{self.scope}/"
+        return f"{self.lang}/feeds/{self.scope}/" if self.lang else f"feeds/{self.scope}/"
 
 
 def collect_items(site: Site, history: History) -> list[Item]:
     """Return every feed item of the site, newest first, ties broken by id."""
-    domain = urlsplit(site.config.absolute("")).hostname or "localhost"
+    domain = domain_of(site)
     items: list[Item] = []
     subjects = [(subject_of(record), history.of(record.id)) for record in site.records]
     subjects += withdrawn_subjects(history, taken_ids(site))
@@ -189,22 +197,24 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
     items = collect_items(site, history)
     limit = site.config.openrecord.feed_items
     name = site.config.site_name
+    words = catalog(site.config.openrecord.lang)
     feeds = [
         Feed(
             "all",
-            f"{name}: everything",
-            "Every record published, changed or moved to a new status.",
+            words.t("feed.all", site=name),
+            words.t("feed.all.description"),
             "",
             tuple(items[:limit]),
         )
     ]
     for record_type in RECORD_TYPES:
         of_type = [item for item in items if item.record.type is record_type]
+        kind, kinds = (words.t(f"{key}.{record_type.name}").lower() for key in ("type", "types"))
         feeds.append(
             Feed(
                 record_type.folder,
-                f"{name}: {record_type.plural_label.lower()}",
-                f"Every {record_type.label.lower()} published, changed or moved to a new status.",
+                words.t("feed.type", site=name, types=kinds),
+                words.t("feed.type.description", type=kind),
                 f"{record_type.folder}/",
                 tuple(of_type[:limit]),
             )
@@ -218,8 +228,8 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
             feeds.append(
                 Feed(
                     f"status/{record_type.folder}-{status}",
-                    f"{name}: {record_type.plural_label.lower()} {status}",
-                    f"Each {record_type.label.lower()} as it becomes {status}.",
+                    words.t("feed.status", site=name, types=kinds, status=status),
+                    words.t("feed.status.description", type=kind, status=status),
                     f"{record_type.folder}/status/{status}/",
                     tuple(entered[:limit]),
                 )
@@ -229,8 +239,12 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
         feeds.append(
             Feed(
                 f"topics/{topic.id}",
-                f"{name}: {topic.label}",
-                f"Records about {topic.label.lower()}: {topic.description}",
+                words.t("feed.topic", site=name, topic=topic.label),
+                words.t(
+                    "feed.topic.description",
+                    topic=topic.label.lower(),
+                    description=topic.description,
+                ),
                 f"topics/{topic.id}/",
                 tuple(tagged[:limit]),
             )
@@ -243,10 +257,83 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
         feeds.append(
             Feed(
                 f"records/{record.id}",
-                f"{name}: {record.title}",
-                f"Every change to the {record.type.label.lower()} “{record.title}”.",
+                words.t("feed.record", site=name, title=record.title),
+                words.t(
+                    "feed.record.source-description",
+                    type=words.t(f"type.{record.type.name}").lower(),
+                    title=record.title,
+                ),
                 record.url,
                 tuple(by_record.get(record.id, [])[:limit]),
+            )
+        )
+    for lang in site.config.openrecord.translations:
+        feeds += _language_feeds(site, history, lang, domain_of(site))
+    return feeds
+
+
+def domain_of(site: Site) -> str:
+    """Return the domain item ids are minted under."""
+    return urlsplit(site.config.absolute("")).hostname or "localhost"
+
+
+def _language_feeds(site: Site, history: History, lang: str, domain: str) -> list[Feed]:
+    """Return the feeds of one of the site's other languages: all of it, and each record's.
+
+    An item is a translation published or brought up to date (a major change to its file).
+    """
+    words = catalog(lang)
+    name, language = site.config.site_name, autonym(lang)
+    limit = site.config.openrecord.feed_items
+    items: list[Item] = []
+    for record in site.records:
+        translation = site.translation(record.id, lang)
+        revisions = history.of_translation(record.id, lang)
+        if translation is None or not revisions:
+            continue
+        subject = replace(subject_of(record), title=translation.title, summary=translation.summary)
+        first = revisions[0].date.date().isoformat()
+        for revision in revisions:
+            if not revision.fed:
+                continue
+            kind = "translated" if revision.number == 1 else "translation-changed"
+            values = {"title": translation.title, "type": words.t(f"type.{record.type.name}")}
+            items.append(
+                Item(
+                    id=f"tag:{domain},{first}:{lang}/{record.id}/v{revision.number}",
+                    record=subject,
+                    revision=revision,
+                    kind=kind,
+                    status=record.status,
+                    title=words.t(f"feed.item.{kind}", **values),
+                    summary=_summary_of(parse_version(revision.text).front, translation.summary),
+                    lang=lang,
+                )
+            )
+    items.sort(key=lambda item: item.id)
+    items.sort(key=lambda item: item.date, reverse=True)
+    feeds = [
+        Feed(
+            "all",
+            words.t("feed.translations", site=name, language=language),
+            words.t("feed.translations.description", language=language),
+            f"{lang}/",
+            tuple(items[:limit]),
+            lang,
+        )
+    ]
+    for record_id, translations in site.translations.items():
+        translation = next((t for t in translations if t.lang == lang), None)
+        if translation is None:
+            continue
+        feeds.append(
+            Feed(
+                f"records/{record_id}",
+                words.t("feed.record", site=name, title=translation.title),
+                words.t("feed.record.description", title=translation.title, language=language),
+                translation.url,
+                tuple(item for item in items if item.record.id == record_id)[:limit],
+                lang,
             )
         )
     return feeds
@@ -254,15 +341,20 @@ def plan_feeds(site: Site, history: History) -> list[Feed]:
 
 def feeds_for_page(feeds: list[Feed], url: str, record: Record | None = None) -> list[Feed]:
     """Return the feeds a page announces: its own scope, and for a record its type and topics."""
-    by_page, by_scope = _index(feeds)
+    by_page, by_url = _index(feeds)
     if record is None:
         return [by_page[url]] if url in by_page else []
-    scopes = [
-        f"records/{record.id}",
-        record.type.folder,
-        *(f"topics/{topic}" for topic in record.meta.topics),
-    ]
-    return [by_scope[scope] for scope in scopes if scope in by_scope]
+    lang = url.split("/", 1)[0]
+    if url == f"{lang}/{record.id}/":  # a translation's page: its language's feeds
+        folders = [f"{lang}/feeds/records/{record.id}/", f"{lang}/feeds/all/"]
+    else:
+        scopes = [
+            f"records/{record.id}",
+            record.type.folder,
+            *(f"topics/{topic}" for topic in record.meta.topics),
+        ]
+        folders = [f"feeds/{scope}/" for scope in scopes]
+    return [by_url[folder] for folder in folders if folder in by_url]
 
 
 _INDEXES: dict[int, tuple[list[Feed], dict[str, Feed], dict[str, Feed]]] = {}
@@ -273,7 +365,7 @@ def _index(feeds: list[Feed]) -> tuple[dict[str, Feed], dict[str, Feed]]:
     cached = _INDEXES.get(id(feeds))
     if cached is None or cached[0] is not feeds:
         by_page = {f.page_url: f for f in feeds if not f.scope.startswith("records/")}
-        cached = (feeds, by_page, {feed.scope: feed for feed in feeds})
+        cached = (feeds, by_page, {feed.url: feed for feed in feeds})
         _INDEXES.clear()
         _INDEXES[id(feeds)] = cached
     return cached[1], cached[2]
@@ -319,7 +411,7 @@ def _feedgen(
     generator.link(
         href=config.absolute(feed.url + "atom.xml"), rel="self", type="application/atom+xml"
     )
-    generator.language(config.openrecord.lang)
+    generator.language(feed.lang or config.openrecord.lang)
     generator.updated(updated)
     generator.lastBuildDate(updated)
     generator.generator("openrecord", uri="https://github.com/example/openrecord")
@@ -332,7 +424,7 @@ def _feedgen(
         entry.id(item.id)
         entry.guid(item.id, permalink=False)
         entry.title(item.title)
-        entry.link(href=config.absolute(item.record.url), rel="alternate", type="text/html")
+        entry.link(href=config.absolute(item.url), rel="alternate", type="text/html")
         entry.link(
             href=config.absolute(_diff_url(item)),
             rel="related",
@@ -380,7 +472,12 @@ def _atom_bytes(generator: FeedGenerator) -> bytes:
 
 def _diff_url(item: Item) -> str:
     """Return the site-relative address of what an item's revision changed: the diff on its
-    version's page, or (for a first version or a withdrawal) its entry in the history."""
+    version's page, or (for a first version or a withdrawal) its entry in the history.
+
+    A translation has no history page of its own: its item leads to the translation.
+    """
+    if item.lang:
+        return item.url
     revision = item.revision
     if revision.number > 1 and not revision.deleted:
         return f"{item.record.id}/v{revision.number}/#changes"
@@ -400,6 +497,13 @@ def _content_html(site: Site, item: Item) -> str:
     if item.revision.pull_request is not None and config.repo_url:
         number = item.revision.pull_request
         pull = f' · <a href="{escape(config.repo_url)}/pull/{number}">pull request #{number}</a>'
+    if item.lang:
+        words = catalog(item.lang)
+        return (
+            f"<p>{note}</p><p>{escape(item.summary)}</p>"
+            f'<p><a href="{escape(config.absolute(item.url))}">'
+            f"{escape(words.t('feed.read-translation'))}</a>{pull}</p>"
+        )
     return (
         f"<p>{note}</p><p>{escape(item.summary)}</p>"
         f'<p><a href="{escape(config.absolute(item.record.url))}">Read the '
@@ -417,11 +521,11 @@ def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
         "description": feed.description,
         "home_page_url": config.absolute(feed.page_url),
         "feed_url": config.absolute(feed.url + "feed.json"),
-        "language": config.openrecord.lang,
+        "language": feed.lang or config.openrecord.lang,
         "items": [
             {
                 "id": item.id,
-                "url": config.absolute(item.record.url),
+                "url": config.absolute(item.url),
                 "external_url": config.absolute(_diff_url(item)),
                 "title": item.title,
                 "summary": item.summary,
@@ -443,11 +547,12 @@ def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
 
 def opml(site: Site, feeds: list[Feed]) -> str:
     """Return an OPML 2.0 list subscribing to every Atom feed."""
+    title = catalog(site.config.openrecord.lang).t("feed.opml", site=site.config.site_name)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
         "  <head>",
-        f"    <title>{escape(site.config.site_name)}: all feeds</title>",
+        f"    <title>{escape(title)}</title>",
         "  </head>",
         "  <body>",
     ]

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.content.model import Record, Site
+from generator.content.model import Record, Site, Translation
 from generator.errors import EngineError
 from generator.fragments import e
 
@@ -51,11 +51,19 @@ IGNORED = (
 )
 
 #: The pages Pagefind reads: one and two folders deep, where every page it indexes lives
-#: (/about/, /decisions/, /decisions/<slug>/, /topics/<id>/). The thousands of history and
-#: version pages below them carry no marks and would be read only to be left out: reading
-#: them took two thirds of the indexing time. tests/test_search.py checks that no page
-#: with marks lies deeper; translations (/<lang>/<type>/<slug>/) will need a third level.
+#: (/about/, /decisions/, /decisions/<slug>/, /topics/<id>/), and one more in each other
+#: language's folder (/gd/decisions/<slug>/). The thousands of history and version pages
+#: below them carry no marks and would be read only to be left out: reading them took two
+#: thirds of the indexing time. tests/test_search.py checks that no page with marks lies
+#: deeper.
 GLOB = "{*/index.html,*/*/index.html}"
+
+
+def glob(languages: Iterable[str] = ()) -> str:
+    """Return the pages Pagefind reads, with the translations of each other language."""
+    deeper = "".join(f",{lang}/*/*/index.html" for lang in languages)
+    return GLOB[:-1] + deeper + "}"
+
 
 #: The engines' own search indexes (Zensical writes one whatever its settings), which no
 #: page reads: the theme's header searches with Pagefind.
@@ -71,13 +79,16 @@ _UNUSED = (
 )
 
 
-def record_marks(site: Site, record: Record) -> str:
-    """Return the hidden marks of a record's page: its filters and what its result shows."""
+def record_marks(site: Site, record: Record, translation: Translation | None = None) -> str:
+    """Return the hidden marks of a record's page (or of its translation's)."""
     labels = {topic.id: topic.label for topic in site.topics}
     filters = [("type", record.type.name), ("status", record.status)]
     filters += [("topic", labels.get(topic, topic)) for topic in record.meta.topics]
-    filters.append(("language", record.meta.lang or site.config.openrecord.lang))
-    meta = [("title", record.meta.title), ("summary", record.meta.summary)]
+    lang = record.meta.lang or site.config.openrecord.lang
+    filters.append(("language", translation.lang if translation else lang))
+    title = translation.title if translation else record.meta.title
+    summary = translation.summary if translation else record.meta.summary
+    meta = [("title", title), ("summary", summary)]
     meta += [("status", record.status), ("type", record.type.label)]
     if record.meta.date:
         meta.append(("date", record.meta.date.isoformat()))
@@ -96,7 +107,9 @@ def _marks(filters: Iterable[tuple[str, str]], meta: Iterable[tuple[str, str]]) 
     return "".join(spans)
 
 
-def index_site(site_dir: Path, keep: frozenset[str] | None = None) -> frozenset[str]:
+def index_site(
+    site_dir: Path, keep: frozenset[str] | None = None, languages: Iterable[str] = ()
+) -> frozenset[str]:
     """Index the pages of a finished site into site_dir/pagefind/; return the index's files.
 
     Raises EngineError when Pagefind fails: run before the site is swapped into place, a
@@ -107,7 +120,8 @@ def index_site(site_dir: Path, keep: frozenset[str] | None = None) -> frozenset[
     """
     fresh = site_dir / f".{BUNDLE}.new"
     shutil.rmtree(fresh, ignore_errors=True)
-    command = [str(_executable()), "--site", str(site_dir.resolve()), "--glob", GLOB, "--quiet"]
+    command = [str(_executable()), "--site", str(site_dir.resolve()), "--glob", glob(languages)]
+    command += ["--quiet"]
     command += ["--output-path", str(fresh.resolve())]
     settings = {"exclude_selectors": list(IGNORED)}
     try:

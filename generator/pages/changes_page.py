@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from generator.content.model import Revision, Site
 from generator.fragments import (
+    SOURCE,
     block,
     e,
     h1,
@@ -19,7 +20,6 @@ from generator.history.diff import (
     parse_version,
 )
 from generator.history.history import History
-from generator.pages.render_history import KIND_WORDS
 from generator.pages.tree import DocsTree
 from generator.pages.versions import history_page_url, pull_request_link
 
@@ -68,20 +68,21 @@ def _render_change_log(tree: DocsTree, site: Site, history: History) -> None:
         nav = []
         if number > 1:
             previous = "changes/" if number == 2 else f"changes/page/{number - 1}/"
-            nav.append(link(relative(url, previous), "Newer changes", rel="prev"))
+            nav.append(link(relative(url, previous), SOURCE.t("changes.newer"), rel="prev"))
         if number < len(pages):
-            nav.append(
-                link(relative(url, f"changes/page/{number + 1}/"), "Older changes", rel="next")
-            )
+            older = SOURCE.t("changes.older")
+            nav.append(link(relative(url, f"changes/page/{number + 1}/"), older, rel="next"))
+        pager = e(SOURCE.t("pager"))
         body = block(
-            h1("Changes"),
-            '<p class="or-lead">Every published change to the record, newest first, grouped by '
-            "the pull request that made it.</p>",
+            h1(SOURCE.t("changes")),
+            f'<p class="or-lead">{SOURCE.h("changes.lead")}</p>',
             *items,
-            f'<nav class="or-pager" aria-label="Pages">{" ".join(nav)}</nav>' if nav else "",
+            f'<nav class="or-pager" aria-label="{pager}">{" ".join(nav)}</nav>' if nav else "",
         )
-        title = "Changes" + (f" (page {number})" if number > 1 else "")
-        tree.add(url, {"title": title}, body or "<p>No changes yet.</p>", "change log", html=True)
+        title = SOURCE.t("changes")
+        title = SOURCE.t("list.page", title=title, number=number) if number > 1 else title
+        none = f"<p>{SOURCE.h('changes.none')}</p>"
+        tree.add(url, {"title": title}, body or none, "change log", html=True)
 
 
 def _change_group(
@@ -102,11 +103,15 @@ def _change_group(
             f"{history_page_url(record_id, revision.number, counts[record_id])}#v{revision.number}"
         )
         what = (
-            "withdrawn"
+            SOURCE.t("changes.withdrawn")
             if revision.deleted
-            else f"version {revision.number}, {KIND_WORDS[revision.kind]}"
+            else SOURCE.t(
+                "changes.version",
+                number=revision.number,
+                kind=SOURCE.t(f"kind.{revision.kind}"),
+            )
         )
-        items.append(f"{link(relative(url, target), title)} ({what})")
+        items.append(f"{link(relative(url, target), title)} ({e(what)})")
     return block(
         '<section class="or-change">',
         f"<h2>{heading}</h2>",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pygraphviz
 
-from generator.fragments import e
+from generator.fragments import SOURCE, e
 
 #: Sizes in SVG user units (CSS pixels at full scale); Graphviz works in points (1/72 in).
 BOX_WIDTH = 184
@@ -167,7 +167,7 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
         if box.current:
             rows.append(
                 f'<tspan class="or-node__current" x="{_number(box_left + PAD_X)}" dy="{LINE}">'
-                "◆ This record</tspan>"
+                f"{SOURCE.h('drawing.current')}</tspan>"
             )
         rect = (
             f'<rect x="{_number(box_left)}" y="{_number(box_top)}" width="{BOX_WIDTH}" '

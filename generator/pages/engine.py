@@ -8,6 +8,7 @@ mkdocs-material today and Zensical tomorrow read the same files.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -19,7 +20,8 @@ import yaml
 
 from generator.config import SiteConfig
 from generator.content.schema import RECORD_TYPES
-from generator.errors import EngineError
+from generator.errors import ConfigError, EngineError
+from generator.fragments import SOURCE
 
 ENGINES = ("mkdocs", "zensical")
 #: The one Markdown conversion of every page (GitHub's, then the sanitiser; see convert.py).
@@ -33,16 +35,18 @@ def navigation(extra: list[tuple[str, str]]) -> list[dict[str, str]]:
     records are never listed in it (with thousands of records, every page would carry
     them all).
     """
-    nav = [{"Home": "index.md"}]
+    words = SOURCE
+    nav = [{words.t("nav.home"): "index.md"}]
     nav += [
-        {record_type.plural_label: f"{record_type.folder}/index.md"} for record_type in RECORD_TYPES
+        {words.t(f"types.{record_type.name}"): f"{record_type.folder}/index.md"}
+        for record_type in RECORD_TYPES
     ]
     nav += [
-        {"Topics": "topics/index.md"},
-        {"Map": "map/index.md"},
-        {"Changes": "changes/index.md"},
-        {"Feeds": "feeds/index.md"},
-        {"Open data": "data/index.md"},
+        {words.t("topics"): "topics/index.md"},
+        {words.t("nav.map"): "map/index.md"},
+        {words.t("changes"): "changes/index.md"},
+        {words.t("feeds"): "feeds/index.md"},
+        {words.t("data"): "data/index.md"},
     ]
     return nav + [{title: f"{url}index.md"} for title, url in extra]
 
@@ -68,11 +72,30 @@ def engine_config(
     theme = dict(raw.get("theme") or {"name": "material"})
     if (root / "theme").is_dir():
         theme["custom_dir"] = str((root / "theme").resolve())
+    for lang in config.openrecord.translations:
+        _check_theme_language(root, str(theme.get("name", "material")), lang)
     raw["theme"] = theme
     raw["nav"] = nav
     raw["not_in_nav"] = "/**"
     raw["markdown_extensions"] = [_CONVERTER]
     return raw
+
+
+def _check_theme_language(root: Path, theme: str, lang: str) -> None:
+    """Refuse a language the theme has no strings for, with where to give them."""
+    own = root / "theme" / "partials" / "languages" / f"{lang}.html"
+    spec = importlib.util.find_spec(theme)
+    folders = [Path(path) for path in (spec.submodule_search_locations or [])] if spec else []
+    theirs = [
+        folder / "templates" / "partials" / "languages" / f"{lang}.html" for folder in folders
+    ]
+    if own.is_file() or any(path.is_file() for path in theirs) or theme != "material":
+        return
+    raise ConfigError(
+        f"mkdocs.yml: extra.openrecord.languages lists '{lang}', for which the theme has no "
+        f"strings; add theme/partials/languages/{lang}.html (copy partials/languages/en.html "
+        "from Material for MkDocs and translate it, as gd.html is)"
+    )
 
 
 def render_html(

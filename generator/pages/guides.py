@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from generator.content.model import Site
 from generator.content.schema import RECORD_TYPES
-from generator.fragments import block, bullet_list, e, h1, link, relative
+from generator.fragments import SOURCE, block, bullet_list, e, h1, link, relative
 from generator.history.history import History
 from generator.outputs.data import data_record, dump_json
 from generator.outputs.feeds import FORMATS, Feed
-from generator.pages.indexes import capitalised, counted
+from generator.pages.indexes import capitalised
 from generator.pages.tree import DocsTree
 
 
@@ -21,31 +21,15 @@ def render_data_page(tree: DocsTree, site: Site, history: History) -> None:
         if site.records
         else "{}"
     )
+    words = SOURCE
     rows = [
-        (
-            "records.json",
-            "Every published record: its fields, status, dates, topics, the "
-            "records it names and those naming it, and where to read and follow it.",
-        ),
-        (
-            "records.csv",
-            "The same, one row per record, for spreadsheets (UTF-8, lists joined "
-            "with “; ”; cells that a spreadsheet would run as a formula start with an apostrophe).",
-        ),
-        (
-            "records/TYPE/SLUG.json",
-            "One record with every published version: date, author and co-authors, "
-            "pull request, change note, kind (major, minor, or unchanged: no visible change), "
-            "the id it was renamed from, and status at that version.",
-        ),
-        (
-            "schema/TYPE.schema.json",
-            "The JSON Schema of each record type's fields (workshop, "
-            "intention, decision), generated from the same declaration the site is checked with.",
-        ),
-        ("schema/records.schema.json", "The JSON Schema of records.json."),
-        ("schema/record.schema.json", "The JSON Schema of each records/TYPE/SLUG.json file."),
-        ("manifest.json", "Every address the site has published; addresses never disappear."),
+        ("records.json", words.t("data.records.json")),
+        ("records.csv", words.t("data.records.csv")),
+        ("records/TYPE/SLUG.json", words.t("data.record.json")),
+        ("schema/TYPE.schema.json", words.t("data.type.schema")),
+        ("schema/records.schema.json", words.t("data.records.schema")),
+        ("schema/record.schema.json", words.t("data.record.schema")),
+        ("manifest.json", words.t("data.manifest")),
     ]
     items = []
     for name, what in rows:
@@ -53,29 +37,34 @@ def render_data_page(tree: DocsTree, site: Site, history: History) -> None:
         target = first if "TYPE" not in first else None
         shown = link(target, name) if target else f"<code>{e(name)}</code>"
         items.append(f"{shown}: {e(what)}")
-    schemas = [link(f"schema/{t.name}.schema.json", f"{t.label} schema") for t in RECORD_TYPES]
+    schemas = [
+        link(f"schema/{t.name}.schema.json", words.t("data.schema", type=words.t(f"type.{t.name}")))
+        for t in RECORD_TYPES
+    ]
     body = block(
-        h1("Open data"),
-        '<p class="or-lead">Everything on this site is also published as data, for anyone to '
-        "reuse: journalists, researchers, civic technologists and other public bodies. The "
-        "addresses below are stable.</p>",
-        '<h2 id="files">The files</h2>',
+        h1(words.t("data")),
+        f'<p class="or-lead">{words.h("data.lead")}</p>',
+        f'<h2 id="files">{words.h("data.files")}</h2>',
         bullet_list(items),
-        f"<p>Schemas: {', '.join(schemas)}.</p>",
-        '<h2 id="example">An example record</h2>',
+        f"<p>{words.html('data.schemas', links=', '.join(schemas))}</p>",
+        f'<h2 id="example">{words.h("data.example")}</h2>',
         f'<pre><code class="language-json">{e(example)}</code></pre>',
-        '<h2 id="licence">Licence</h2>',
-        f"<p>The records and the data are published under the "
-        f"{link(licence.licence_url, licence.licence_name)}. You may copy, publish and adapt "
-        "them; please say where they came from.</p>",
-        '<h2 id="feeds">Data and feeds</h2>',
-        "<p>The data files hold the current state of every record. To be told when something "
-        f"changes, follow a {link('../feeds/', 'feed')}: each feed item names the record and "
-        "version, which you can then fetch from <code>records/TYPE/SLUG.json</code>.</p>",
+        f'<h2 id="licence">{words.h("data.licence")}</h2>',
+        "<p>"
+        + words.html("data.licence.lead", licence=link(licence.licence_url, licence.licence_name))
+        + "</p>",
+        f'<h2 id="feeds">{words.h("data.feeds")}</h2>',
+        "<p>"
+        + words.html(
+            "data.feeds.lead",
+            feed=link("../feeds/", words.t("data.feed")),
+            file="<code>records/TYPE/SLUG.json</code>",
+        )
+        + "</p>",
     )
     tree.add(
         url,
-        {"title": "Open data", "description": "The record as reusable data."},
+        {"title": words.t("data"), "description": words.t("data.description")},
         body,
         "data page",
         html=True,
@@ -85,38 +74,28 @@ def render_data_page(tree: DocsTree, site: Site, history: History) -> None:
 def render_feeds_page(tree: DocsTree, site: Site, feeds: list[Feed]) -> None:
     """Write /feeds/: every feed, explained plainly, and the OPML file to subscribe to all."""
     url = "feeds/"
+    words = SOURCE
     groups: dict[str, list[Feed]] = {
-        "Everything": [],
-        "By type": [],
-        "By status": [],
-        "By topic": [],
-        "By record": [],
+        words.t(f"feeds.group.{kind}"): []
+        for kind in ("all", "type", "status", "topic", "record", "lang")
     }
     for feed in feeds:
-        kind = feed.scope.split("/")[0]
-        group = {
-            "all": "Everything",
-            "status": "By status",
-            "topics": "By topic",
-            "records": "By record",
-        }.get(kind, "By type")
-        groups[group].append(feed)
+        kind = "lang" if feed.lang else feed.scope.split("/")[0]
+        group = {"topics": "topic", "records": "record"}.get(kind, kind)
+        group = group if group in ("all", "status", "topic", "record", "lang") else "type"
+        groups[words.t(f"feeds.group.{group}")].append(feed)
+    opml = link("index.opml", words.t("feeds.opml"))
     parts = [
-        h1("Feeds"),
-        '<p class="or-lead">A feed is a web address that a feed reader checks for you: add one '
-        "to your reader and you are told each time a record is published, changed or moves to "
-        "a new status. Small corrections marked as minor are not sent.</p>",
-        "<p>Every feed comes in three formats with the same items: Atom and RSS (for almost "
-        "every feed reader) and JSON Feed. "
-        f"{link('index.opml', 'Subscribe to every feed at once (OPML)')}: most readers can "
-        "import this file.</p>",
+        h1(words.t("feeds")),
+        f'<p class="or-lead">{words.h("feeds.lead")}</p>',
+        f"<p>{words.html('feeds.formats', opml=opml)}</p>",
     ]
     for group, members in groups.items():
         if not members:
             continue
         rows = [
             f"{e(capitalised(feed.title.split(': ', 1)[-1]))} "
-            f"({counted(len(feed.items), 'recent item')}): "
+            f"({_recent(len(feed.items))}): "
             + " · ".join(link(relative(url, feed.url + name), label) for name, label in FORMATS)
             for feed in members
         ]
@@ -124,23 +103,25 @@ def render_feeds_page(tree: DocsTree, site: Site, feeds: list[Feed]) -> None:
         parts += [f'<h2 id="{anchor}">{e(group)}</h2>', bullet_list(rows)]
     tree.add(
         url,
-        {"title": "Feeds", "description": "Follow the record in a feed reader."},
+        {"title": words.t("feeds"), "description": words.t("feeds.description")},
         block(*parts),
         "feeds page",
         html=True,
     )
 
 
+def _recent(count: int) -> str:
+    """Return how many recent items a feed has, in words: '1 recent item', '2 recent items'."""
+    return SOURCE.t("feeds.items.one") if count == 1 else SOURCE.t("feeds.items", count=count)
+
+
 def render_search_page(tree: DocsTree) -> None:
     """Write the search page: the theme's template draws the search under its heading."""
-    lead = (
-        '<p class="or-lead">Search every current record and page. Filter by type, status '
-        "and topic; the address of this page keeps the search, to link to it.</p>"
-    )
+    lead = f'<p class="or-lead">{SOURCE.h("search.lead")}</p>'
     tree.add(
         "search/",
-        {"title": "Search", "template": "search-page.html"},
-        block(h1("Search"), lead),
+        {"title": SOURCE.t("search"), "template": "search-page.html"},
+        block(h1(SOURCE.t("search")), lead),
         "search page",
         html=True,
     )

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.content.model import Site
-from generator.fragments import block, bullet_list, e, h1, link, relative
-from generator.pages.provenance import Edge, diagram, layer_order
+from generator.fragments import SOURCE, block, bullet_list, e, h1, link, relative
+from generator.pages.provenance import Edge, counted, diagram, layer_order, verb_words
 from generator.pages.tree import DocsTree
 
 #: The most records one diagram draws.
@@ -70,7 +70,7 @@ def render_map(tree: DocsTree, site: Site, graph: list[Edge]) -> None:
     ]
     untagged = tuple(record.id for record in site.records if not record.meta.topics)
     groups.append(
-        Group("Records without a topic", "without-a-topic", f"{_MAP}without-a-topic/", untagged)
+        Group(SOURCE.t("map.untagged"), "without-a-topic", f"{_MAP}without-a-topic/", untagged)
     )
     pieces = {group.anchor: _pieces(site, group, graph) for group in groups if group.ids}
     _render_index(tree, site, groups, pieces, graph)
@@ -189,29 +189,27 @@ def _count_chains(ids: Iterable[str], edges: Iterable[Edge]) -> int:
 
 def _size(piece: Piece) -> str:
     """Return a diagram's size in words: 12 records in 2 chains, 14 links."""
-    records = len(piece.ids)
-    links = len(piece.edges)
-    chains = f" in {piece.chains} chains" if piece.chains > 1 else ""
-    return (
-        f"{records} record{'' if records == 1 else 's'}{chains}, "
-        f"{links} link{'' if links == 1 else 's'}"
-    )
+    records = counted("record", len(piece.ids))
+    links = counted("link", len(piece.edges))
+    if piece.chains > 1:
+        return SOURCE.t("map.size.chains", records=records, chains=piece.chains, links=links)
+    return SOURCE.t("map.size", records=records, links=links)
 
 
 def _piece_name(piece: Piece) -> str:
     """Return what a diagram is called: its group, and its number when there are several."""
     if piece.count == 1:
         return piece.group.label
-    return f"{piece.group.label}, diagram {piece.number} of {piece.count}"
+    return SOURCE.t("map.piece", group=piece.group.label, number=piece.number, count=piece.count)
 
 
 def _piece_line(site: Site, url: str, piece: Piece) -> str:
     """Return the index line of one diagram: a link, its size and the record it starts from."""
     first = site.by_id[piece.ids[0]]
-    return (
-        f"{link(relative(url, piece.url), f'Diagram {piece.number}')}: {e(_size(piece))}, "
-        f"from {e(first.type.label.lower())} {e(first.meta.title)}"
-    )
+    kind = SOURCE.t(f"type.{first.type.name}").lower()
+    diagram_link = link(relative(url, piece.url), SOURCE.t("map.diagram", number=piece.number))
+    start = SOURCE.h("map.from", type=kind, title=first.meta.title)
+    return f"{diagram_link}: {e(_size(piece))}, {start}"
 
 
 def _render_index(
@@ -223,10 +221,8 @@ def _render_index(
 ) -> None:
     """Write /map/: every group with its diagrams and their sizes; no diagram on it."""
     parts = [
-        h1("Map of the record"),
-        '<p class="or-lead">How workshops led to intentions and intentions to decisions, '
-        "topic by topic. Each diagram has a page of its own, with a list of the same links "
-        f"below it; none draws more than {MAP_LIMIT} records.</p>",
+        h1(SOURCE.t("map")),
+        f'<p class="or-lead">{SOURCE.h("map.lead", limit=MAP_LIMIT)}</p>',
     ]
     for group in groups:
         if not group.ids:
@@ -235,23 +231,25 @@ def _render_index(
         links = sum(1 for edge in graph if edge[0] in members and edge[1] in members)
         diagrams = pieces[group.anchor]
         count = len(group.ids)
-        summary = (
-            f"{count} record{'' if count == 1 else 's'}, {links} link{'' if links == 1 else 's'}"
+        summary = SOURCE.t(
+            "map.size", records=counted("record", count), links=counted("link", links)
         )
         parts.append(f'<h2 id="{e(group.anchor)}">{e(group.label)}</h2>')
         if len(diagrams) == 1:
-            drawing = link(relative(_MAP, diagrams[0].url), f"Diagram of {group.label}")
+            drawing = link(
+                relative(_MAP, diagrams[0].url), SOURCE.t("map.diagram-of", group=group.label)
+            )
             parts.append(f"<p>{e(summary)}: {drawing}.</p>")
         else:
             parts += [
-                f"<p>{e(summary)}, in {len(diagrams)} diagrams.</p>",
+                f"<p>{SOURCE.h('map.in-diagrams', summary=summary, count=len(diagrams))}</p>",
                 bullet_list(_piece_line(site, _MAP, piece) for piece in diagrams),
             ]
     tree.add(
         _MAP,
         {
-            "title": "Map of the record",
-            "description": "How workshops, intentions and decisions connect.",
+            "title": SOURCE.t("map"),
+            "description": SOURCE.t("map.description"),
         },
         block(*parts),
         "map page",
@@ -262,19 +260,21 @@ def _render_index(
 def _render_group(tree: DocsTree, group: Group, pieces: list[Piece]) -> None:
     """Write the page of a group drawn in several diagrams: the list of them."""
     parts = [
-        h1(f"Map: {group.label}"),
-        f'<p class="or-lead">{e(len(group.ids))} records, drawn in {len(pieces)} diagrams of at '
-        f"most {MAP_LIMIT} records. {link(relative(group.url, _MAP), 'Back to the map')}.</p>",
+        h1(SOURCE.t("map.group.title", name=group.label)),
+        '<p class="or-lead">'
+        + SOURCE.h("map.group.lead", count=len(group.ids), diagrams=len(pieces), limit=MAP_LIMIT)
+        + f" {link(relative(group.url, _MAP), SOURCE.t('map.back'))}.</p>",
         bullet_list(
-            f"{link(relative(group.url, piece.url), f'Diagram {piece.number}')}: {e(_size(piece))}"
+            link(relative(group.url, piece.url), SOURCE.t("map.diagram", number=piece.number))
+            + f": {e(_size(piece))}"
             for piece in pieces
         ),
     ]
     tree.add(
         group.url,
         {
-            "title": e(f"Map: {group.label}"),
-            "description": e(f"How the records of {group.label} connect."),
+            "title": e(SOURCE.t("map.group.title", name=group.label)),
+            "description": e(SOURCE.t("map.group.description", group=group.label)),
         },
         block(*parts),
         "map page",
@@ -300,34 +300,39 @@ def _render_piece(tree: DocsTree, site: Site, piece: Piece, graph: list[Edge]) -
             if later not in group_members:
                 continue
             target = site.by_id[later]
-            elsewhere = "" if later in members else " (in another diagram)"
-            led.append(f"{verb} {link(relative(url, target.url), target.meta.title)}{elsewhere}")
+            elsewhere = "" if later in members else f" {SOURCE.h('map.elsewhere')}"
+            there = link(relative(url, target.url), target.meta.title)
+            led.append(f"{e(verb_words(verb))} {there}{elsewhere}")
+        kind = e(SOURCE.t(f"type.{record.type.name}"))
         rows.append(
-            f"{e(record.type.label)}: {link(relative(url, record.url), record.meta.title)}"
+            f"{kind}: {link(relative(url, record.url), record.meta.title)}"
             + (" — " + "; ".join(led) if led else "")
         )
-    around = [link(relative(url, _MAP), "Back to the map")]
+    around = [link(relative(url, _MAP), SOURCE.t("map.back"))]
     if piece.count > 1:
         if piece.number > 1:
             around.append(
-                link(relative(url, f"{piece.group.url}{piece.number - 1}/"), "Previous diagram")
+                link(
+                    relative(url, f"{piece.group.url}{piece.number - 1}/"), SOURCE.t("map.previous")
+                )
             )
         if piece.number < piece.count:
             around.append(
-                link(relative(url, f"{piece.group.url}{piece.number + 1}/"), "Next diagram")
+                link(relative(url, f"{piece.group.url}{piece.number + 1}/"), SOURCE.t("map.next"))
             )
-    scope = f"{_size(piece)} of {piece.group.label}"
+    scope = SOURCE.t("map.scope", size=_size(piece), group=piece.group.label)
+    title = SOURCE.t("map.group.title", name=name)
     parts = [
-        h1(f"Map: {name}"),
+        h1(title),
         f'<p class="or-lead">{e(_size(piece))}. {" · ".join(around)}</p>',
-        diagram(site, piece.ids, list(piece.edges), url, f"Map: {name}", scope),
+        diagram(site, piece.ids, list(piece.edges), url, title, scope),
         bullet_list(rows),
     ]
     tree.add(
         url,
         {
-            "title": e(f"Map: {name}"),
-            "description": e(f"How the records of {piece.group.label} connect."),
+            "title": e(title),
+            "description": e(SOURCE.t("map.group.description", group=piece.group.label)),
         },
         block(*parts),
         "map page",

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Iterable
 
 from generator.content.model import Record, Site
-from generator.fragments import block, bullet_list, e, link, relative
+from generator.fragments import SOURCE, block, bullet_list, e, link, relative
 from generator.pages.drawing import Arrow, Box, svg
 
 #: For each reference field: True when the record holding the field is the earlier one.
@@ -39,8 +39,27 @@ _STYLES = {
     "informed": "informed",
     "superseded by": "supersedes",
 }
-#: Verbs as a sentence says them, where that differs: "the decision X was superseded by Y".
-_SENTENCE_VERBS = {"superseded by": "was superseded by"}
+#: The catalog's words for each verb, on an arrow and in a sentence ("the decision X was
+#: superseded by Y"), where the sentence says it differently.
+_VERB_KEYS = {
+    "produced": "verb.produced",
+    "led to": "verb.led-to",
+    "informed": "verb.informed",
+    "superseded by": "verb.superseded-by",
+}
+_SENTENCE_VERBS = {"superseded by": "sentence.superseded-by"}
+
+
+def verb_words(verb: str) -> str:
+    """Return a link's verb as the page says it."""
+    return SOURCE.t(_VERB_KEYS[verb])
+
+
+def counted(kind: str, count: int) -> str:
+    """Return a count with its noun, singular or plural: '1 record', '2 links'."""
+    return SOURCE.t(f"count.{kind}.one" if count == 1 else f"count.{kind}", count=count)
+
+
 #: The most records a record page draws around it: the nearest ones, the list has them all.
 RECORD_LIMIT = 40
 #: Types in the order of the layers, left to right.
@@ -133,19 +152,23 @@ def diagram(
     boxes = []
     for record_id in ordered:
         record = site.by_id[record_id]
-        label = f"{record.type.label}: {record.meta.title} ({record.status})"
+        kind = SOURCE.t(f"type.{record.type.name}")
+        status = SOURCE.t(f"status.{record.status}")
+        label = SOURCE.t("drawing.box", type=kind, title=record.meta.title, status=status)
         boxes.append(
             Box(
                 href=relative(url, record.url),
                 kind=record.type.folder,
-                heading=f"{record.type.label} · {record.status}",
+                heading=SOURCE.t("drawing.heading", type=kind, status=status),
                 title=record.meta.title,
-                tooltip=label + (", this record" if record_id == current else ""),
+                tooltip=SOURCE.t("drawing.box.current", box=label)
+                if record_id == current
+                else label,
                 current=record_id == current,
             )
         )
     drawn = [edge for edge in graph if edge[0] in index and edge[1] in index]
-    arrows = [Arrow(index[a], index[b], verb, _STYLES[verb]) for a, b, verb in drawn]
+    arrows = [Arrow(index[a], index[b], verb_words(verb), _STYLES[verb]) for a, b, verb in drawn]
     description = _describe(site, ordered, drawn, scope, current)
     return f'<figure class="or-graph-figure">{svg(boxes, arrows, title, description)}</figure>'
 
@@ -155,35 +178,34 @@ def _describe(
 ) -> str:
     """Return in words what a diagram shows: its records, and its links when they are few."""
     counts = []
-    for folder, singular in (
-        ("workshops", "workshop"),
-        ("intentions", "intention"),
-        ("decisions", "decision"),
-    ):
-        count = sum(1 for record_id in ordered if site.by_id[record_id].type.folder == folder)
+    for name in ("workshop", "intention", "decision"):
+        count = sum(1 for record_id in ordered if site.by_id[record_id].type.name == name)
         if count:
-            counts.append(f"{count} {singular}{'' if count == 1 else 's'}")
-    links = f"{len(drawn)} link{'' if len(drawn) == 1 else 's'}"
-    words = [f"A diagram of {scope}, read from left to right: {', '.join(counts)} and {links}."]
-
+            counts.append(counted(name, count))
+    links = counted("link", len(drawn))
+    words = [SOURCE.t("drawing.description", scope=scope, counts=", ".join(counts), links=links)]
     if current is not None:
-        words.append(f"This record is the {_name(site, current)}.")
+        words.append(SOURCE.t("drawing.this", name=_name(site, current)))
     if drawn and len(drawn) <= 12:
-        words += [f"The {_sentence(site, edge)}." for edge in drawn]
-    words.append("The list below has the same records and links.")
+        words += [_sentence(site, edge) for edge in drawn]
+    words.append(SOURCE.t("drawing.list"))
     return " ".join(words)
 
 
 def _sentence(site: Site, edge: Edge) -> str:
-    """Return an edge in words: decision “Old” was superseded by decision “New”."""
+    """Return an edge in words: The decision “Old” was superseded by the decision “New”."""
     earlier, later, verb = edge
-    return f"{_name(site, earlier)} {_SENTENCE_VERBS.get(verb, verb)} the {_name(site, later)}"
+    said = SOURCE.t(_SENTENCE_VERBS.get(verb, _VERB_KEYS[verb]))
+    return SOURCE.t(
+        "drawing.sentence", earlier=_name(site, earlier), verb=said, later=_name(site, later)
+    )
 
 
 def _name(site: Site, record_id: str) -> str:
     """Return a record as a sentence names it: decision “Start small”."""
     record = site.by_id[record_id]
-    return f"{record.type.label.lower()} “{record.meta.title}”"
+    kind = SOURCE.t(f"type.{record.type.name}").lower()
+    return SOURCE.t("drawing.name", type=kind, title=record.meta.title)
 
 
 def provenance_section(site: Site, record: Record, graph: list[Edge]) -> str:
@@ -195,7 +217,8 @@ def provenance_section(site: Site, record: Record, graph: list[Edge]) -> str:
 
     def item(other: str) -> str:
         target = site.by_id[other]
-        return f"{e(target.type.label)}: {link(relative(url, target.url), target.meta.title)}"
+        kind = e(SOURCE.t(f"type.{target.type.name}"))
+        return f"{kind}: {link(relative(url, target.url), target.meta.title)}"
 
     # The nearest records first: every one drawn is joined to this one by records drawn.
     room = RECORD_LIMIT - 1
@@ -203,24 +226,26 @@ def provenance_section(site: Site, record: Record, graph: list[Edge]) -> str:
     near_down = downstream[: room - len(near_up)]
     shown = 1 + len(near_up) + len(near_down)
     connected = 1 + len(upstream) + len(downstream)
+    kind = SOURCE.t(f"type.{record.type.name}").lower()
     scope = (
-        f"this {record.type.label.lower()} and the records it is connected to"
+        SOURCE.t("provenance.scope", type=kind)
         if shown == connected
-        else f"this {record.type.label.lower()} and the {shown - 1} records nearest to it "
-        f"of the {connected - 1} it is connected to"
+        else SOURCE.t(
+            "provenance.scope.nearest", type=kind, shown=shown - 1, connected=connected - 1
+        )
     )
     figure = diagram(
         site,
         [record.id, *near_up, *near_down],
         among,
         url,
-        f"Where this {record.type.label.lower()} came from and where it led",
+        SOURCE.t("provenance.title", type=kind),
         scope,
         current=record.id,
     )
     parts = [
         '<section class="or-provenance" aria-labelledby="provenance">',
-        '<h2 id="provenance">Where this came from and where it led</h2>',
+        f'<h2 id="provenance">{SOURCE.h("provenance")}</h2>',
         figure,
     ]
     # The records linked to this one directly are under "Related records": not again here.
@@ -229,10 +254,10 @@ def provenance_section(site: Site, record: Record, graph: list[Edge]) -> str:
     further_up = [other for other in upstream if other not in direct]
     further_down = [other for other in downstream if other not in direct]
     if further_up or further_down:
-        parts.append("<p>The records linked to it directly are under Related records.</p>")
+        parts.append(f"<p>{SOURCE.h('provenance.direct')}</p>")
     if further_up:
-        parts += ["<h3>Came from, further back</h3>", bullet_list(map(item, further_up))]
+        parts += [f"<h3>{SOURCE.h('provenance.up')}</h3>", bullet_list(map(item, further_up))]
     if further_down:
-        parts += ["<h3>Led to, further on</h3>", bullet_list(map(item, further_down))]
+        parts += [f"<h3>{SOURCE.h('provenance.down')}</h3>", bullet_list(map(item, further_down))]
     parts.append("</section>")
     return block(*parts)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from generator.content.model import Record, Site
 from generator.content.schema import RECORD_TYPES
 from generator.fragments import (
+    SOURCE,
     block,
     e,
     h1,
@@ -31,6 +32,7 @@ from generator.pages.indexes import (
     render_type_index,
     site_lang,
 )
+from generator.pages.languages import render_changes_since
 from generator.pages.map import render_map
 from generator.pages.provenance import Edge, edges
 from generator.pages.record import render_record
@@ -70,10 +72,15 @@ def render_frame(
     """Return the docs tree without the records' own pages: lists, topics, changes, map."""
     tree = _tree(site, feeds, engine_urls)
     ordered = newest_first(site.records, history)
-    render_home(tree, site, latest_changed_first(site.records, history))
-    for record_type in RECORD_TYPES:
-        records = [record for record in ordered if record.type is record_type]
-        render_type_index(tree, site, record_type, records)
+    latest = latest_changed_first(site.records, history)
+    # Home and each type's list in every language; a record not yet translated is listed
+    # in its source language, saying so.
+    for lang in ("", *site.config.openrecord.translations):
+        render_home(tree, site, latest, lang)
+        for record_type in RECORD_TYPES:
+            records = [record for record in ordered if record.type is record_type]
+            render_type_index(tree, site, record_type, records, lang)
+    render_changes_since(tree, site, history)
     render_topics(tree, site, ordered, feeds)
     for page in site.pages:
         front = {"title": e(page.meta.title)}
@@ -82,8 +89,8 @@ def render_frame(
             front["description"] = e(page.meta.summary)
         edit = site.config.edit_url(page.path)
         actions = block(
-            '<nav class="or-actions" aria-label="Page actions">',
-            link(edit, "Propose a change", "md-button") if edit else "",
+            f'<nav class="or-actions" aria-label="{e(SOURCE.t("actions.page"))}">',
+            link(edit, SOURCE.t("action.propose-change"), "md-button") if edit else "",
             "</nav>",
         )
         tree.add(
@@ -113,6 +120,8 @@ def render_records(
     graph = edges(site) if graph is None else graph
     for record in records:
         render_record(tree, site, record, history, feeds, graph)
+        for translation in site.translations.get(record.id, ()):
+            render_record(tree, site, record, history, feeds, graph, translation)
         render_record_history(tree, site, history, record.id)
 
 
@@ -130,6 +139,7 @@ def _tree(site: Site, feeds: list[Feed], engine_urls: frozenset[str] | None) -> 
     return DocsTree(
         announce=lambda url, record: _feed_meta(site, feeds_for_page(feeds, url, record)),
         engine_urls=engine_urls,
+        languages=site.config.openrecord.translations,
     )
 
 

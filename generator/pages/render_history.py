@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from generator.content.model import Record, Revision, Site
 from generator.fragments import (
+    SOURCE,
     block,
     e,
     format_date,
@@ -42,12 +43,10 @@ from generator.pages.versions import (
     revision_url,
 )
 
-KIND_WORDS = {"major": "major", "minor": "minor", "unchanged": "no visible change"}
+#: How each kind of revision reads on a history page.
 _KIND_LABELS = {
-    kind: f'<span class="or-kind or-kind--{kind}">{words} change</span>'
-    if kind != "unchanged"
-    else f'<span class="or-kind or-kind--{kind}">{words}</span>'
-    for kind, words in KIND_WORDS.items()
+    kind: f'<span class="or-kind or-kind--{kind}">{SOURCE.h(f"history.kind.{kind}")}</span>'
+    for kind in ("major", "minor", "unchanged")
 }
 
 
@@ -77,16 +76,19 @@ def timeline(revisions: Sequence[Revision]) -> list[Step]:
 def history_summary(site: Site, record: Record, history: History) -> str:
     """Return the header lines a record gets from its history, with its status timeline."""
     url = record.url
+    words = SOURCE
     local = (
-        '<p class="or-unpublished" role="note"><strong>Unpublished changes:</strong> this '
-        "preview includes edits that are not committed yet.</p>"
+        f'<p class="or-unpublished" role="note"><strong>{words.h("history.unpublished")}'
+        f"</strong> {words.h('history.unpublished.lead')}</p>"
         if record.id in history.dirty
         else ""
     )
     revisions = history.of(record.id)
     if not history.available or not revisions:
-        note = "history not available" if not history.available else "not yet published"
-        return f'<p class="or-versions">Version history: {note}.</p>{local}'
+        note = words.t(
+            "history.not-available" if not history.available else "history.not-published"
+        )
+        return f'<p class="or-versions">{words.h("history.none", note=note)}</p>{local}'
     first, last = revisions[0], revisions[-1]
     count = len(revisions)
     steps = timeline(revisions)
@@ -99,16 +101,20 @@ def history_summary(site: Site, record: Record, history: History) -> str:
     ]
     successor = site.links.superseded_by.get(record.id)
     if successor:
-        parts.append(
-            "superseded by "
-            + link(relative(url, f"{successor}/"), site.by_id[successor].meta.title)
-        )
+        there = link(relative(url, f"{successor}/"), site.by_id[successor].meta.title)
+        parts.append(words.html("history.superseded-by", link=there))
     return block(
         '<p class="or-versions">',
-        f"First published {time_tag(first.date)} · last updated {time_tag(last.date)} · "
-        f"version {count} · {link(relative(url, f'{record.id}/history/'), _all_versions(count))}",
+        words.html(
+            "history.line",
+            first=time_tag(first.date),
+            last=time_tag(last.date),
+            count=str(count),
+            all=link(relative(url, f"{record.id}/history/"), _all_versions(count)),
+        ),
         "</p>",
-        f'<p class="or-timeline"><span class="or-timeline__label">Status history:</span> '
+        f'<p class="or-timeline"><span class="or-timeline__label">{words.h("history.timeline")}'
+        "</span> "
         f"{' → '.join(parts)}</p>"
         if parts
         else "",
@@ -118,12 +124,12 @@ def history_summary(site: Site, record: Record, history: History) -> str:
 
 def _count_versions(count: int) -> str:
     """Return how many versions there are, in words: "1 version", "3 versions, newest first"."""
-    return "1 version" if count == 1 else f"{count} versions, newest first"
+    return SOURCE.t("history.count.one") if count == 1 else SOURCE.t("history.count", count=count)
 
 
 def _all_versions(count: int) -> str:
     """Return the label of the link to a record's history."""
-    return f"See all {count} versions" if count > 1 else "See its history"
+    return SOURCE.t("history.all", count=count) if count > 1 else SOURCE.t("history.one")
 
 
 def render_record_history(tree: DocsTree, site: Site, history: History, record_id: str) -> None:
@@ -171,21 +177,25 @@ def _render_record_history(
         what = (
             _count_versions(count)
             if newest == 1
-            else f"Versions {first + 1} to {last} of {count}, newest first"
+            else SOURCE.t("history.range", first=first + 1, last=last, count=count)
         )
+        current = link(relative(url, f"{record_id}/"), SOURCE.t("version.see-current"))
         body = block(
-            h1(f"History of “{title}”"),
-            f'<p class="or-lead">{what}. Each links to the record '
-            f"as it was. {link(relative(url, f'{record_id}/'), 'See the current version')}.</p>",
+            h1(SOURCE.t("history.title", title=title)),
+            f'<p class="or-lead">{SOURCE.h("history.lead", what=what)} {current}.</p>',
             *entries,
             _history_pager(record_id, page, newest, count, url),
         )
-        label = title if page == newest else f"{title} (versions {first + 1} to {last})"
+        label = (
+            title
+            if page == newest
+            else SOURCE.t("history.page-range", title=title, first=first + 1, last=last)
+        )
         tree.add(
             url,
             {
-                "title": e(f"History: {label}"),
-                "description": e(f"Every version of {title}"),
+                "title": e(SOURCE.t("history.page-title", label=label)),
+                "description": e(SOURCE.t("history.description", title=title)),
                 # Search finds the record's current page, not every old wording in its history.
                 "search": {"exclude": True},
                 # The lighter page, as past versions': a site has one history page a record,
@@ -212,11 +222,12 @@ def _history_pager(record_id: str, page: int, newest: int, count: int, url: str)
     nav = []
     if page < newest:
         newer = history_page_url(record_id, page * version_pages.HISTORY_PER_PAGE + 1, count)
-        nav.append(link(relative(url, newer), "Newer versions", rel="prev"))
+        nav.append(link(relative(url, newer), SOURCE.t("history.newer"), rel="prev"))
     if page > 1:
         older = history_page_url(record_id, (page - 1) * version_pages.HISTORY_PER_PAGE, count)
-        nav.append(link(relative(url, older), "Older versions", rel="next"))
-    pager = f'<nav class="or-pager" aria-label="Pages of the history">{" ".join(nav)}</nav>'
+        nav.append(link(relative(url, older), SOURCE.t("history.older"), rel="next"))
+    pages = e(SOURCE.t("history.pages"))
+    pager = f'<nav class="or-pager" aria-label="{pages}">{" ".join(nav)}</nav>'
     if page < newest:
         return pager
     earlier = " ".join(
@@ -226,8 +237,8 @@ def _history_pager(record_id: str, page: int, newest: int, count: int, url: str)
     )
     return block(
         pager,
-        '<nav class="or-earlier" aria-label="Earlier versions">',
-        f"<p>Earlier versions: {earlier}</p>",
+        f'<nav class="or-earlier" aria-label="{e(SOURCE.t("history.earlier"))}">',
+        f"<p>{SOURCE.html('history.earlier.lead', links=earlier)}</p>",
         "</nav>",
     )
 
@@ -249,23 +260,23 @@ def _history_entry(
         if revision.deleted
         else link(
             relative(url, revision_url(record_id, revision.number)),
-            f"View version {revision.number}",
+            SOURCE.t("history.view", number=revision.number),
         )
     )
     if revision.renamed_from:
         old = revision.renamed_from
-        changes = (
-            f'<p class="or-renamed">Renamed from <a href="{e(relative(url, f"{old}/"))}">'
-            f"<code>{e(old)}</code></a>; the old address redirects here.</p>" + changes
-        )
+        there = f'<a href="{e(relative(url, f"{old}/"))}"><code>{e(old)}</code></a>'
+        renamed = SOURCE.html("history.renamed", old=there)
+        changes = f'<p class="or-renamed">{renamed}</p>' + changes
     note_lines = revision.note.split("\n")
     note = f'<p class="or-note">{"<br>".join(e(line) for line in note_lines if line)}</p>'
     anchor = f"v{revision.number}"
     return block(
         f'<section class="or-revision" id="{anchor}" aria-labelledby="{anchor}-title">',
-        f'<h2 id="{anchor}-title">Version {revision.number}</h2>',
+        f'<h2 id="{anchor}-title">{SOURCE.h("history.version", number=revision.number)}</h2>',
         f'<p class="or-revision__meta">{time_tag(revision.date)} · {e(revision.authors)}'
-        f"{' · pull request ' + pull if pull else ''} · {kind} {status}"
+        f"{' · ' + SOURCE.html('history.pull-request', link=pull) if pull else ''} · {kind} "
+        f"{status}"
         f"{' · ' + view if view else ''}</p>",
         note,
         changes,
@@ -282,22 +293,19 @@ def _changes(
     a changed text is a link to its diff instead.
     """
     if revision.deleted:
-        return "<p>The record was withdrawn: its file was removed.</p>"
+        return f"<p>{SOURCE.h('history.withdrawn-change')}</p>"
     if previous is None:
-        return "<p>First published.</p>"
+        return f"<p>{SOURCE.h('history.first')}</p>"
     if revision.kind == "unchanged":
-        return (
-            "<p>No visible change: the text and its details read as before (a change of "
-            "line endings or spacing, or the file saved again).</p>"
-        )
+        return f"<p>{SOURCE.h('history.unchanged')}</p>"
     changes = render_field_changes(field_changes(previous, version))
     if body_changed(previous, version):
         changes += (
-            f'<p class="or-diff-link">{link(to_diff, "See what changed in the text")}</p>'
+            f'<p class="or-diff-link">{link(to_diff, SOURCE.t("history.to-diff"))}</p>'
             if to_diff
             else render_body_diff(previous, version)
         )
-    return changes or "<p>No visible change to the text.</p>"
+    return changes or f"<p>{SOURCE.h('history.no-text-change')}</p>"
 
 
 def _render_withdrawn(
@@ -310,14 +318,27 @@ def _render_withdrawn(
     pull = pull_request_link(site, removal, url)
     body = block(
         h1(title),
-        '<div class="admonition warning" role="note"><p class="admonition-title">Withdrawn</p>',
-        f"<p>This record was withdrawn on {time_tag(removal.date)}"
-        f"{' by pull request ' + pull if pull else ''}: {e(removal.subject)}</p>",
-        f"<p>{link(relative(url, f'{record_id}/history/'), 'See its history')} and "
-        f"{link(relative(url, revision_url(record_id, last.number)), 'its last version')}.</p>",
+        '<div class="admonition warning" role="note"><p class="admonition-title">'
+        f"{SOURCE.h('withdrawn')}</p>",
+        "<p>"
+        + SOURCE.html(
+            "withdrawn.lead.pull" if pull else "withdrawn.lead",
+            date=time_tag(removal.date),
+            link=pull,
+            subject=e(removal.subject),
+        )
+        + "</p>",
+        "<p>"
+        + SOURCE.html(
+            "withdrawn.see",
+            history=link(relative(url, f"{record_id}/history/"), SOURCE.t("withdrawn.history")),
+            last=link(
+                relative(url, revision_url(record_id, last.number)), SOURCE.t("withdrawn.last")
+            ),
+        )
+        + "</p>",
         "</div>",
     )
-    tree.add(
-        url, {"title": e(f"{title} (withdrawn)")}, body, f"withdrawn record {record_id}", html=True
-    )
+    withdrawn_title = e(SOURCE.t("withdrawn.title", title=title))
+    tree.add(url, {"title": withdrawn_title}, body, f"withdrawn record {record_id}", html=True)
     _render_record_history(tree, site, record_id, title, revisions)

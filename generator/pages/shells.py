@@ -18,7 +18,7 @@ import html
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any
@@ -51,9 +51,19 @@ _SEARCH_MARKS = f"<div hidden>{_MARKS}</div>"
 _FOUND = " data-pagefind-body"
 
 
-def exemplar_url(depth: int, toc: bool) -> str:
-    """Return where the exemplar for pages depth folders deep is rendered."""
-    return (_TOC_ROOT if toc else _PLAIN_ROOT) + "x/" * (depth - 1)
+def exemplar_url(depth: int, toc: bool, lang: str = "") -> str:
+    """Return where the exemplar for pages depth folders deep is rendered.
+
+    A page in one of the site's other languages has shells of its own (the theme's
+    strings and ``<html lang>`` in that language), in folders named after it.
+    """
+    root = (_TOC_ROOT if toc else _PLAIN_ROOT).rstrip("/") + (f"-{lang}/" if lang else "/")
+    return root + "x/" * (depth - 1)
+
+
+def shell_roots(languages: Iterable[str] = ()) -> list[str]:
+    """Return the folders of every exemplar: the source language's, then each other's."""
+    return [*SHELL_ROOTS, *(f"{root}-{lang}" for lang in languages for root in SHELL_ROOTS)]
 
 
 def depth(url: str) -> int:
@@ -65,22 +75,28 @@ def depth(url: str) -> int:
 MAX_DEPTH = 5
 
 
-def exemplars(depths: Iterable[int]) -> dict[str, str]:
-    """Return the docs pages of the exemplars the engine renders: path to Markdown text."""
-    front = {
-        "title": _TITLE,
-        "report": _REPORT,
-        "description": _DESCRIPTION,
-        "robots": _ROBOTS,
-        "pagefind": _MARKS,
-    }
-    header = f"---\n{json.dumps(front)}\n---\n\n{_START}<h1>{_CONTENT}</h1></div>\n\n"
+def exemplars(depths: Iterable[int], languages: Iterable[str] = ()) -> dict[str, str]:
+    """Return the docs pages of the exemplars the engine renders: path to Markdown text.
+
+    languages are the site's other languages, each of which has exemplars of its own.
+    """
     pages = {}
-    for level in sorted(depths):
-        pages[f"{exemplar_url(level, False)}index.md"] = f"{header}{_END}\n"
-        # Two nested headings make the engine show how it draws a table of contents.
-        toc = f"{header}## ORTOCA\n\n### ORTOCB\n\n{_END}\n"
-        pages[f"{exemplar_url(level, True)}index.md"] = toc
+    for lang in ("", *languages):
+        front = {
+            "title": _TITLE,
+            "report": _REPORT,
+            "description": _DESCRIPTION,
+            "robots": _ROBOTS,
+            "pagefind": _MARKS,
+        }
+        if lang:
+            front["lang"] = lang  # the theme's strings in that language (partials/language.html)
+        header = f"---\n{json.dumps(front)}\n---\n\n{_START}<h1>{_CONTENT}</h1></div>\n\n"
+        for level in sorted(depths):
+            pages[f"{exemplar_url(level, False, lang)}index.md"] = f"{header}{_END}\n"
+            # Two nested headings make the engine show how it draws a table of contents.
+            toc = f"{header}## ORTOCA\n\n### ORTOCB\n\n{_END}\n"
+            pages[f"{exemplar_url(level, True, lang)}index.md"] = toc
     return pages
 
 
@@ -95,9 +111,9 @@ class Shell:
     light: bool = False  # the lighter page of past versions (see light_shell)
 
 
-def read_shell(site_dir: Path, depth_: int, toc: bool) -> Shell:
+def read_shell(site_dir: Path, depth_: int, toc: bool, lang: str = "") -> Shell:
     """Read an exemplar the engine rendered and cut it into a shell."""
-    url = exemplar_url(depth_, toc)
+    url = exemplar_url(depth_, toc, lang)
     html = (site_dir / url / "index.html").read_text(encoding="utf-8")
     start, end = html.find(_START), html.find(_END)
     if start < 0 or end < 0:
@@ -215,18 +231,25 @@ class Poured:
 LIGHT = 2
 
 
-def read_shells(site_dir: Path, site_name: str = "") -> dict[tuple[int, int], Shell]:
-    """Read the shells: by depth, and whether with a table of contents, or light (LIGHT).
+#: Shells by depth, kind (0: no table of contents, 1: one, LIGHT) and language ('' for the
+#: source language).
+Shells = dict[tuple[int, int, str], Shell]
 
-    Each is slimmed (see slim.py), and the files they now share are written into the site.
+
+def read_shells(site_dir: Path, site_name: str = "", languages: Iterable[str] = ()) -> Shells:
+    """Read the shells: by depth, kind, and language ('' for the source language).
+
+    Past versions (the light shells) are in the source language only. Each is slimmed
+    (see slim.py), and the files they now share are written into the site.
     """
     shells = {
-        (level, toc): read_shell(site_dir, level, bool(toc))
+        (level, toc, lang): read_shell(site_dir, level, bool(toc), lang)
+        for lang in ("", *languages)
         for level in range(1, MAX_DEPTH + 1)
         for toc in (0, 1)
     }
     for level in range(1, MAX_DEPTH + 1):
-        shells[level, LIGHT] = light_shell(shells[level, 0], "../" * level, site_name)
+        shells[level, LIGHT, ""] = light_shell(shells[level, 0, ""], "../" * level, site_name)
     shared: dict[str, str] = {}
     slimmed = {key: slim_shell(shell, key[0], shared) for key, shell in shells.items()}
     for path, text in shared_files(shared).items():
@@ -246,12 +269,11 @@ _TAGS = {
 
 def slim_shell(shell: Shell, level: int, shared: dict[str, str]) -> Shell:
     """Return a shell slimmed, with its table of contents' pieces."""
-    return Shell(
-        shell.url,
-        slim(shell.html, level, shared, _TAGS),
-        slim(shell.leaf, level, shared, {}) if shell.leaf else "",
-        slim(shell.parent, level, shared, {}) if shell.parent else "",
-        shell.light,
+    return replace(
+        shell,
+        html=slim(shell.html, level, shared, _TAGS),
+        leaf=slim(shell.leaf, level, shared, {}) if shell.leaf else "",
+        parent=slim(shell.parent, level, shared, {}) if shell.parent else "",
     )
 
 
@@ -260,9 +282,7 @@ def fill_many(pages: list[ShellPage]) -> list[Poured]:
     return [_fill_one(page) for page in pages]
 
 
-def pour_one(
-    page: ShellPage, shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any]
-) -> Poured:
+def pour_one(page: ShellPage, shells: Shells, site_dir: Path, raw: dict[str, Any]) -> Poured:
     """Render one page into its shell, in this process (the preview's quick path).
 
     The page is replaced whole, as the preview's server may be sending it meanwhile.
@@ -271,9 +291,7 @@ def pour_one(
     return _fill_one(page, atomic=True)
 
 
-def worker_setup(
-    shells: dict[tuple[int, int], Shell], site_dir: Path, raw: dict[str, Any]
-) -> tuple[Any, ...]:
+def worker_setup(shells: Shells, site_dir: Path, raw: dict[str, Any]) -> tuple[Any, ...]:
     """Return what a process needs to pour pages: shells, output folder, description."""
     description = html.escape(str(raw.get("site_description") or ""))
     return (shells, str(site_dir), description)
@@ -283,7 +301,7 @@ def worker_setup(
 _SHARED: dict[str, Any] = {}
 
 
-def start_worker(shells: dict[tuple[int, int], Shell], site_dir: str, description: str) -> None:
+def start_worker(shells: Shells, site_dir: str, description: str) -> None:
     """Prepare a worker: the shells and the output folder."""
     _SHARED.pop("cuts", None)
     _SHARED.update(shells=shells, site_dir=site_dir, description=description)
@@ -316,11 +334,15 @@ def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
     light = bool(front.get("light"))
     if light:
         tokens = []  # a light page has no table of contents
-    shell: Shell | None = _SHARED["shells"].get((depth(url), LIGHT if light else int(bool(tokens))))
+    kind = LIGHT if light else int(bool(tokens))
+    shell: Shell | None = _SHARED["shells"].get((depth(url), kind, str(front.get("lang", ""))))
     if shell is None:
         raise EngineError(f"/{url} is deeper than the {MAX_DEPTH} levels openrecord has shells for")
     robots = front.get("robots")
     feeds = "".join(
+        f'<link rel="alternate" hreflang="{other["lang"]}" type="text/html" href="{other["href"]}">'
+        for other in front.get("alternates", [])
+    ) + "".join(
         f'<link rel="alternate" type="{feed["type"]}" title="{feed["title"]}" '
         f'href="{feed["href"]}">'
         for feed in front.get("feeds", [])

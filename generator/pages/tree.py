@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from generator.content.model import Record
 from generator.errors import Collector
+from generator.fragments import SOURCE
 from generator.markdown.sanitize import raw_html
 from generator.pages.shells import MAX_DEPTH, ShellPage, exemplars
 
@@ -24,6 +25,8 @@ class DocsTree:
     #: The pages the engine renders (those in the navigation); every other page is poured
     #: into an engine-made shell (see shells.py). None: the engine renders every page.
     engine_urls: frozenset[str] | None = None
+    #: The site's other languages, whose pages are poured into shells of their own.
+    languages: tuple[str, ...] = ()
     pages: dict[str, str] = field(default_factory=dict)
     shells: list[ShellPage] = field(default_factory=list)
     poured: int = 0
@@ -87,7 +90,7 @@ class DocsTree:
         self.problems.raise_if_any()
         pages = dict(self.pages)
         if self.engine_urls is not None:
-            pages |= exemplars(range(1, MAX_DEPTH + 1))
+            pages |= exemplars(range(1, MAX_DEPTH + 1), self.languages)
         wanted = {docs_dir / path: text.encode("utf-8") for path, text in pages.items()}
         if docs_dir.is_dir():
             for existing in sorted(docs_dir.rglob("*"), reverse=True):
@@ -108,4 +111,4 @@ def report_title(title: str) -> str:
 
     Titles reach the front matter escaped for HTML; the issue wants the text itself.
     """
-    return quote(f"Problem on {html.unescape(title)}", safe="")
+    return quote(SOURCE.t("report.title", title=html.unescape(title)), safe="")

@@ -11,6 +11,7 @@ import re
 from generator.content.model import Revision, Site
 from generator.content.schema import TYPES_BY_FOLDER
 from generator.fragments import (
+    SOURCE,
     block,
     bullet_list,
     e,
@@ -82,22 +83,23 @@ def render_version(
     """Write the permalink page of one revision: the record as it was then."""
     url = revision_url(record_id, revision.number)
     current = record_id in site.by_id
+    which = SOURCE.t(
+        "version.of", number=revision.number, total=total, date=format_date(revision.date)
+    )
     banner = block(
         '<div class="admonition warning or-banner" role="note">',
-        f'<p class="admonition-title">Version {revision.number} of {total}, '
-        f"{format_date(revision.date)}</p>",
+        f'<p class="admonition-title">{e(which)}</p>',
         "<p>"
-        + (
-            "This is not the current version. "
-            if revision.number < total or not current
-            else "This is the current version. "
+        + SOURCE.h(
+            "version.not-current" if revision.number < total or not current else "version.current"
         )
+        + " "
         + (
-            link(relative(url, f"{record_id}/"), "See the current version") + " / "
+            link(relative(url, f"{record_id}/"), SOURCE.t("version.see-current")) + " / "
             if current
             else ""
         )
-        + link(relative(url, f"{record_id}/history/"), "all versions")
+        + link(relative(url, f"{record_id}/history/"), SOURCE.t("version.all"))
         + "</p>",
         "</div>",
     )
@@ -110,10 +112,7 @@ def render_version(
     kind = f'<span class="or-type">{e(record_type.label)}</span> ' if record_type else ""
     summary = version.front.get("summary")
     header = block(
-        print_reference(
-            page_address(site, url),
-            f"Version {revision.number} of {total}, {format_date(revision.date)}",
-        ),
+        print_reference(page_address(site, url), which),
         f'<p class="or-kicker">{kind}{status}</p>',
         h1(version.title or record_id),
         f'<p class="or-summary">{e(summary)}</p>' if isinstance(summary, str) else "",
@@ -121,7 +120,9 @@ def render_version(
     tree.add(
         url,
         {
-            "title": e(f"{version.title or record_id} (version {revision.number})"),
+            "title": e(
+                SOURCE.t("version.title", title=version.title or record_id, number=revision.number)
+            ),
             "robots": "noindex",
             "search": {"exclude": True},
             "light": True,  # a permalink: the lighter page, without navigation or search
@@ -137,9 +138,10 @@ def _version_changes(record_id: str, revision: Revision, changes: str, total: in
     where = history_page_url(record_id, revision.number, total)
     return block(
         '<section class="or-version-changes" aria-labelledby="changes">',
-        f'<h2 id="changes">What changed in version {revision.number}</h2>',
+        f'<h2 id="changes">{SOURCE.h("version.changes", number=revision.number)}</h2>',
         changes,
-        f"<p>{link(relative(url, where) + f'#v{revision.number}', 'See it in the history')}</p>",
+        f"<p>{link(relative(url, where) + f'#v{revision.number}', SOURCE.t('version.in-history'))}"
+        "</p>",
         "</section>",
     )
 
@@ -189,7 +191,10 @@ def removal_note(body: str) -> str:
     items = [f"{e(removal.what)}: {e(removal.why)}" for removal in removals]
     return block(
         '<div class="admonition note or-removed" role="note">',
-        '<p class="admonition-title">Parts of this version were removed when it was published</p>',
-        bullet_list(items[:20] + ([f"and {len(items) - 20} more"] if len(items) > 20 else [])),
+        f'<p class="admonition-title">{SOURCE.h("version.removed")}</p>',
+        bullet_list(
+            items[:20]
+            + ([SOURCE.h("version.removed.more", count=len(items) - 20)] if len(items) > 20 else [])
+        ),
         "</div>",
     )
