@@ -115,15 +115,33 @@ def test_the_switcher_moves_between_the_languages(
         page.context.close()
 
 
+_RESULT = "pagefind-modal dialog .pf-result-link"
+
+
 def _search(page: Any, words: str) -> list[str]:
-    """Search from the header and return the paths of the results, once they have settled."""
+    """Search from the header; return the paths of the results once some are listed."""
     page.locator("pagefind-modal-trigger button").click()
     page.locator("pagefind-modal dialog input").wait_for()
     page.keyboard.type(words)
-    page.wait_for_timeout(1500)  # Pagefind searches as one types: let it settle
-    hrefs: list[str] = page.locator("pagefind-modal dialog .pf-result-link").evaluate_all(
-        "(links) => links.map((a) => a.href)"
+    page.locator(_RESULT).first.wait_for()
+    hrefs: list[str] = page.locator(_RESULT).evaluate_all("(links) => links.map((a) => a.href)")
+    return [urlsplit(href).path for href in hrefs]
+
+
+def _search_again(page: Any, words: str) -> list[str]:
+    """Replace the words searched; return the paths listed once the list has changed.
+
+    Starting from a search that found something, an empty list is Pagefind's answer to the
+    new words, not a search still running.
+    """
+    before = page.locator(_RESULT).count()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(words)
+    page.wait_for_function(
+        "([selector, count]) => document.querySelectorAll(selector).length !== count",
+        arg=[_RESULT, before],
     )
+    hrefs: list[str] = page.locator(_RESULT).evaluate_all("(links) => links.map((a) => a.href)")
     return [urlsplit(href).path for href in hrefs]
 
 
@@ -138,6 +156,7 @@ def test_search_finds_each_language_in_its_own_index(
         gaelic.context.close()
     english = _open(browser, languages_served, "", "wide", "light")
     try:
-        assert _search(english, "Fìobha") == []  # the English index holds no Gàidhlig
+        assert _search(english, "Fife")  # the English index answers, and finds English words
+        assert _search_again(english, "Fìobha") == []  # and holds no Gàidhlig
     finally:
         english.context.close()
