@@ -180,6 +180,13 @@ def test_rename_with_alias_keeps_history_and_redirects(git_site: Git) -> None:
     assert history.former_ids == {"decisions/d": "decisions/renamed"}
     redirect = pages(git_site.root)["decisions/d/index.md"]
     assert '"location": "../renamed/"' in redirect and '"template": "redirect.html"' in redirect
+    # The page the engine makes of it: its words from the theme's language partial.
+    site = build(git_site.root, git_site.root / "out").site_dir
+    moved = (site / "decisions/d/index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0;url=../renamed/">' in moved
+    assert "<h1>This record has moved</h1>" in moved
+    assert "</a> is now at a new address.</p>" in moved
+    assert "<title>Moved: " in moved and "openrecord.redirect" not in moved
 
 
 def test_deleted_record_keeps_a_withdrawn_page(git_site: Git) -> None:
