@@ -36,7 +36,8 @@ from generator.history.changes import check_changes
 from generator.history.history import History, read_history
 from generator.history.rules import accepted_decision_rewrites, address_takeovers
 from generator.outputs.data import data_paths, vanished_urls, write_data, write_manifest
-from generator.outputs.feeds import FORMATS, Feed, plan_feeds, write_feeds
+from generator.outputs.feed_files import write_feeds
+from generator.outputs.feeds import FORMATS, Feed, plan_feeds
 from generator.outputs.publish import site_size, size_warnings, staging, swap_into_place
 from generator.outputs.search import index_site
 from generator.outputs.sitemap import add_to_sitemap

@@ -15,7 +15,8 @@ import pytest
 
 from generator.build import gather
 from generator.outputs.data import write_data
-from generator.outputs.feeds import plan_feeds, write_feeds
+from generator.outputs.feed_files import write_feeds
+from generator.outputs.feeds import plan_feeds
 from generator.pages.render import render_site
 from tests.conftest import Git, decision
 from tests.test_history import ACCEPTED, PROPOSED

@@ -17,7 +17,8 @@ from generator.build import check, gather
 from generator.cli import cli
 from generator.history.history import read_history
 from generator.outputs.data import write_data
-from generator.outputs.feeds import plan_feeds, write_feeds
+from generator.outputs.feed_files import write_feeds
+from generator.outputs.feeds import plan_feeds
 from generator.pages.render import render_site
 from tests.conftest import Git
 from tests.test_history import ACCEPTED, PROPOSED

@@ -8,7 +8,8 @@ from pathlib import Path
 import feedparser
 
 from generator.build import build, gather
-from generator.outputs.feeds import plan_feeds, write_feeds
+from generator.outputs.feed_files import write_feeds
+from generator.outputs.feeds import plan_feeds
 from generator.pages.render import render_site
 from tests.conftest import Git, decision, workshop
 

@@ -2,22 +2,17 @@
 
 Items are events read from the history: a record published, changed (major
 revisions only; a ``Change-Type: minor`` revision never makes an item) or
-moved to a new status. This is the only module that touches feedgen, and it
-sets every field itself: feedgen's defaults stamp the current time and
-prepend entries, and the same repository must give byte-identical feeds.
+moved to a new status. This module plans every feed (the pages announce
+them); feed_files.py writes them, the only module that touches feedgen, setting
+every field itself: feedgen's defaults stamp the current time and prepend
+entries, and the same repository must give byte-identical feeds.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass, replace
-from html import escape
-from pathlib import Path
 from urllib.parse import urlsplit
-
-from feedgen.feed import FeedGenerator
-from lxml import etree
 
 from generator.catalog import autonym, catalog
 from generator.content.model import Record, Revision, Site
@@ -25,7 +20,8 @@ from generator.content.schema import RECORD_TYPES, TYPES_BY_FOLDER, RecordType
 from generator.history.diff import parse_version
 from generator.history.history import History
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+#: The date of a feed with no items yet.
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 FORMATS = (("atom.xml", "Atom"), ("rss.xml", "RSS"), ("feed.json", "JSON Feed"))
 
 
@@ -369,198 +365,3 @@ def _index(feeds: list[Feed]) -> tuple[dict[str, Feed], dict[str, Feed]]:
         _INDEXES.clear()
         _INDEXES[id(feeds)] = cached
     return cached[1], cached[2]
-
-
-def write_feeds(site: Site, feeds: list[Feed], out: Path) -> int:
-    """Write every feed in the three formats, and the OPML list; return files written."""
-    newest = max((feed.items[0].date for feed in feeds if feed.items), default=_EPOCH)
-    # An item is in several feeds (the site's, its type's, its topics', its record's),
-    # each in three formats: its HTML is made once. Feeds are written without indentation:
-    # programs read them, and a large site has tens of thousands.
-    html = {item.id: _content_html(site, item) for feed in feeds for item in feed.items}
-    written = 0
-    for feed in feeds:
-        folder = out / feed.url
-        folder.mkdir(parents=True, exist_ok=True)
-        updated = feed.items[0].date if feed.items else newest
-        generator = _feedgen(site, feed, updated, html)
-        _set_links(generator, site, feed, "atom.xml", "application/atom+xml")
-        generator.subtitle(feed.description)  # Atom: plain text
-        (folder / "atom.xml").write_bytes(_atom_bytes(generator))
-        _set_links(generator, site, feed, "rss.xml", "application/rss+xml")
-        # RSS readers render it as HTML: markup escaped as HTML, quotes left as they are (an
-        # escaped quote reached readers as &quot;, the validators' ContainsHTML).
-        generator.description(escape(feed.description, quote=False))
-        (folder / "rss.xml").write_bytes(generator.rss_str(pretty=False))
-        (folder / "feed.json").write_text(_json_feed(site, feed, html), encoding="utf-8")
-        written += 3
-    (out / "feeds" / "index.opml").write_text(opml(site, feeds), encoding="utf-8")
-    return written + 1
-
-
-def _feedgen(
-    site: Site, feed: Feed, updated: datetime.datetime, html: dict[str, str]
-) -> FeedGenerator:
-    """Return a feedgen feed with every field set explicitly."""
-    config = site.config
-    generator = FeedGenerator()
-    generator.load_extension("dc", atom=False, rss=True)
-    generator.id(config.absolute(feed.url + "atom.xml"))
-    generator.title(feed.title)
-    generator.link(href=config.absolute(feed.page_url), rel="alternate", type="text/html")
-    generator.link(
-        href=config.absolute(feed.url + "atom.xml"), rel="self", type="application/atom+xml"
-    )
-    generator.language(feed.lang or config.openrecord.lang)
-    generator.updated(updated)
-    generator.lastBuildDate(updated)
-    generator.generator("openrecord", uri="https://github.com/example/openrecord")
-    generator.docs("https://www.rssboard.org/rss-specification")
-    if config.openrecord.publisher:
-        generator.author({"name": config.openrecord.publisher})
-    generator.rights(config.openrecord.licence_name)
-    for item in feed.items:
-        entry = generator.add_entry(order="append")
-        entry.id(item.id)
-        entry.guid(item.id, permalink=False)
-        entry.title(item.title)
-        entry.link(href=config.absolute(item.url), rel="alternate", type="text/html")
-        entry.link(
-            href=config.absolute(_diff_url(item)),
-            rel="related",
-            type="text/html",
-            title="What changed",
-        )
-        entry.published(item.date)
-        entry.updated(item.date)
-        entry.pubDate(item.date)
-        for name in (item.revision.author, *item.revision.coauthors):
-            entry.author({"name": name})
-            entry.dc.dc_creator(name)
-        entry.summary(escape(item.summary), type="html")  # RSS reads it as HTML
-        entry.content(html[item.id], type="html")
-        for term in _categories(item):
-            entry.category(term=term)
-    return generator
-
-
-def _set_links(generator: FeedGenerator, site: Site, feed: Feed, name: str, mime: str) -> None:
-    """Point the feed's self link at one format's file; the page link stays last, for RSS."""
-    generator.link(
-        [
-            {"href": site.config.absolute(feed.url + name), "rel": "self", "type": mime},
-            {"href": site.config.absolute(feed.page_url), "rel": "alternate", "type": "text/html"},
-        ],
-        replace=True,
-    )
-
-
-def _atom_bytes(generator: FeedGenerator) -> bytes:
-    """Return the Atom document, with each entry's link attributes restored.
-
-    feedgen 1.0 drops rel, type and title from entry links (its serializer shadows the link
-    data with the new element), so they are set again here from the entries' own data.
-    """
-    root, _document = generator._create_atom()  # the tree atom_str() serialises
-    for element, entry in zip(root.findall("entry"), generator.entry(), strict=True):
-        for link_element, data in zip(element.findall("link"), entry.link(), strict=True):
-            for name in ("rel", "type", "title"):
-                if data.get(name):
-                    link_element.set(name, data[name])
-    return bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=True)) + b"\n"
-
-
-def _diff_url(item: Item) -> str:
-    """Return the site-relative address of what an item's revision changed: the diff on its
-    version's page, or (for a first version or a withdrawal) its entry in the history.
-
-    A translation has no history page of its own: its item leads to the translation.
-    """
-    if item.lang:
-        return item.url
-    revision = item.revision
-    if revision.number > 1 and not revision.deleted:
-        return f"{item.record.id}/v{revision.number}/#changes"
-    return f"{item.record.id}/history/#v{revision.number}"
-
-
-def _categories(item: Item) -> list[str]:
-    """Return an item's categories: type, status and topics."""
-    return [item.record.type.name, item.status, *item.record.topics]
-
-
-def _content_html(site: Site, item: Item) -> str:
-    """Return the item's body as escaped HTML: note, summary and links."""
-    config = site.config
-    note = "<br>".join(escape(line) for line in item.revision.note.split("\n") if line)
-    pull = ""
-    if item.revision.pull_request is not None and config.repo_url:
-        number = item.revision.pull_request
-        pull = f' · <a href="{escape(config.repo_url)}/pull/{number}">pull request #{number}</a>'
-    if item.lang:
-        words = catalog(item.lang)
-        return (
-            f"<p>{note}</p><p>{escape(item.summary)}</p>"
-            f'<p><a href="{escape(config.absolute(item.url))}">'
-            f"{escape(words.t('feed.read-translation'))}</a>{pull}</p>"
-        )
-    return (
-        f"<p>{note}</p><p>{escape(item.summary)}</p>"
-        f'<p><a href="{escape(config.absolute(item.record.url))}">Read the '
-        f"{escape(item.record.type.label.lower())}</a> · "
-        f'<a href="{escape(config.absolute(_diff_url(item)))}">See what changed</a>{pull}</p>'
-    )
-
-
-def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
-    """Return a JSON Feed 1.1 document for a scope."""
-    config = site.config
-    document = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": feed.title,
-        "description": feed.description,
-        "home_page_url": config.absolute(feed.page_url),
-        "feed_url": config.absolute(feed.url + "feed.json"),
-        "language": feed.lang or config.openrecord.lang,
-        "items": [
-            {
-                "id": item.id,
-                "url": config.absolute(item.url),
-                "external_url": config.absolute(_diff_url(item)),
-                "title": item.title,
-                "summary": item.summary,
-                "content_html": html[item.id],
-                "date_published": item.date.isoformat(),
-                "date_modified": item.date.isoformat(),
-                "authors": [
-                    {"name": name} for name in (item.revision.author, *item.revision.coauthors)
-                ],
-                "tags": _categories(item),
-            }
-            for item in feed.items
-        ],
-    }
-    if config.openrecord.publisher:
-        document["authors"] = [{"name": config.openrecord.publisher}]
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def opml(site: Site, feeds: list[Feed]) -> str:
-    """Return an OPML 2.0 list subscribing to every Atom feed."""
-    title = catalog(site.config.openrecord.lang).t("feed.opml", site=site.config.site_name)
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<opml version="2.0">',
-        "  <head>",
-        f"    <title>{escape(title)}</title>",
-        "  </head>",
-        "  <body>",
-    ]
-    for feed in feeds:
-        lines.append(
-            f'    <outline type="rss" text="{escape(feed.title)}" title="{escape(feed.title)}" '
-            f'xmlUrl="{escape(site.config.absolute(feed.url + "atom.xml"))}" '
-            f'htmlUrl="{escape(site.config.absolute(feed.page_url))}"/>'
-        )
-    lines += ["  </body>", "</opml>", ""]
-    return "\n".join(lines)
