@@ -192,32 +192,44 @@ class Tab:
 OpenPage = Callable[..., Tab]
 
 
+def open_tab(
+    browser: Any, site: ServedSite, path: str, width: str, palette: str, height: int = 900
+) -> Tab:
+    """Open a page of a site in a fresh context at a width and palette (closed by the caller)."""
+    context = browser.new_context(
+        viewport={"width": WIDTHS[width], "height": height},
+        color_scheme="dark" if palette == "dark" else "light",
+        reduced_motion="reduce",
+    )
+    blocked: list[str] = []
+    context.route(is_outside(site.base_url), guard_network(blocked))
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    response = page.goto(site.url(path), wait_until="load")
+    status = response.status if response else 0
+    scheme = "slate" if palette == "dark" else "default"
+    if palette == "dark" and 'class="or-light-header' in page.content():
+        # A lighter page (a past version, a history page, what changed between two versions)
+        # has no toggle: it shows the palette chosen elsewhere, as the engine's pages store it.
+        page.evaluate('() => __md_set("__palette", {color: {scheme: "slate"}})')
+        page.reload()
+    page.wait_for_function(
+        "(scheme) => document.body.getAttribute('data-md-color-scheme') === scheme", arg=scheme
+    )
+    return Tab(page, status, errors, blocked)
+
+
 @pytest.fixture
 def open_page(browser: Any, served_site: ServedSite) -> Iterator[OpenPage]:
     """Return a function that opens a page at a width and palette, ready to be tested."""
     contexts: list[Any] = []
 
     def open_(path: str, width: str = "wide", palette: str = "light", height: int = 900) -> Tab:
-        context = browser.new_context(
-            viewport={"width": WIDTHS[width], "height": height},
-            color_scheme="dark" if palette == "dark" else "light",
-            reduced_motion="reduce",
-        )
-        contexts.append(context)
-        blocked: list[str] = []
-        context.route(is_outside(served_site.base_url), guard_network(blocked))
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        response = page.goto(served_site.url(path), wait_until="load")
-        status = response.status if response else 0
-        scheme = "slate" if palette == "dark" else "default"
-        page.wait_for_function(
-            "(scheme) => document.body.getAttribute('data-md-color-scheme') === scheme",
-            arg=scheme,
-        )
-        return Tab(page, status, errors, blocked)
+        tab = open_tab(browser, served_site, path, width, palette, height)
+        contexts.append(tab.page.context)
+        return tab
 
     yield open_
     for context in contexts:

@@ -11,14 +11,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import ServedSite, _built_and_served
+from tests.browser.conftest import ServedSite, Tab, _built_and_served, open_tab
 from tests.browser.support import (
     PALETTES,
     WIDTHS,
     artifact,
     describe_violations,
-    guard_network,
-    is_outside,
     run_axe,
 )
 from tests.languages_fixture import languages_site
@@ -44,36 +42,11 @@ def languages_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
         yield site
 
 
-def _open(browser: Any, site: ServedSite, path: str, width: str, palette: str) -> Any:
-    """Open a page of the site in a fresh context at a width and palette."""
-    context = browser.new_context(
-        viewport={"width": WIDTHS[width], "height": 900},
-        color_scheme="dark" if palette == "dark" else "light",
-        reduced_motion="reduce",
-    )
-    blocked: list[str] = []
-    context.route(is_outside(site.base_url), guard_network(blocked))
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    response = page.goto(site.url(path), wait_until="load")
-    assert response is not None and response.status == 200
-    scheme = "slate" if palette == "dark" else "default"
-    if palette == "dark" and 'class="or-light-header' in page.content():
-        # A lighter page (what changed between two versions) has no toggle: it shows the
-        # palette chosen elsewhere on the site, as the engine's pages store it.
-        page.evaluate('() => __md_set("__palette", {color: {scheme: "slate"}})')
-        page.reload()
-    page.wait_for_function(
-        "(scheme) => document.body.getAttribute('data-md-color-scheme') === scheme", arg=scheme
-    )
-    _SEEN[id(page)] = (errors, blocked)
-    return page
-
-
-#: What each opened page met while loading: script errors, requests that left the site.
-_SEEN: dict[int, tuple[list[str], list[str]]] = {}
+def _open(browser: Any, site: ServedSite, path: str, width: str, palette: str) -> Tab:
+    """Open a page of the two-language site; it must be there."""
+    tab = open_tab(browser, site, path, width, palette)
+    assert tab.status == 200, f"/{path} answered {tab.status}"
+    return tab
 
 
 @pytest.mark.parametrize("palette", PALETTES)
@@ -82,7 +55,8 @@ _SEEN: dict[int, tuple[list[str], list[str]]] = {}
 def test_no_axe_violations_in_either_language(
     browser: Any, languages_served: ServedSite, name: str, width: str, palette: str
 ) -> None:
-    page = _open(browser, languages_served, PAGES[name], width, palette)
+    tab = _open(browser, languages_served, PAGES[name], width, palette)
+    page = tab.page
     try:
         page.screenshot(path=artifact("screens", f"{name}-{width}-{palette}.png"), full_page=True)
         violations = run_axe(page)
@@ -90,9 +64,8 @@ def test_no_axe_violations_in_either_language(
             f"axe-core found WCAG 2.2 AA problems on /{PAGES[name]} ({width}, {palette}):\n"
             + describe_violations(violations)
         )
-        errors, blocked = _SEEN[id(page)]
-        assert not errors, f"script errors: {errors}"
-        assert not blocked, f"requests left the site: {blocked}"
+        assert not tab.errors, f"script errors: {tab.errors}"
+        assert not tab.blocked, f"requests left the site: {tab.blocked}"
     finally:
         page.context.close()
 
@@ -100,7 +73,7 @@ def test_no_axe_violations_in_either_language(
 def test_the_switcher_moves_between_the_languages(
     browser: Any, languages_served: ServedSite
 ) -> None:
-    page = _open(browser, languages_served, "decisions/pilots/", "wide", "light")
+    page = _open(browser, languages_served, "decisions/pilots/", "wide", "light").page
     try:
         assert page.get_attribute("html", "lang") == "en"
         page.get_by_role("navigation", name="Languages").get_by_role(
@@ -148,13 +121,13 @@ def _search_again(page: Any, words: str) -> list[str]:
 def test_search_finds_each_language_in_its_own_index(
     browser: Any, languages_served: ServedSite
 ) -> None:
-    gaelic = _open(browser, languages_served, "gd/", "wide", "light")
+    gaelic = _open(browser, languages_served, "gd/", "wide", "light").page
     try:
         found = _search(gaelic, "Fìobha")
         assert found and all(path.endswith(TRANSLATION) for path in found), found
     finally:
         gaelic.context.close()
-    english = _open(browser, languages_served, "", "wide", "light")
+    english = _open(browser, languages_served, "", "wide", "light").page
     try:
         assert _search(english, "Fife")  # the English index answers, and finds English words
         assert _search_again(english, "Fìobha") == []  # and holds no Gàidhlig
