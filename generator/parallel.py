@@ -63,7 +63,6 @@ class Parallel:
         self.fork = self.pool and not preview
         if self.fork:
             start_server()  # the pool's processes: ready by the time the engine has run
-        self.shells: Shells = {}
         self._aside: _Aside | None = None
         self._pourer: Pourer | None = None
         self._thread = ThreadPoolExecutor(max_workers=1)
@@ -114,7 +113,6 @@ class Parallel:
         batches: Iterator[list[ShellPage]],
     ) -> None:
         """Pour every batch of pages into the shells, in the pool when it pays."""
-        self.shells = shells
         self._pourer = Pourer(shells, self.site_dir, raw, pool=self.pool)
         for batch in batches:
             self._pourer.pour(batch)
