@@ -269,6 +269,7 @@ ENGLISH: dict[str, str] = {
     "version.not-current": "This is not the current version.",
     "version.current": "This is the current version.",
     "version.see-current": "See the current version",
+    "version.read-on-record": "Read it on the record page",
     "version.all": "all versions",
     "version.changes": "What changed in version {number}",
     "version.in-history": "See it in the history",

@@ -134,6 +134,27 @@ def test_pilot_pages_show_versions_timeline_and_diff(pilot: Git) -> None:
     assert changes.index("Fix punctuation") < changes.index("Accept pilot areas (<a")
 
 
+def test_the_newest_version_leads_to_the_record_until_a_newer_one_comes(pilot: Git) -> None:
+    """The record's page shows its newest version: that version's permalink leads there
+    (with what it changed) instead of holding the same text again; once a newer version
+    is published, the same address holds the text in full."""
+    docs = pages(pilot.root)
+    newest = docs["decisions/pilot/v3/index.md"]
+    assert "This is the current version." in newest
+    assert '<a href="../">Read it on the record page</a>' in newest
+    assert "We will start in two areas" not in newest.split('<h2 id="changes">')[0]
+    assert "areas<ins>!</ins>" in newest  # what it changed stays on its own page
+    assert "We will start in two areas." in docs["decisions/pilot/v2/index.md"]
+    assert "We will start in two areas!" in docs["decisions/pilot/index.md"]
+    pilot.write("content/decisions/pilot.md", ACCEPTED + "We will start in three areas.\n")
+    pilot.commit("Widen the pilot (#13)")
+    docs = pages(pilot.root)
+    assert "We will start in two areas!" in docs["decisions/pilot/v3/index.md"]
+    assert "This is not the current version." in docs["decisions/pilot/v3/index.md"]
+    assert "Read it on the record page" in docs["decisions/pilot/v4/index.md"]
+    assert "three areas" not in docs["decisions/pilot/v4/index.md"].split('<h2 id="changes">')[0]
+
+
 def test_pilot_site_builds_with_the_engine(pilot: Git, tmp_path: Path) -> None:
     result = build(pilot.root, tmp_path / "out")
     for page in (
