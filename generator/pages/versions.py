@@ -79,8 +79,12 @@ def render_version(
     version: Version,
     changes: str | None,
     total: int,
+    text_at: int | None = None,
 ) -> None:
     """Write the permalink page of one revision: the record as it was then.
+
+    text_at is the version whose page holds this version's text, when that is an earlier
+    one (this version changed only the record's fields); its page leads there.
 
     The newest version of a record still published is what the record's own page shows:
     its permalink says so and leads there, with what it changed, instead of holding the
@@ -116,6 +120,13 @@ def render_version(
     )
     if newest:
         body, removed = "", ""
+    elif text_at is not None and text_at != revision.number:
+        there = link(
+            relative(url, revision_url(record_id, text_at)),
+            SOURCE.t("version.text-there", number=text_at),
+        )
+        note = SOURCE.h("version.same-text", number=revision.number, holder=text_at)
+        body, removed = raw_html(f'<p class="or-same-text">{note} {there}.</p>'), ""
     else:
         body = without_title(version.body.strip(), version.title or "")
         if current:  # its links to other records lead where the record's own links lead
