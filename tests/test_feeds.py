@@ -79,6 +79,67 @@ def test_record_feed_has_two_items_not_three(pilot_feeds: Path) -> None:
     ]
 
 
+PILOT = "https://records.example.org/decisions/pilot/"
+#: What each of the pilot's items changed (newest first), and the pull request of the first.
+PILOT_CHANGES = [PILOT + "v2/#changes", PILOT + "history/#v1"]
+PILOT_PULL = "https://github.com/example/records/pull/12"
+
+
+def pilot_items(pilot_feeds: Path) -> dict[str, list[dict[str, object]]]:
+    """Return the pilot's items in each format as a reader sees them: title, link, the
+    addresses its content links to, and its summary in whatever form the format has."""
+    folder = pilot_feeds / "feeds/records/decisions/pilot"
+    seen: dict[str, list[dict[str, object]]] = {}
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((folder / name).read_bytes())
+        assert parsed.bozo == 0, name
+        seen[name] = [
+            {
+                "title": entry.title,
+                "link": entry.link,
+                "hrefs": re.findall(r'href="([^"]+)"', entry.content[0].value),
+                "summary": entry.summary,  # Atom: feedparser's, from the content
+            }
+            for entry in parsed.entries
+        ]
+    document = json.loads((folder / "feed.json").read_text())
+    seen["feed.json"] = [
+        {
+            "title": item["title"],
+            "link": item["url"],
+            "hrefs": re.findall(r'href="([^"]+)"', item["content_html"]),
+            "summary": item["summary"],
+        }
+        for item in document["items"]
+    ]
+    return seen
+
+
+def test_each_item_gives_readers_the_record_the_change_and_the_pull_request(
+    pilot_feeds: Path,
+) -> None:
+    for name, items in pilot_items(pilot_feeds).items():
+        assert [item["title"] for item in items] == [
+            "Decision accepted: Pilot areas",
+            "Decision published: Pilot areas",
+        ], name
+        assert [item["link"] for item in items] == [PILOT, PILOT], name
+        # The content links what changed, and the pull request that changed it.
+        assert [item["hrefs"] for item in items] == [
+            [PILOT_CHANGES[0], PILOT_PULL],
+            [PILOT_CHANGES[1]],
+        ], name
+        assert all("Start with pilots." in str(item["summary"]) for item in items), name
+
+
+def test_an_items_content_does_not_link_back_to_its_own_record(pilot_feeds: Path) -> None:
+    # The item's own link is the record (every reader's title links it): once is enough.
+    for name, items in pilot_items(pilot_feeds).items():
+        assert all(PILOT not in item["hrefs"] for item in items), name
+    for path in (pilot_feeds / "feeds").rglob("*.*"):
+        assert "Read the decision" not in path.read_text(), path
+
+
 def test_every_feed_follows_the_validators_rules(pilot_feeds: Path) -> None:
     feeds = sorted((pilot_feeds / "feeds").rglob("atom.xml"))
     assert len(feeds) >= 10

@@ -137,26 +137,21 @@ def _categories(item: Item) -> list[str]:
 
 
 def _content_html(site: Site, item: Item) -> str:
-    """Return the item's body as escaped HTML: note, summary and links."""
+    """Return the item's body as escaped HTML: note, summary, and where to see the change.
+
+    No link back to the record: the item's own link (every reader's title) is the record's,
+    or for a translation the translation's, which has no page of changes of its own.
+    """
     config = site.config
     note = "<br>".join(escape(line) for line in item.revision.note.split("\n") if line)
-    pull = ""
+    links = []
+    if not item.lang:
+        links.append(f'<a href="{escape(config.absolute(_diff_url(item)))}">See what changed</a>')
     if item.revision.pull_request is not None and config.repo_url:
-        number = item.revision.pull_request
-        pull = f' · <a href="{escape(config.repo_url)}/pull/{number}">pull request #{number}</a>'
-    if item.lang:
-        words = catalog(item.lang)
-        return (
-            f"<p>{note}</p><p>{escape(item.summary)}</p>"
-            f'<p><a href="{escape(config.absolute(item.url))}">'
-            f"{escape(words.t('feed.read-translation'))}</a>{pull}</p>"
-        )
-    return (
-        f"<p>{note}</p><p>{escape(item.summary)}</p>"
-        f'<p><a href="{escape(config.absolute(item.record.url))}">Read the '
-        f"{escape(item.record.type.label.lower())}</a> · "
-        f'<a href="{escape(config.absolute(_diff_url(item)))}">See what changed</a>{pull}</p>'
-    )
+        pull = f"{escape(config.repo_url)}/pull/{item.revision.pull_request}"
+        links.append(f'<a href="{pull}">pull request #{item.revision.pull_request}</a>')
+    links_html = f"<p>{' · '.join(links)}</p>" if links else ""
+    return f"<p>{note}</p><p>{escape(item.summary)}</p>{links_html}"
 
 
 def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
