@@ -21,6 +21,8 @@ from generator.pages.render import render_site
 from tests.conftest import Git, decision
 from tests.test_history import ACCEPTED, PROPOSED
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
@@ -138,6 +140,20 @@ def test_an_items_content_does_not_link_back_to_its_own_record(pilot_feeds: Path
         assert all(PILOT not in item["hrefs"] for item in items), name
     for path in (pilot_feeds / "feeds").rglob("*.*"):
         assert "Read the decision" not in path.read_text(), path
+
+
+def test_atom_gives_the_summary_in_the_content_alone_and_rss_in_both(pilot_feeds: Path) -> None:
+    folder = pilot_feeds / "feeds/records/decisions/pilot"
+    atom = ET.parse(folder / "atom.xml").getroot()
+    entries = atom.findall(f"{ATOM}entry")
+    assert len(entries) == 2
+    for entry in entries:
+        assert entry.find(f"{ATOM}summary") is None  # optional beside content, which has it
+        assert "<p>Start with pilots.</p>" in (entry.findtext(f"{ATOM}content") or "")
+    rss = ET.parse(folder / "rss.xml").getroot()
+    for item in rss.iter("item"):
+        assert item.findtext("description") == "Start with pilots."  # what most RSS readers show
+        assert "<p>Start with pilots.</p>" in (item.findtext(f"{CONTENT}encoded") or "")
 
 
 def test_every_feed_follows_the_validators_rules(pilot_feeds: Path) -> None:

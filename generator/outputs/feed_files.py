@@ -84,7 +84,9 @@ def _feedgen(
         for name in (item.revision.author, *item.revision.coauthors):
             entry.author({"name": name})
             entry.dc.dc_creator(name)
-        entry.summary(escape(item.summary), type="html")  # RSS reads it as HTML
+        # RSS: the summary as <description> (read as HTML), the whole as <content:encoded>.
+        # Atom: the content alone, which holds the summary (so summary is optional).
+        entry.description(escape(item.summary))
         entry.content(html[item.id], type="html")
         for term in _categories(item):
             entry.category(term=term)
