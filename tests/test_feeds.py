@@ -134,10 +134,28 @@ def test_each_item_gives_readers_the_record_the_change_and_the_pull_request(
         assert all("Start with pilots." in str(item["summary"]) for item in items), name
 
 
-def test_an_items_content_does_not_link_back_to_its_own_record(pilot_feeds: Path) -> None:
-    # The item's own link is the record (every reader's title links it): once is enough.
-    for name, items in pilot_items(pilot_feeds).items():
-        assert all(PILOT not in item["hrefs"] for item in items), name
+def test_each_item_links_its_record_once_and_its_change_once(pilot_feeds: Path) -> None:
+    # The record is the item's own link (every reader's title links it); the change is
+    # linked in the content, which every reader shows. Neither is repeated: not as a "Read
+    # the decision" link, nor an Atom rel="related" link, nor a JSON Feed external_url.
+    folder = pilot_feeds / "feeds/records/decisions/pilot"
+    atom = ET.parse(folder / "atom.xml").getroot().findall(f"{ATOM}entry")
+    rss = ET.parse(folder / "rss.xml").getroot().iter("item")
+    document = json.loads((folder / "feed.json").read_text())
+    serialised = {
+        "atom.xml": [ET.tostring(entry, encoding="unicode") for entry in atom],
+        "rss.xml": [ET.tostring(item, encoding="unicode") for item in rss],
+        "feed.json": [json.dumps(item) for item in document["items"]],
+    }
+    record = re.compile(re.escape(PILOT) + r'(?=["<\\])')  # the address itself, not below it
+    for name, items in serialised.items():
+        assert len(items) == 2, name
+        for text, changes in zip(items, PILOT_CHANGES, strict=True):
+            assert len(record.findall(text)) == 1, (name, text)
+            assert text.count(changes) == 1, (name, text)
+    for entry in atom:
+        assert [link.get("rel") for link in entry.findall(f"{ATOM}link")] == ["alternate"]
+    assert all("external_url" not in item for item in document["items"])
     for path in (pilot_feeds / "feeds").rglob("*.*"):
         assert "Read the decision" not in path.read_text(), path
 

@@ -72,12 +72,6 @@ def _feedgen(
         entry.guid(item.id, permalink=False)
         entry.title(item.title)
         entry.link(href=config.absolute(item.url), rel="alternate", type="text/html")
-        entry.link(
-            href=config.absolute(_diff_url(item)),
-            rel="related",
-            type="text/html",
-            title="What changed",
-        )
         entry.published(item.date)
         entry.updated(item.date)
         entry.pubDate(item.date)
@@ -107,13 +101,13 @@ def _set_links(generator: FeedGenerator, site: Site, feed: Feed, name: str, mime
 def _atom_bytes(generator: FeedGenerator) -> bytes:
     """Return the Atom document, with each entry's link attributes restored.
 
-    feedgen 1.0 drops rel, type and title from entry links (its serializer shadows the link
+    feedgen 1.0 drops rel and type from entry links (its serializer shadows the link
     data with the new element), so they are set again here from the entries' own data.
     """
     root, _document = generator._create_atom()  # the tree atom_str() serialises
     for element, entry in zip(root.findall("entry"), generator.entry(), strict=True):
         for link_element, data in zip(element.findall("link"), entry.link(), strict=True):
-            for name in ("rel", "type", "title"):
+            for name in ("rel", "type"):
                 if data.get(name):
                     link_element.set(name, data[name])
     return bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=True)) + b"\n"
@@ -122,11 +116,7 @@ def _atom_bytes(generator: FeedGenerator) -> bytes:
 def _diff_url(item: Item) -> str:
     """Return the site-relative address of what an item's revision changed: the diff on its
     version's page, or (for a first version or a withdrawal) its entry in the history.
-
-    A translation has no history page of its own: its item leads to the translation.
     """
-    if item.lang:
-        return item.url
     revision = item.revision
     if revision.number > 1 and not revision.deleted:
         return f"{item.record.id}/v{revision.number}/#changes"
@@ -170,7 +160,6 @@ def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
             {
                 "id": item.id,
                 "url": config.absolute(item.url),
-                "external_url": config.absolute(_diff_url(item)),
                 "title": item.title,
                 "summary": item.summary,
                 "content_html": html[item.id],
