@@ -174,6 +174,23 @@ def test_atom_gives_the_summary_in_the_content_alone_and_rss_in_both(pilot_feeds
         assert "<p>Start with pilots.</p>" in (item.findtext(f"{CONTENT}encoded") or "")
 
 
+def test_a_feeds_head_holds_what_readers_show_and_nothing_they_ignore(pilot_feeds: Path) -> None:
+    folder = pilot_feeds / "feeds/records/decisions/pilot"
+    page = "https://records.example.org/decisions/pilot/"
+    for name in ("atom.xml", "rss.xml"):
+        feed = feedparser.parse((folder / name).read_bytes()).feed
+        assert feed.title.endswith(": Pilot areas"), name
+        assert feed.link == page, name
+        assert feed.language == "en", name
+        assert feed.rights == "Open Government Licence v3.0", name
+        assert feed.updated_parsed is not None, name
+        assert "generator" not in feed, name  # no reader uses it; nor RSS's <docs>
+    assert "<docs>" not in (folder / "rss.xml").read_text()
+    document = json.loads((folder / "feed.json").read_text())
+    assert document["home_page_url"] == page
+    assert document["language"] == "en"
+
+
 def test_every_feed_follows_the_validators_rules(pilot_feeds: Path) -> None:
     feeds = sorted((pilot_feeds / "feeds").rglob("atom.xml"))
     assert len(feeds) >= 10

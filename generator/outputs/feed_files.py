@@ -61,8 +61,10 @@ def _feedgen(
     generator.language(feed.lang or config.openrecord.lang)
     generator.updated(updated)
     generator.lastBuildDate(updated)
-    generator.generator("openrecord", uri="https://github.com/example/openrecord")
-    generator.docs("https://www.rssboard.org/rss-specification")
+    # No <generator> nor RSS <docs> (feedgen's defaults name itself): no reader uses them,
+    # and a large site has tens of thousands of feeds.
+    generator.generator("")
+    generator.docs("")
     if config.openrecord.publisher:
         generator.author({"name": config.openrecord.publisher})
     generator.rights(config.openrecord.licence_name)
