@@ -279,6 +279,31 @@ def test_drafts_never_appear_and_markup_is_escaped(git_site: Git, tmp_path: Path
     assert "&lt;b&gt;two&lt;/b&gt;" in entry.content[0].value
 
 
+def test_contents_are_the_same_html_in_each_format_unescaped_in_cdata(
+    git_site: Git, tmp_path: Path
+) -> None:
+    # A stranger's "]]>" cannot end the CDATA section early: its ">" is escaped.
+    git_site.write(
+        "content/decisions/x.md",
+        decision(title="Ends ]]> here", summary="A ]]> B & 'quoted' <i>markup</i>"),
+    )
+    git_site.commit("Add ]]> and <![CDATA[ a decision")
+    folder = write_site_feeds(git_site.root, tmp_path / "out") / "feeds/records/decisions/x"
+    document = json.loads((folder / "feed.json").read_text())
+    expected = [item["content_html"] for item in document["items"]]
+    assert expected[0].startswith("<p>Add ]]&gt; and &lt;![CDATA[ a decision</p>")
+    assert "<p>A ]]&gt; B &amp; 'quoted' &lt;i&gt;markup&lt;/i&gt;</p>" in expected[0]
+    for name in ("atom.xml", "rss.xml"):
+        text = (folder / name).read_text()
+        assert text.count("<![CDATA[<p>") == len(expected), name
+        parsed = feedparser.parse(text.encode())
+        assert parsed.bozo == 0, name
+        assert [entry.content[0].value for entry in parsed.entries] == expected, name
+        assert [entry.title for entry in parsed.entries] == ["Decision published: Ends ]]> here"]
+    atom = ET.parse(folder / "atom.xml").getroot()
+    assert [c.get("type") for c in atom.iter(f"{ATOM}content")] == ["html"]
+
+
 def test_channel_descriptions_escape_markup_once_and_quotes_not_at_all(
     git_site: Git, tmp_path: Path
 ) -> None:

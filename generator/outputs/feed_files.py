@@ -81,9 +81,12 @@ def _feedgen(
             entry.author({"name": name})
             entry.dc.dc_creator(name)
         # RSS: the summary as <description> (read as HTML), the whole as <content:encoded>.
-        # Atom: the content alone, which holds the summary (so summary is optional).
-        entry.description(escape(item.summary))
-        entry.content(html[item.id], type="html")
+        # Atom: the content alone, which holds the summary (so summary is optional). Both
+        # contents in a CDATA section, where HTML needs no escaping (_atom_bytes marks
+        # Atom's type="html"); escaped instead should it ever hold "]]>", which ends one
+        # (it cannot: every ">" in text is escaped and every tag ends in a letter or quote).
+        entry.description(escape(item.summary, quote=False))
+        entry.content(html[item.id], type="html" if "]]>" in html[item.id] else "CDATA")
         for term in _categories(item):
             entry.category(term=term)
     return generator
@@ -108,6 +111,7 @@ def _atom_bytes(generator: FeedGenerator) -> bytes:
     """
     root, _document = generator._create_atom()  # the tree atom_str() serialises
     for element, entry in zip(root.findall("entry"), generator.entry(), strict=True):
+        element.find("content").set("type", "html")  # HTML in CDATA (feedgen says "CDATA")
         for link_element, data in zip(element.findall("link"), entry.link(), strict=True):
             for name in ("rel", "type"):
                 if data.get(name):
@@ -137,7 +141,7 @@ def _content_html(site: Site, item: Item) -> str:
     or for a translation the translation's, which has no page of changes of its own.
     """
     config = site.config
-    note = "<br>".join(escape(line) for line in item.revision.note.split("\n") if line)
+    note = "<br>".join(escape(line, quote=False) for line in item.revision.note.split("\n") if line)
     links = []
     if not item.lang:
         links.append(f'<a href="{escape(config.absolute(_diff_url(item)))}">See what changed</a>')
@@ -145,7 +149,7 @@ def _content_html(site: Site, item: Item) -> str:
         pull = f"{escape(config.repo_url)}/pull/{item.revision.pull_request}"
         links.append(f'<a href="{pull}">pull request #{item.revision.pull_request}</a>')
     links_html = f"<p>{' · '.join(links)}</p>" if links else ""
-    return f"<p>{note}</p><p>{escape(item.summary)}</p>{links_html}"
+    return f"<p>{note}</p><p>{escape(item.summary, quote=False)}</p>{links_html}"
 
 
 def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
