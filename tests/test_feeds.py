@@ -222,6 +222,7 @@ def test_every_feed_follows_the_validators_rules(pilot_feeds: Path) -> None:
         assert document["feed_url"] == url + "feed.json"
         for item in document["items"]:
             assert RFC3339.match(item["date_published"])
+            assert "date_modified" not in item  # the same date again: an event is not modified
             assert item["url"].startswith("https://records.example.org/")
 
 

@@ -169,8 +169,8 @@ def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
                 "title": item.title,
                 "summary": item.summary,
                 "content_html": html[item.id],
+                # No date_modified: an item is an event, which is never modified after.
                 "date_published": item.date.isoformat(),
-                "date_modified": item.date.isoformat(),
                 "authors": [
                     {"name": name} for name in (item.revision.author, *item.revision.coauthors)
                 ],
