@@ -153,8 +153,10 @@ def test_each_item_links_its_record_once_and_its_change_once(pilot_feeds: Path) 
         for text, changes in zip(items, PILOT_CHANGES, strict=True):
             assert len(record.findall(text)) == 1, (name, text)
             assert text.count(changes) == 1, (name, text)
-    for entry in atom:
-        assert [link.get("rel") for link in entry.findall(f"{ATOM}link")] == ["alternate"]
+    for entry in atom:  # one link, bare: Atom reads it as rel="alternate"
+        assert [link.attrib for link in entry.findall(f"{ATOM}link")] == [{"href": PILOT}]
+    for entry in feedparser.parse((folder / "atom.xml").read_bytes()).entries:
+        assert entry.links == [{"href": PILOT, "rel": "alternate", "type": "text/html"}]
     assert all("external_url" not in item for item in document["items"])
     for path in (pilot_feeds / "feeds").rglob("*.*"):
         assert "Read the decision" not in path.read_text(), path
