@@ -203,6 +203,28 @@ def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: P
     assert not (poured / "openrecord-shell").exists()
 
 
+def test_a_lighter_page_has_one_script_and_its_footer_the_licence(
+    git_site: Git, tmp_path: Path
+) -> None:
+    """A past version's page runs the palette alone, and leaves the engine's credit out."""
+    settings = git_site.root / "mkdocs.yml"
+    settings.write_text(settings.read_text() + "copyright: Content available under a licence\n")
+    site = build(git_site.root, tmp_path / "site").site_dir
+    light = (site / "intentions/i/v1/index.html").read_text(encoding="utf-8")
+    full = (site / "intentions/i/index.html").read_text(encoding="utf-8")
+    head, body = light.split("</head>")
+    assert "<script" not in head and body.count("<script") == 1
+    [src] = re.findall(r"<script src=([^ >]+)></script>", body)
+    code = (site / "intentions/i/v1" / src).resolve().read_text(encoding="utf-8")
+    assert code.startswith("__md_scope=") and ";var palette=__md_get(" in code
+    licence = "Content available under"
+    assert licence in light and "Made with" not in light
+    assert licence in full and "Made with" in full
+    settings.write_text(settings.read_text().replace("copyright:", "# copyright:"))
+    site = build(git_site.root, tmp_path / "bare").site_dir
+    assert "<footer" not in (site / "intentions/i/v1/index.html").read_text(encoding="utf-8")
+
+
 def test_pool_and_aside_processes_build_the_same_site(
     git_site: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
