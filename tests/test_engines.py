@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import resource
@@ -18,6 +19,17 @@ from tests.scan import scan_site, search_pages, site_files
 from tests.test_history import ACCEPTED, PROPOSED
 
 
+def _settings_read(text: str) -> str:
+    """Return what the engine's script reads of its settings on openrecord's pages.
+
+    Its own search, the version selector and annotations are off; the search is Pagefind's.
+    """
+    config = json.loads(text)
+    copy = {key: value for key, value in config["translations"].items() if "clipboard" in key}
+    read = {"base": config["base"], "features": config["features"], "translations": copy}
+    return json.dumps(read, sort_keys=True)
+
+
 class Reading(HTMLParser):
     """Read a page into its start tags and texts (see test_poured_pages_read_as_...)."""
 
@@ -26,6 +38,7 @@ class Reading(HTMLParser):
         self.site, self.url = site, url
         self.tokens: list[str] = []
         self.feeds: list[str] = []
+        self.config = False
 
     def read(self, html: str) -> list[str]:
         """Return the tokens of a page."""
@@ -43,6 +56,7 @@ class Reading(HTMLParser):
             name: self._absolute(value or "") if name in ("href", "src") else value or ""
             for name, value in attrs
         }
+        self.config = tag == "script" and values.get("id") == "__config"
         shared = values.get("src", "") if tag == "script" else ""
         if re.fullmatch(r"/assets/openrecord-[0-9a-f]+\.js", shared):  # a shared script
             self.tokens.append("<script>")
@@ -71,10 +85,13 @@ class Reading(HTMLParser):
         )
 
     def handle_endtag(self, tag: str) -> None:
+        self.config = False
         if tag == "article":  # where the content ends (other end tags may be left implied)
             self.tokens.append("</article>")
 
     def handle_data(self, data: str) -> None:
+        if self.config:  # the engine's settings, as its script reads them (see slim.py)
+            data = _settings_read(data)
         text = re.sub(r"\s+", "", data)
         if text:
             self.tokens.append(text)
@@ -223,6 +240,24 @@ def test_a_lighter_page_has_one_script_and_its_footer_the_licence(
     settings.write_text(settings.read_text().replace("copyright:", "# copyright:"))
     site = build(git_site.root, tmp_path / "bare").site_dir
     assert "<footer" not in (site / "intentions/i/v1/index.html").read_text(encoding="utf-8")
+
+
+def test_the_engines_settings_keep_what_its_script_reads() -> None:
+    from generator.pages.slim import slim_config
+
+    engine = (
+        '{"annotate": null, "base": "../..", "features": ["content.code.copy"], "search": '
+        '"../../assets/javascripts/workers/search.js", "tags": null, "translations": '
+        '{"clipboard.copy": "Copy \\u003cit\\u003e", "search.result.none": "None", '
+        '"select.version": "Select version"}, "version": null}'
+    )
+    assert slim_config(engine) == (
+        '{"base":"../..","features":["content.code.copy"],'
+        '"translations":{"clipboard.copy":"Copy \\u003cit\\u003e"}}'
+    )
+    versioned = json.loads(engine) | {"version": {"provider": "mike"}}
+    assert "select.version" in json.loads(slim_config(json.dumps(versioned)))["translations"]
+    assert slim_config("{not JSON") == "{not JSON"
 
 
 def test_pool_and_aside_processes_build_the_same_site(

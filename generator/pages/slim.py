@@ -11,6 +11,9 @@ most 1 GB. Once a build, before any page is poured, each shell is slimmed:
   theme's scope, the way up to the site's root, is found from the shared file's own
   address instead, so that script is shared too;
 - the engine's generator line (its name and version, which no reader needs) goes;
+- the settings its script reads (``__config``) keep what it reads: not the worker and the
+  strings of the engine's own search (the search is Pagefind's), nor empty entries, nor
+  spaces;
 - what is left is minified by minify-html, and the placeholders come back in the exact
   form that pouring looks for.
 
@@ -20,7 +23,9 @@ The pages read and behave as before; only their bytes change.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from typing import Any
 
 import minify_html
 
@@ -35,6 +40,10 @@ _ICON = re.compile(
 )
 #: The engine's name and version, on every page.
 _GENERATOR = re.compile(r'<meta (?=[^>]*name="generator")[^>]*>')
+#: The settings the engine's script reads, as JSON.
+_CONFIG = re.compile(
+    r'(<script id="__config" type="application/json">)(?P<json>.*?)(</script>)', re.S
+)
 #: A script written inline, without a src and of no other type than JavaScript.
 _SCRIPT = re.compile(r"<script>(?P<code>.*?)</script>", re.S)
 #: An attribute whose value holds a placeholder, which minify-html may have left unquoted.
@@ -53,6 +62,7 @@ def slim(html: str, depth: int, shared: dict[str, str], tags: dict[str, str]) ->
     """
     root = "../" * depth
     html = _GENERATOR.sub("", html)
+    html = _CONFIG.sub(lambda found: found[1] + slim_config(found["json"]) + found[3], html)
     html = _share_icons(html, root, shared)
     html = _share_scripts(html, root, shared)
     html = minify(html)
@@ -75,6 +85,33 @@ def minify(html: str) -> str:
     """
     minified: str = minify_html.minify(html, keep_html_and_head_opening_tags=True)
     return minified
+
+
+def slim_config(text: str) -> str:
+    """Return the engine's settings as JSON without what its script never reads here.
+
+    Its own search's worker and strings are read only by a search it draws, and openrecord's
+    header has Pagefind's instead; the version selector's string only with a version; an
+    entry without a value never. The rest keeps its order, without spaces, and with <, >
+    and & escaped as the engine escapes them (the JSON sits in a <script>).
+    """
+    try:
+        config: dict[str, Any] = json.loads(text)
+    except ValueError:  # not the engine's settings as this module knows them: left as they are
+        return text
+    if not isinstance(config, dict):
+        return text
+    config.pop("search", None)
+    config = {key: value for key, value in config.items() if value is not None}
+    translations = config.get("translations")
+    if isinstance(translations, dict):
+        config["translations"] = {
+            key: value
+            for key, value in translations.items()
+            if not key.startswith("search.") and (key != "select.version" or "version" in config)
+        }
+    compact = json.dumps(config, ensure_ascii=False, separators=(",", ":"))
+    return compact.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def icons_file(shared: dict[str, str]) -> str:
