@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
+from generator.pages.slim import DRAW, ICONS, ICONS_HERE
 from generator.parallel import stop_server
 from tests.conftest import Git
 from tests.payloads import PAYLOADS
@@ -59,8 +60,14 @@ class Reading(HTMLParser):
         self.config = tag == "script" and values.get("id") == "__config"
         shared = values.get("src", "") if tag == "script" else ""
         if re.fullmatch(r"/assets/openrecord-[0-9a-f]+\.js", shared):  # a shared script
-            self.tokens.append("<script>")
             code = (self.site / shared[1:]).read_text(encoding="utf-8")
+            if code.startswith(DRAW):  # one that draws HTML where it stands: that HTML first
+                drawn, end = json.JSONDecoder().raw_decode(code, len(DRAW))
+                self.tokens += Reading(self.site, self.url).read(
+                    drawn.replace(ICONS_HERE, f"/{ICONS}")
+                )
+                code = code[code.index("(document.currentScript);", end) + 25 :]
+            self.tokens.append("<script>")
             # The theme's scope, found from the shared file's address: the page's way up.
             way_up = "/".join([".."] * self.url.strip("/").count("/") + [".."]) or "."
             code = code.replace(
@@ -156,8 +163,22 @@ def test_zensical_output_keeps_the_overrides_and_the_sanitiser(both: tuple[Path,
     assert not (zensical_site / "search.json").exists()  # Zensical's own index: read by none
 
 
+_PALETTE_SETTINGS = """\
+  name: material
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle: {icon: material/weather-night, name: Switch to dark mode}
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle: {icon: material/weather-sunny, name: Switch to light mode}
+"""
+
+
 def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: Path) -> None:
     """Pages outside the navigation are poured into shells; the engine would make the same."""
+    settings = git_site.root / "mkdocs.yml"  # with the palette's toggles, as the bundled site
+    settings.write_text(settings.read_text().replace("  name: material\n", _PALETTE_SETTINGS))
     for number in range(3):
         git_site.write(
             f"content/intentions/n{number}.md",
@@ -197,6 +218,7 @@ def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: P
     record = normal(poured / "intentions/n1/index.html", poured)
     assert '<a class="md-nav__link" href="#part-one">' in record  # its table of contents
     assert any('aria-label="Part one"' in token for token in record)  # with headings under it
+    assert any('for="__palette_1"' in token for token in record)  # the palette's toggles
 
     assert search_pages(engine) == search_pages(poured)
     n1 = next(page for page in search_pages(poured) if page["url"] == "/intentions/n1/")

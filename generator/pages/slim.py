@@ -6,6 +6,9 @@ most 1 GB. Once a build, before any page is poured, each shell is slimmed:
 
 - the theme's icons (the logo, the menu, the palette's toggles, the repository's mark,
   each drawn twice on a page) become one SVG file of symbols that each page points at;
+- the palette's form (its toggles between light and dark), which only the engine's script
+  can use (without it its buttons stay hidden), is drawn by a shared script where it stood,
+  the one that applies the reader's palette next to it;
 - its scripts that do not depend on where the page is become shared files, loaded where
   they stood (a script without async or defer runs at the same moment either way); the
   theme's scope, the way up to the site's root, is found from the shared file's own
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import re
 from typing import Any
 
@@ -64,6 +68,7 @@ def slim(html: str, depth: int, shared: dict[str, str], tags: dict[str, str]) ->
     html = _GENERATOR.sub("", html)
     html = _CONFIG.sub(lambda found: found[1] + slim_config(found["json"]) + found[3], html)
     html = _share_icons(html, root, shared)
+    html = _draw_palette(html, root)
     html = _share_scripts(html, root, shared)
     html = minify(html)
     html = _UNQUOTED.sub(lambda match: f'{match["name"]}="{match["value"]}"', html)
@@ -139,6 +144,35 @@ def _share_icons(html: str, root: str, shared: dict[str, str]) -> str:
         return f'<svg viewBox="{box}"{attrs}><use href="{root}{ICONS}#{name}"></use></svg>'
 
     return _ICON.sub(share, html)
+
+
+#: The palette's form as the engine writes it, and the script after it that applies the
+#: reader's palette (stored by the engine's script) before the page is drawn.
+_PALETTE = re.compile(
+    r'(?P<form><form class="md-header__option" data-md-component="palette">.*?</form>)\s*'
+    r"<script>(?P<code>var palette=.*?)</script>",
+    re.S,
+)
+#: What a shared script that draws HTML starts with: it puts the HTML where it stands.
+DRAW = '(function(s){s.insertAdjacentHTML("beforebegin",'
+#: Where the file of icons is, in HTML a shared script draws (from its own address).
+ICONS_HERE = "ORICONS"
+
+
+def _draw_palette(html: str, root: str) -> str:
+    """Return html with the palette's form drawn by the script that follows it."""
+
+    def draw(match: re.Match[str]) -> str:
+        form = minify(match["form"]).replace(f"{root}{ICONS}", ICONS_HERE)
+        text = json.dumps(form, ensure_ascii=False).replace("</", "<\\/")
+        here = posixpath.relpath(ICONS, posixpath.dirname(ICONS))
+        code = (
+            f'{DRAW}{text}.replace(/{ICONS_HERE}/g,new URL("{here}",s.src).href))}})'
+            f"(document.currentScript);{match['code']}"
+        )
+        return f"<script>{code}</script>"
+
+    return _PALETTE.sub(draw, html)
 
 
 #: The site's root, from a script in one of its files in assets/ (read as the script runs).
