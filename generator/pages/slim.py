@@ -6,6 +6,11 @@ most 1 GB. Once a build, before any page is poured, each shell is slimmed:
 
 - the theme's icons (the logo, the menu, the palette's toggles, the repository's mark,
   each drawn twice on a page) become one SVG file of symbols that each page points at;
+- what the theme does otherwise goes: the engine's skip link (to the first heading of a
+  page with a table of contents, past a record's header: openrecord's, to the start of the
+  content, comes first on every page) and its empty place for an announcement; the
+  drawer's logo, which repeated the header's link home and its name twice, is drawn
+  without them (the drawer's list starts with the same link, "Home");
 - the palette's form (its toggles between light and dark), which only the engine's script
   can use (without it its buttons stay hidden), is drawn by a shared script where it stood,
   the one that applies the reader's palette next to it;
@@ -44,6 +49,18 @@ _ICON = re.compile(
 )
 #: The engine's name and version, on every page.
 _GENERATOR = re.compile(r'<meta (?=[^>]*name="generator")[^>]*>')
+#: The engine's skip link, if any (openrecord's theme writes its own, to the content).
+_SKIP = re.compile(
+    r'<div data-md-component="skip">\s*(?:<a [^>]*class="md-skip"[^>]*>[^<]*</a>\s*)?</div>\s*'
+)
+#: The engine's place for an announcement, when the site has none.
+_ANNOUNCE = re.compile(r'<div data-md-component="announce">\s*</div>\s*')
+#: The drawer's logo: a link home inside the drawer's title, which is the site's name.
+_DRAWER_LOGO = re.compile(
+    r'(<label class="md-nav__title" for="__drawer">\s*)'
+    r'<a [^>]*class="md-nav__button md-logo"[^>]*>((?:(?!</?a[\s>]).)*)</a>',
+    re.S,
+)
 #: The settings the engine's script reads, as JSON.
 _CONFIG = re.compile(
     r'(<script id="__config" type="application/json">)(?P<json>.*?)(</script>)', re.S
@@ -67,6 +84,10 @@ def slim(html: str, depth: int, shared: dict[str, str], tags: dict[str, str]) ->
     root = "../" * depth
     html = _GENERATOR.sub("", html)
     html = _CONFIG.sub(lambda found: found[1] + slim_config(found["json"]) + found[3], html)
+    html = _SKIP.sub("", _ANNOUNCE.sub("", html))
+    html = _DRAWER_LOGO.sub(
+        r'\1<span class="md-nav__button md-logo" aria-hidden="true">\2</span>', html
+    )
     html = _share_icons(html, root, shared)
     html = _draw_palette(html, root)
     html = _share_scripts(html, root, shared)
