@@ -23,7 +23,9 @@ most 1 GB. Once a build, before any page is poured, each shell is slimmed:
   strings of the engine's own search (the search is Pagefind's), nor empty entries, nor
   spaces;
 - what is left is minified by minify-html, and the placeholders come back in the exact
-  form that pouring looks for.
+  form that pouring looks for; the spaces the engine leaves around the names in its
+  lists (the navigation, the table of contents) go too, where its styles never show them
+  (a name is a block, in a link laid out as a flex box).
 
 The pages read and behave as before; only their bytes change.
 """
@@ -67,6 +69,8 @@ _CONFIG = re.compile(
 )
 #: A script written inline, without a src and of no other type than JavaScript.
 _SCRIPT = re.compile(r"<script>(?P<code>.*?)</script>", re.S)
+#: A name in the engine's lists, with the spaces around it that its styles never show.
+_ELLIPSIS = re.compile(r"(?:(?<=>) )?<span class=md-ellipsis> ([^<]*?) </span>(?: (?=</a>))?")
 #: An attribute whose value holds a placeholder, which minify-html may have left unquoted.
 _UNQUOTED = re.compile(
     r"(?P<name>\s[a-zA-Z_:][-\w:.]*)="
@@ -91,7 +95,7 @@ def slim(html: str, depth: int, shared: dict[str, str], tags: dict[str, str]) ->
     html = _share_icons(html, root, shared)
     html = _draw_palette(html, root)
     html = _share_scripts(html, root, shared)
-    html = minify(html)
+    html = _ELLIPSIS.sub(r"<span class=md-ellipsis>\1</span>", minify(html))
     html = _UNQUOTED.sub(lambda match: f'{match["name"]}="{match["value"]}"', html)
     for tag, pattern in tags.items():
         found = re.search(pattern, html)
