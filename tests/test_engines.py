@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.pages.slim import DRAW, ICONS, ICONS_HERE
+from generator.pages.slim import DRAW, DRAW_AFTER, ICONS, ICONS_HERE
 from generator.parallel import stop_server
 from tests.conftest import Git
 from tests.payloads import PAYLOADS
@@ -77,12 +77,15 @@ class Reading(HTMLParser):
         shared = values.get("src", "") if tag == "script" else ""
         if re.fullmatch(r"/assets/openrecord-[0-9a-f]+\.js", shared):  # a shared script
             code = (self.site / shared[1:]).read_text(encoding="utf-8")
-            if code.startswith(DRAW):  # one that draws HTML where it stands: that HTML first
-                drawn, end = json.JSONDecoder().raw_decode(code, len(DRAW))
-                self.tokens += Reading(self.site, self.url).read(
-                    drawn.replace(ICONS_HERE, f"/{ICONS}")
-                )
-                code = code[code.index("(document.currentScript);", end) + 25 :]
+            drawn: list[str] = []  # the HTML a shared script draws, read in its place:
+            before = code.startswith(DRAW)  # before the script, or after the block it ends
+            for start in (DRAW, DRAW_AFTER):
+                if code.startswith(start):
+                    html, end = json.JSONDecoder().raw_decode(code, len(start))
+                    drawn = Reading(self.site, self.url).read(html.replace(ICONS_HERE, f"/{ICONS}"))
+                    code = code[code.index("(document.currentScript);", end) + 25 :]
+            if before:
+                self.tokens += drawn
             self.tokens.append("<script>")
             # The theme's scope, found from the shared file's address: the page's way up.
             way_up = "/".join([".."] * self.url.strip("/").count("/") + [".."]) or "."
@@ -90,6 +93,8 @@ class Reading(HTMLParser):
                 'new URL("..",document.currentScript.src)', f'new URL("{way_up}",location)'
             )
             self.handle_data(code)
+            if not before:
+                self.tokens += drawn
             return
         if tag == "meta" and values.get("name") == "generator":
             return  # the engine's name and version: slimmed shells leave it out
@@ -181,6 +186,7 @@ def test_zensical_output_keeps_the_overrides_and_the_sanitiser(both: tuple[Path,
 
 _PALETTE_SETTINGS = """\
   name: material
+  features: [navigation.top]
   palette:
     - media: "(prefers-color-scheme: light)"
       scheme: default
@@ -193,7 +199,7 @@ _PALETTE_SETTINGS = """\
 
 def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: Path) -> None:
     """Pages outside the navigation are poured into shells; the engine would make the same."""
-    settings = git_site.root / "mkdocs.yml"  # with the palette's toggles, as the bundled site
+    settings = git_site.root / "mkdocs.yml"  # the palette's toggles and the button to the top
     settings.write_text(settings.read_text().replace("  name: material\n", _PALETTE_SETTINGS))
     for number in range(3):
         git_site.write(
@@ -235,6 +241,7 @@ def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: P
     assert '<a class="md-nav__link" href="#part-one">' in record  # its table of contents
     assert any('aria-label="Part one"' in token for token in record)  # with headings under it
     assert any('for="__palette_1"' in token for token in record)  # the palette's toggles
+    assert any('data-md-component="top"' in token for token in record)  # the button to the top
 
     assert search_pages(engine) == search_pages(poured)
     n1 = next(page for page in search_pages(poured) if page["url"] == "/intentions/n1/")

@@ -13,7 +13,8 @@ most 1 GB. Once a build, before any page is poured, each shell is slimmed:
   without them (the drawer's list starts with the same link, "Home");
 - the palette's form (its toggles between light and dark), which only the engine's script
   can use (without it its buttons stay hidden), is drawn by a shared script where it stood,
-  the one that applies the reader's palette next to it;
+  the one that applies the reader's palette next to it; so is the button back to the top
+  (shown by the engine's script as the reader scrolls up), by the script before it;
 - its scripts that do not depend on where the page is become shared files, loaded where
   they stood (a script without async or defer runs at the same moment either way); the
   theme's scope, the way up to the site's root, is found from the shared file's own
@@ -93,7 +94,7 @@ def slim(html: str, depth: int, shared: dict[str, str], tags: dict[str, str]) ->
         r'\1<span class="md-nav__button md-logo" aria-hidden="true">\2</span>', html
     )
     html = _share_icons(html, root, shared)
-    html = _draw_palette(html, root)
+    html = _draw_top(_draw_palette(html, root), root)
     html = _share_scripts(html, root, shared)
     html = _ELLIPSIS.sub(r"<span class=md-ellipsis>\1</span>", minify(html))
     html = _UNQUOTED.sub(lambda match: f'{match["name"]}="{match["value"]}"', html)
@@ -174,30 +175,45 @@ def _share_icons(html: str, root: str, shared: dict[str, str]) -> str:
 #: The palette's form as the engine writes it, and the script after it that applies the
 #: reader's palette (stored by the engine's script) before the page is drawn.
 _PALETTE = re.compile(
-    r'(?P<form><form class="md-header__option" data-md-component="palette">.*?</form>)\s*'
+    r'(?P<html><form class="md-header__option" data-md-component="palette">.*?</form>)\s*'
     r"<script>(?P<code>var palette=.*?)</script>",
+    re.S,
+)
+#: The script that ends the content's block, and the button back to the top after it.
+_TOP = re.compile(
+    r"<script>(?P<code>var target=[^<]*)</script>\s*</div>\s*"
+    r'(?P<html><button [^>]*data-md-component="top"[^>]*>.*?</button>)',
     re.S,
 )
 #: What a shared script that draws HTML starts with: it puts the HTML where it stands.
 DRAW = '(function(s){s.insertAdjacentHTML("beforebegin",'
+#: ... or after the block it ends.
+DRAW_AFTER = '(function(s){s.parentNode.insertAdjacentHTML("afterend",'
 #: Where the file of icons is, in HTML a shared script draws (from its own address).
 ICONS_HERE = "ORICONS"
 
 
 def _draw_palette(html: str, root: str) -> str:
     """Return html with the palette's form drawn by the script that follows it."""
+    return _PALETTE.sub(lambda found: f"<script>{_drawing(DRAW, found, root)}</script>", html)
 
-    def draw(match: re.Match[str]) -> str:
-        form = minify(match["form"]).replace(f"{root}{ICONS}", ICONS_HERE)
-        text = json.dumps(form, ensure_ascii=False).replace("</", "<\\/")
-        here = posixpath.relpath(ICONS, posixpath.dirname(ICONS))
-        code = (
-            f'{DRAW}{text}.replace(/{ICONS_HERE}/g,new URL("{here}",s.src).href))}})'
-            f"(document.currentScript);{match['code']}"
-        )
-        return f"<script>{code}</script>"
 
-    return _PALETTE.sub(draw, html)
+def _draw_top(html: str, root: str) -> str:
+    """Return html with the button back to the top drawn by the script before it."""
+    return _TOP.sub(
+        lambda found: f"<script>{_drawing(DRAW_AFTER, found, root)}</script></div>", html
+    )
+
+
+def _drawing(start: str, found: re.Match[str], root: str) -> str:
+    """Return a script's code that draws found's html (where start says), then runs its code."""
+    drawn = minify(found["html"]).replace(f"{root}{ICONS}", ICONS_HERE)
+    text = json.dumps(drawn, ensure_ascii=False).replace("</", "<\\/")
+    here = posixpath.relpath(ICONS, posixpath.dirname(ICONS))
+    return (
+        f'{start}{text}.replace(/{ICONS_HERE}/g,new URL("{here}",s.src).href))}})'
+        f"(document.currentScript);{found['code']}"
+    )
 
 
 #: The site's root, from a script in one of its files in assets/ (read as the script runs).
