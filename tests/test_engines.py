@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import resource
@@ -11,11 +12,39 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
+from generator.pages.slim import DRAW, DRAW_AFTER, ICONS, ICONS_HERE
 from generator.parallel import stop_server
 from tests.conftest import Git
 from tests.payloads import PAYLOADS
 from tests.scan import scan_site, search_pages, site_files
 from tests.test_history import ACCEPTED, PROPOSED
+
+
+def _frame_as_slimmed(html: str) -> str:
+    """Return a page with what slimming leaves out of the engine's frame on purpose left out.
+
+    The engine's skip link (openrecord's comes first) and its empty announcement; the
+    drawer's logo as a picture, not a second link home named twice (see slim.py).
+    """
+    html = re.sub(r'<div data-md-component="?skip"?>.*?</div>', "", html, flags=re.S)
+    html = re.sub(r'<div data-md-component="?announce"?>\s*</div>', "", html)
+    return re.sub(
+        r'(<label class="?md-nav__title"?[^>]*>)\s*<a [^>]*md-logo[^>]*>(.*?)</a>',
+        r'\1<span class="md-nav__button md-logo" aria-hidden="true">\2</span>',
+        html,
+        flags=re.S,
+    )
+
+
+def _settings_read(text: str) -> str:
+    """Return what the engine's script reads of its settings on openrecord's pages.
+
+    Its own search, the version selector and annotations are off; the search is Pagefind's.
+    """
+    config = json.loads(text)
+    copy = {key: value for key, value in config["translations"].items() if "clipboard" in key}
+    read = {"base": config["base"], "features": config["features"], "translations": copy}
+    return json.dumps(read, sort_keys=True)
 
 
 class Reading(HTMLParser):
@@ -26,6 +55,7 @@ class Reading(HTMLParser):
         self.site, self.url = site, url
         self.tokens: list[str] = []
         self.feeds: list[str] = []
+        self.config = False
 
     def read(self, html: str) -> list[str]:
         """Return the tokens of a page."""
@@ -43,16 +73,28 @@ class Reading(HTMLParser):
             name: self._absolute(value or "") if name in ("href", "src") else value or ""
             for name, value in attrs
         }
+        self.config = tag == "script" and values.get("id") == "__config"
         shared = values.get("src", "") if tag == "script" else ""
         if re.fullmatch(r"/assets/openrecord-[0-9a-f]+\.js", shared):  # a shared script
-            self.tokens.append("<script>")
             code = (self.site / shared[1:]).read_text(encoding="utf-8")
+            drawn: list[str] = []  # the HTML a shared script draws, read in its place:
+            before = code.startswith(DRAW)  # before the script, or after the block it ends
+            for start in (DRAW, DRAW_AFTER):
+                if code.startswith(start):
+                    html, end = json.JSONDecoder().raw_decode(code, len(start))
+                    drawn = Reading(self.site, self.url).read(html.replace(ICONS_HERE, f"/{ICONS}"))
+                    code = code[code.index("(document.currentScript);", end) + 25 :]
+            if before:
+                self.tokens += drawn
+            self.tokens.append("<script>")
             # The theme's scope, found from the shared file's address: the page's way up.
             way_up = "/".join([".."] * self.url.strip("/").count("/") + [".."]) or "."
             code = code.replace(
                 'new URL("..",document.currentScript.src)', f'new URL("{way_up}",location)'
             )
             self.handle_data(code)
+            if not before:
+                self.tokens += drawn
             return
         if tag == "meta" and values.get("name") == "generator":
             return  # the engine's name and version: slimmed shells leave it out
@@ -71,10 +113,13 @@ class Reading(HTMLParser):
         )
 
     def handle_endtag(self, tag: str) -> None:
+        self.config = False
         if tag == "article":  # where the content ends (other end tags may be left implied)
             self.tokens.append("</article>")
 
     def handle_data(self, data: str) -> None:
+        if self.config:  # the engine's settings, as its script reads them (see slim.py)
+            data = _settings_read(data)
         text = re.sub(r"\s+", "", data)
         if text:
             self.tokens.append(text)
@@ -139,8 +184,23 @@ def test_zensical_output_keeps_the_overrides_and_the_sanitiser(both: tuple[Path,
     assert not (zensical_site / "search.json").exists()  # Zensical's own index: read by none
 
 
+_PALETTE_SETTINGS = """\
+  name: material
+  features: [navigation.top]
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle: {icon: material/weather-night, name: Switch to dark mode}
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle: {icon: material/weather-sunny, name: Switch to light mode}
+"""
+
+
 def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: Path) -> None:
     """Pages outside the navigation are poured into shells; the engine would make the same."""
+    settings = git_site.root / "mkdocs.yml"  # the palette's toggles and the button to the top
+    settings.write_text(settings.read_text().replace("  name: material\n", _PALETTE_SETTINGS))
     for number in range(3):
         git_site.write(
             f"content/intentions/n{number}.md",
@@ -158,7 +218,7 @@ def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: P
         files a slimmed page shares (scripts, icons) read in place, as the engine inlines them.
         """
         url = page.parent.relative_to(site).as_posix() + "/"
-        return Reading(site, url).read(page.read_text(encoding="utf-8"))
+        return Reading(site, url).read(_frame_as_slimmed(page.read_text(encoding="utf-8")))
 
     def article(text: list[str]) -> list[str]:
         """The page's content: a past version's lighter page keeps it alone."""
@@ -180,6 +240,8 @@ def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: P
     record = normal(poured / "intentions/n1/index.html", poured)
     assert '<a class="md-nav__link" href="#part-one">' in record  # its table of contents
     assert any('aria-label="Part one"' in token for token in record)  # with headings under it
+    assert any('for="__palette_1"' in token for token in record)  # the palette's toggles
+    assert any('data-md-component="top"' in token for token in record)  # the button to the top
 
     assert search_pages(engine) == search_pages(poured)
     n1 = next(page for page in search_pages(poured) if page["url"] == "/intentions/n1/")
@@ -201,6 +263,46 @@ def test_poured_pages_read_as_the_engine_renders_them(git_site: Git, tmp_path: P
     assert any("/intentions/n1/" in loc for loc in sitemap(poured))
     assert not any("openrecord-shell" in loc for loc in sitemap(poured))
     assert not (poured / "openrecord-shell").exists()
+
+
+def test_a_lighter_page_has_one_script_and_its_footer_the_licence(
+    git_site: Git, tmp_path: Path
+) -> None:
+    """A past version's page runs the palette alone, and leaves the engine's credit out."""
+    settings = git_site.root / "mkdocs.yml"
+    settings.write_text(settings.read_text() + "copyright: Content available under a licence\n")
+    site = build(git_site.root, tmp_path / "site").site_dir
+    light = (site / "intentions/i/v1/index.html").read_text(encoding="utf-8")
+    full = (site / "intentions/i/index.html").read_text(encoding="utf-8")
+    head, body = light.split("</head>")
+    assert "<script" not in head and body.count("<script") == 1
+    [src] = re.findall(r"<script src=([^ >]+)></script>", body)
+    code = (site / "intentions/i/v1" / src).resolve().read_text(encoding="utf-8")
+    assert code.startswith("__md_scope=") and ";var palette=__md_get(" in code
+    licence = "Content available under"
+    assert licence in light and "Made with" not in light
+    assert licence in full and "Made with" in full
+    settings.write_text(settings.read_text().replace("copyright:", "# copyright:"))
+    site = build(git_site.root, tmp_path / "bare").site_dir
+    assert "<footer" not in (site / "intentions/i/v1/index.html").read_text(encoding="utf-8")
+
+
+def test_the_engines_settings_keep_what_its_script_reads() -> None:
+    from generator.pages.slim import slim_config
+
+    engine = (
+        '{"annotate": null, "base": "../..", "features": ["content.code.copy"], "search": '
+        '"../../assets/javascripts/workers/search.js", "tags": null, "translations": '
+        '{"clipboard.copy": "Copy \\u003cit\\u003e", "search.result.none": "None", '
+        '"select.version": "Select version"}, "version": null}'
+    )
+    assert slim_config(engine) == (
+        '{"base":"../..","features":["content.code.copy"],'
+        '"translations":{"clipboard.copy":"Copy \\u003cit\\u003e"}}'
+    )
+    versioned = json.loads(engine) | {"version": {"provider": "mike"}}
+    assert "select.version" in json.loads(slim_config(json.dumps(versioned)))["translations"]
+    assert slim_config("{not JSON") == "{not JSON"
 
 
 def test_pool_and_aside_processes_build_the_same_site(

@@ -73,7 +73,7 @@ def test_the_translation_is_published_at_its_language_address_in_its_language(
     # The theme's own strings in Gàidhlig (theme/partials/languages/gd.html), its facts
     # from the record, labelled in Gàidhlig where the catalog has the label.
     assert "Leum chun na susbaint" in text
-    assert 'placeholder="Lorg sa chlàr"' in text
+    assert 'data-or-input="Lorg sa chlàr"' in text  # the search dialog's, drawn by script
     assert ">Dèan aithris air duilgheadas leis an duilleag seo</a>" in text
     assert '<span class="or-type">Co-dhùnadh</span>' in text
     assert '<time datetime="2026-02-20">20 Gearr 2026</time>' in text

@@ -20,17 +20,19 @@ def pages(root: Path) -> dict[str, str]:
     return render_site(site, history).pages
 
 
-def test_report_a_problem_opens_an_issue_titled_after_the_page(
+def test_report_a_problem_opens_an_issue_naming_the_pages_address(
     git_site: Git, tmp_path: Path
 ) -> None:
     git_site.write("content/decisions/d.md", decision(title='"Pilots & partners #2"'))
     git_site.commit("Name the decision")
     build(git_site.root, tmp_path / "out")
-    issue = re.compile(r'issues/new\?title=([^&"]*)')
+    issue = re.compile(r'issues/new\?([^"]*)')
     home = issue.findall((tmp_path / "out/index.html").read_text())
     record = issue.findall((tmp_path / "out/decisions/d/index.html").read_text())
-    assert home == ["Problem%20on%20Test%20record"]
-    assert record == ["Problem%20on%20Pilots%20%26%20partners%20%232"]
+    version = issue.findall((tmp_path / "out/decisions/d/v1/index.html").read_text())
+    assert home == ["title=Problem+on+/"]  # no more: the address leads to the page
+    assert record == ["title=Problem+on+/decisions/d/"]
+    assert version == ["title=Problem+on+/decisions/d/v1/"]
 
 
 def test_history_names_fields_and_dates_as_the_page_does(git_site: Git) -> None:

@@ -156,10 +156,12 @@ def light_shell(shell: Shell, home: str, site_name: str) -> Shell:
     search, has the same lighter page): it keeps the shell's
     head (stylesheets, title, feeds), the reader's palette, its content and footer, and
     drops the navigation, the search (and its stylesheets), the header's icons and the
-    scripts, about two thirds of a page.
+    scripts, about two thirds of a page. Its one script, after <body>, is the theme's scope
+    and the palette's: the head's others serve the engine's script, which it has not. Its
+    footer keeps the licence and leaves the engine's credit to the site's other pages.
     """
     html = _SEARCH_STYLES.sub("", shell.html)
-    head_end = html.index("</head>") + len("</head>")
+    head_end = html.index("</head>")
     body = html.index("<body")
     body_end = html.index(">", body) + 1
     article = html.rindex("<article", 0, html.index(_CONTENT))
@@ -167,24 +169,38 @@ def light_shell(shell: Shell, home: str, site_name: str) -> Shell:
     footer = html.find("<footer")
     footer_end = html.find("</footer>", footer) + len("</footer>")
     # The reader's chosen palette (stored by the engine's pages) applies here too.
-    palette = re.search(r"<script>var palette=.*?</script>", html, re.S)
+    scope = re.search(r"<script>(__md_scope=.*?)</script>", html[:head_end], re.S)
+    palette = re.search(r"<script>(var palette=.*?)</script>", html, re.S)
+    code = ";".join(found[1] for found in (scope, palette) if found)
     header = (
         '<header class="or-light-header md-grid md-typeset"><p>'
         f'<a href="{home}">{html_escape(site_name)}</a></p></header>'
     )
     light = (
-        html[:head_end]
+        _SCRIPT.sub("", html[:head_end])
+        + "</head>"
         + html[body:body_end]
-        + (palette[0] if palette else "")
+        + (f"<script>{code}</script>" if palette else "")
         + header
-        + '<main class="md-main"><div class="md-main__inner md-grid">'
-        + '<div class="md-content" data-md-component="content">'
+        + '<main class="md-main"><div class="md-main__inner md-grid"><div class="md-content">'
         + html[article:article_end]
         + "</div></div></main>"
-        + (html[footer:footer_end] if footer >= 0 else "")
+        + _light_footer(html[footer:footer_end] if footer >= 0 else "")
         + "</body></html>"
     )
     return Shell(shell.url, light, light=True)
+
+
+def _light_footer(footer: str) -> str:
+    """Return the footer of a lighter page: the engine's without its credit, if any is left."""
+    footer = _CREDIT.sub("", footer)
+    return footer if _TAG.sub("", footer).strip() else ""
+
+
+#: A script written in the page (the head's: the theme's scope, the feeds' links held back).
+_SCRIPT = re.compile(r"<script>.*?</script>\n?", re.S)
+#: The engine's credit in the footer ("Made with" and a link to its site).
+_CREDIT = re.compile(r"Made with\s*<a [^>]*>[^<]*</a>\s*")
 
 
 #: The stylesheets of the search, which a lighter page has no use for.

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote_plus
 
 from generator.content.model import Record
 from generator.errors import Collector
@@ -54,8 +53,8 @@ class DocsTree:
         self.owners[url] = owner
         path = f"{url}index.md" if url else "index.md"
         front = dict(front)
-        if "title" in front:  # "Report a problem" opens an issue titled after the page
-            front["report"] = report_title(str(front["title"]))
+        if "title" in front:  # "Report a problem" opens an issue naming the page's address
+            front["report"] = report_title(url)
         feeds = self.announce(url, record) if self.announce else []
         if feeds:
             front["feeds"] = feeds
@@ -106,9 +105,10 @@ class DocsTree:
         return self.count
 
 
-def report_title(title: str) -> str:
-    """Return the title of an issue about a page, percent-encoded: 'Problem on <title>'.
+def report_title(url: str) -> str:
+    """Return the title of an issue about a page, encoded for a query: 'Problem on /<url>'.
 
-    Titles reach the front matter escaped for HTML; the issue wants the text itself.
+    The page's address within the site names it in few bytes (on every page), leads a
+    maintainer to it and to its source file, and tells apart pages with the same title.
     """
-    return quote(SOURCE.t("report.title", title=html.unescape(title)), safe="")
+    return quote_plus(SOURCE.t("report.title", title=f"/{url}"), safe="/")

@@ -143,6 +143,25 @@ def test_the_header_search_links_to_its_results_page(open_page: OpenPage) -> Non
     assert _results(page, ".or-search-page")[0].endswith(DECISION)
 
 
+def test_without_javascript_the_header_offers_the_search_page(
+    browser: Any, served_site: ServedSite
+) -> None:
+    """The dialog needs JavaScript and is drawn by it; a page without shows a link instead."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(served_site.url(DECISION))
+        assert page.locator("pagefind-modal").count() == 0
+        link = page.locator(".or-search a.or-search__link")
+        assert link.is_visible() and link.inner_text() == "Search"
+        with page.expect_navigation():
+            link.click()
+        assert urlsplit(page.url).path.endswith("/search/")
+        assert "needs JavaScript" in page.locator("article").inner_text()
+    finally:
+        context.close()
+
+
 def test_no_request_leaves_the_site(open_page: OpenPage, served_site: ServedSite) -> None:
     tab = open_page("")
     page = tab.page

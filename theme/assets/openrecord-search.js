@@ -1,5 +1,8 @@
 /* openrecord: Pagefind's search (its Component UI), set up for this site. Runs before the
    Component UI's own script, so its settings are in place when the components start.
+   - The header's dialog is drawn here, from the strings its <div data-or-...> holds in the
+     page's language (partials/search.html): it works only with JavaScript, and drawn on
+     every page it would weigh a kilobyte each.
    - Results link below the site's own path (the site may be published under /name/).
    - The search page's address and its search stay in step: search/?q=pilot&type=decision
      opens with that query and those filters, and each search or filter changes the address
@@ -14,6 +17,47 @@
     return;
   }
   var root = new URL(header.getAttribute("data-or-root"), window.location.href);
+
+  function element(name, attributes, children) {
+    var made = document.createElement(name);
+    Object.keys(attributes || {}).forEach(function (key) {
+      made.setAttribute(key, attributes[key]);
+    });
+    (children || []).forEach(function (child) {
+      made.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return made;
+  }
+
+  function said(name) {
+    return header.getAttribute("data-or-" + name) || "";
+  }
+
+  // The dialog as the Component UI documents it: the input, the filters, the summary and
+  // the results, the link to the search page, and the keys that move through the results.
+  var filters = ["type", "status", "topic"].map(function (name) {
+    return element("pagefind-filter-dropdown", { filter: name, label: said(name) });
+  });
+  var page = new URL("search/", root).pathname;
+  var more = element("a", { class: "or-search__page", href: page }, [said("page")]);
+  header.appendChild(
+    element("pagefind-modal", {}, [
+      element("pagefind-modal-header", {}, [
+        element("pagefind-input", { placeholder: said("input") }),
+      ]),
+      element("pagefind-modal-body", {}, [
+        element(
+          "div",
+          { class: "or-search__filters", role: "group", "aria-label": said("filters") },
+          filters
+        ),
+        element("pagefind-summary"),
+        element("pagefind-results"),
+        element("p", { class: "or-search__more" }, [more]),
+      ]),
+      element("pagefind-modal-footer", {}, [element("pagefind-keyboard-hints")]),
+    ])
+  );
   var FILTERS = ["type", "status", "topic", "language"];
   Array.prototype.forEach.call(document.querySelectorAll("pagefind-config"), function (config) {
     config.setAttribute("base-url", root.pathname);
