@@ -264,3 +264,26 @@ def _deeper_than_reference(converted: str, limit: int) -> bool:
 def test_the_depth_of_html_is_counted_tag_by_tag(pieces: list[str], limit: int) -> None:
     converted = "".join(pieces)
     assert convert._deeper_than(converted, limit) == _deeper_than_reference(converted, limit)
+
+
+def test_the_languages_of_a_sites_fences_are_named_most_used_first() -> None:
+    texts = [
+        "```rust\nfn main() {}\n```\n\n> ```toml\n> a = 1\n> ```\n",
+        "- item\n\n  ~~~ rust,ignore\n  x\n  ~~~\n\n```rust\ny\n```\n```\nplain\n```",
+        "No fences, and `inline` code.",
+        "```\x00bad\n```\n```" + "x" * 50 + "\n```",
+    ]
+    assert convert.fence_languages(texts) == ["rust", "rust,ignore", "toml"]
+    assert convert.fence_languages(texts, most=1) == ["rust"]
+
+
+def test_the_pools_server_builds_the_lexers_a_build_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from generator.markdown import lexers
+
+    convert._lexer.cache_clear()
+    monkeypatch.setenv(convert.LANGUAGES_VARIABLE, "rust toml no-such-language")
+    importlib.reload(lexers)
+    assert convert._lexer.cache_info().currsize == 3
+    assert convert._lexer("rust") is not None and convert._lexer("no-such-language") is None
