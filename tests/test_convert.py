@@ -287,3 +287,17 @@ def test_the_pools_server_builds_the_lexers_a_build_names(monkeypatch: pytest.Mo
     importlib.reload(lexers)
     assert convert._lexer.cache_info().currsize == 3
     assert convert._lexer("rust") is not None and convert._lexer("no-such-language") is None
+
+
+def test_a_text_two_pages_show_alike_is_sanitised_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    cleaned: list[str] = []
+    clean = convert.clean_html
+    monkeypatch.setattr(convert, "clean_html", lambda html: cleaned.append(html) or clean(html))
+    text = "A [link](other.md) in a text shown by a record and its current version."
+    record = convert.render_markdown(text, {"other.md": "../other/"})
+    version = convert.render_markdown(text, {"other.md": "../other/"})
+    assert record == version and len(cleaned) == 1
+    moved = convert.render_markdown(text, {"other.md": "../../other/"})
+    assert 'href="../../other/"' in moved[0] and len(cleaned) == 2
+    record[1].append({"changed": True})  # what a caller does with its headings is its own
+    assert convert.render_markdown(text, {"other.md": "../other/"})[1] == []

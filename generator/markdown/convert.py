@@ -138,12 +138,26 @@ def render_markdown(
     text: str, links: Mapping[str, str] | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
     """Return a Markdown text's sanitised HTML and the nested headings of its contents."""
+    published, flat = _render(text, tuple(sorted(links.items())) if links else ())
+    return published, nest(flat)
+
+
+@functools.lru_cache(maxsize=64)
+def _render(
+    text: str, links: tuple[tuple[str, str], ...]
+) -> tuple[str, tuple[dict[str, Any], ...]]:
+    """Return a text's sanitised HTML, once for the pages that show it alike.
+
+    A record's page and its current version's show the same text with the same links
+    (unless it links to other records' files): converted, checked and sanitised once.
+    """
     converted, flat = _convert(text)
     if _deeper_than(converted, MAX_NESTING):  # only in what check refused (an old version)
-        return f"<pre><code>{html.escape(text)}</code></pre>", []
+        return f"<pre><code>{html.escape(text)}</code></pre>", ()
     if links:
-        converted = _TARGET.sub(lambda match: _retarget(match, links), converted)
-    return clean_html(converted).strip("\n"), nest(flat)
+        targets = dict(links)
+        converted = _TARGET.sub(lambda match: _retarget(match, targets), converted)
+    return clean_html(converted).strip("\n"), flat
 
 
 @functools.lru_cache(maxsize=256)
