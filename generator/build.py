@@ -12,6 +12,7 @@ generator/parallel.py, never here.
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 import shutil
 import time
@@ -181,6 +182,7 @@ def build(
     with (
         staging(site_dir, preview) as staged,
         Parallel(site, history, staged, pour, preview) as run,
+        long_lived(),  # the gathered data: never walked by the garbage collector again
     ):
         # 5. render: first the feeds' items, which the pages announce.
         with stages.stage("render"):
@@ -226,6 +228,21 @@ def build(
                 swap_into_place(staged, site_dir)
     context = Context(site, history, feeds, engine_urls, raw, shells, search_files)
     return BuildResult(site_dir, tree.count, warnings, context if preview else None)
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Leave every object that exists now out of the garbage collector's passes, until the end.
+
+    The gathered site and history live to the end of the build: at 10,000 records, millions
+    of objects that each full collection walked again (about 6 s of a build's CPU, growing
+    faster than the site). Forked processes then also share their memory pages untouched.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def write_feeds_and_data(site: Site, history: History, feeds: list[Feed], out: Path) -> None:
