@@ -1,7 +1,9 @@
 """How a build shares its work between processes, all of it in this module.
 
-A build is one story (``build.py``); this is the plumbing under it. On a site large
-enough to pay for it (``POOL_FROM`` records and versions) and with two cores or more:
+A build is one story (``build.py``); this is the plumbing under it. From its start, with
+two cores or more, the history is read from git by a process forked for it (``Beside``),
+while this one loads, validates and links the content, and sends back what it read. Then,
+on a site large enough to pay for it (``POOL_FROM`` records and versions):
 
 1. **The fork server.** As soon as a build knows it will use a pool, ``start_server``
    starts a small process that imports what pouring pages needs; every process of the
@@ -31,12 +33,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import forkserver
+from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from generator.content.model import Site
 from generator.errors import OpenRecordError
@@ -195,6 +199,98 @@ class _Aside:
         if code != 0:
             raise OpenRecordError(f"writing the feeds and open data failed (exit {code})")
         _merge_into(self.folder, self.site_dir)
+
+
+T = TypeVar("T")
+
+
+class Beside(Generic[T]):
+    """A task that gives back what it read, run beside the build from the start of it.
+
+    Forked when there is a second core and this process runs no other thread (a fork
+    while another thread holds a lock would hold it for good): the task then has a core
+    of its own instead of sharing the interpreter with the build. Otherwise (one core, the
+    preview's threads, no fork) it runs in a thread. A process that fails, or whose result
+    cannot be sent back, is not trusted: the task runs again here, so that whatever it
+    raises is raised as it would be. Used as a context manager, which stops it if the
+    build is abandoned.
+    """
+
+    def __init__(self, task: Callable[..., T], *args: Any, **options: Any) -> None:
+        self.task, self.args, self.options = task, args, options
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.thread: ThreadPoolExecutor | None = None
+        if _can_fork():
+            context = multiprocessing.get_context("fork")
+            self.receiving, sending = context.Pipe(duplex=False)
+            self.process = context.Process(
+                target=_send_result, args=(sending, task, args, options), daemon=True
+            )
+            self.process.start()
+            sending.close()
+        else:
+            self.thread = ThreadPoolExecutor(max_workers=1)
+            self.future = self.thread.submit(task, *args, **options)
+
+    def __enter__(self) -> Beside[T]:
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.receiving.close()
+            self.process = None
+        if self.thread is not None:
+            self.thread.shutdown(wait=True, cancel_futures=True)
+            self.thread = None
+
+    def result(self) -> T:
+        """Wait for the task's result (and raise what it raised)."""
+        if self.process is None:
+            return self.future.result()
+        try:
+            outcome = self.receiving.recv()
+        except (EOFError, OSError):  # it ended without a word
+            outcome = None
+        self.process.join()
+        if isinstance(outcome, tuple) and outcome[0] == _READ:
+            return outcome[1]  # type: ignore[no-any-return]
+        return self.task(*self.args, **self.options)
+
+
+_READ = "read"
+
+
+def _can_fork() -> bool:
+    """Tell whether a task beside the build may be forked: two cores, one thread, fork."""
+    return (
+        (os.cpu_count() or 1) >= 2
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def _send_result(
+    sending: Connection, task: Callable[..., Any], args: tuple[Any, ...], options: Any
+) -> None:
+    """Run a task in the forked process and send its result back (or that it failed)."""
+    try:
+        outcome: tuple[str, Any] = (_READ, task(*args, **options))
+    except BaseException:  # raised again where the build runs it anew
+        outcome = ("failed", None)
+    try:
+        sending.send(outcome)
+    except Exception:  # a result that cannot be sent: read anew there
+        sending.send(("failed", None))
+    finally:
+        sending.close()
 
 
 def _merge_into(source: Path, target: Path) -> None:
