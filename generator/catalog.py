@@ -269,6 +269,10 @@ ENGLISH: dict[str, str] = {
     "version.not-current": "This is not the current version.",
     "version.current": "This is the current version.",
     "version.see-current": "See the current version",
+    "version.read-on-record": "Read it on the record page",
+    "version.same-text": "Version {number} changed the details of the record, not its text: "
+    "its text is word for word that of version {holder}.",
+    "version.text-there": "Read the text of version {number}",
     "version.all": "all versions",
     "version.changes": "What changed in version {number}",
     "version.in-history": "See it in the history",

@@ -282,6 +282,25 @@ def test_every_bundled_feed_parses(bundled_site: Path) -> None:
     ) in home
 
 
+def test_a_record_page_announces_its_own_feeds_and_offers_the_rest(bundled_site: Path) -> None:
+    """Feed readers find the record's own feed in the head; its type's and topics' feeds
+    are offered in the page's follow box (each list page announces its own)."""
+    record = (bundled_site / DECISION / "index.html").read_text(encoding="utf-8")
+    announced = re.findall(
+        r'<link rel="alternate" type="application/(?:atom\+xml|rss\+xml|feed\+json)"'
+        r'[^>]*href="([^"]+)"',
+        record,
+    )
+    own = f"https://example.github.io/openrecord/feeds/records/{DECISION}/"
+    assert announced == [own + "atom.xml", own + "rss.xml", own + "feed.json"]
+    follow = record[record.index('<aside class="or-follow"') :]
+    follow = follow[: follow.index("</aside>")]
+    assert 'href="../../feeds/decisions/atom.xml"' in follow
+    assert 'href="../../feeds/topics/' in follow
+    listing = (bundled_site / "decisions/index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.github.io/openrecord/feeds/decisions/atom.xml"' in listing
+
+
 def test_buttons_point_at_the_right_github_urls(bundled_site: Path) -> None:
     from urllib.parse import parse_qs, urlsplit
 

@@ -141,8 +141,17 @@ def test_the_engine_converts_a_page_as_the_pour_does() -> None:
 def test_links_a_page_maps_are_followed() -> None:
     text = convert.links_mark({"other.md#why": "../other/#why"}) + "[o](other.md#why) [x](x.md)"
     html, _ = convert.render_content(text)
-    assert '<a href="../other/#why" rel="noopener">o</a>' in html
+    assert '<a href="../other/#why">o</a>' in html
     assert 'href="x.md"' in html
+
+
+def test_no_link_opens_a_window_of_its_own() -> None:
+    """target is not kept, so no link needs rel="noopener" (and none carries it)."""
+    html, _ = convert.render_content(
+        '<a href="https://example.org/" target="_blank" rel="opener">out</a> [in](https://example.org/)'
+    )
+    assert "target" not in html and "rel=" not in html
+    assert html.count('href="https://example.org/"') == 2
 
 
 @given(st.text(alphabet="-*>`#[]()<!|~ \n\t1.xa\\\x00", max_size=300))

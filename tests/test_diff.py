@@ -14,10 +14,10 @@ def rows(old: str, new: str) -> list[tuple[str, str]]:
     """Return the diff of two bodies as (kind, cell HTML) rows, gaps as ('gap', '')."""
     html = render_body_diff(Version({}, old), Version({}, new))
     found = []
-    for row in re.findall(r'<tr class="or-diff__(\w+)">(.*?)</tr>', html):
+    for row in re.findall(r'<tr(?: class="or-diff__(\w+)")?>(.*?)</tr>', html):
         kind, cells = row
-        cell = re.search(r"<td><code>(.*?)</code></td>", cells)
-        found.append((kind, cell.group(1) if cell else ""))
+        cell = re.search(r"<td></td><td>(.*?)</td>", cells)
+        found.append((kind or "unchanged", cell.group(1) if cell else ""))
     return found
 
 

@@ -192,8 +192,10 @@ def test_pages_announce_their_feeds(pilot_feeds: Path, git_site: Git) -> None:
     docs = render_site(site, history).pages
     record = docs["decisions/pilot/index.md"]
     assert '"href": "https://records.example.org/feeds/records/decisions/pilot/atom.xml"' in record
-    assert '"href": "https://records.example.org/feeds/decisions/rss.xml"' in record
+    # The head announces the record's own feeds; the page offers its type's and topics'.
+    assert '"href": "https://records.example.org/feeds/decisions/rss.xml"' not in record
     assert '<h2 id="follow">Follow this decision</h2>' in record
+    assert 'href="../../feeds/decisions/rss.xml"' in record
     assert '"href": "https://records.example.org/feeds/all/feed.json"' in docs["index.md"]
     assert (
         '"href": "https://records.example.org/feeds/topics/pilots/atom.xml"'

@@ -134,6 +134,50 @@ def test_pilot_pages_show_versions_timeline_and_diff(pilot: Git) -> None:
     assert changes.index("Fix punctuation") < changes.index("Accept pilot areas (<a")
 
 
+def test_the_newest_version_leads_to_the_record_until_a_newer_one_comes(pilot: Git) -> None:
+    """The record's page shows its newest version: that version's permalink leads there
+    (with what it changed) instead of holding the same text again; once a newer version
+    is published, the same address holds the text in full."""
+    docs = pages(pilot.root)
+    newest = docs["decisions/pilot/v3/index.md"]
+    assert "This is the current version." in newest
+    assert '<a href="../">Read it on the record page</a>' in newest
+    assert "We will start in two areas" not in newest.split('<h2 id="changes">')[0]
+    assert "areas<ins>!</ins>" in newest  # what it changed stays on its own page
+    assert "We will start in two areas!" in docs["decisions/pilot/index.md"]
+    pilot.write("content/decisions/pilot.md", ACCEPTED + "We will start in three areas.\n")
+    pilot.commit("Widen the pilot (#13)")
+    docs = pages(pilot.root)
+    assert "We will start in two areas!" in docs["decisions/pilot/v3/index.md"]
+    assert "This is not the current version." in docs["decisions/pilot/v3/index.md"]
+    assert "Read it on the record page" in docs["decisions/pilot/v4/index.md"]
+    assert "three areas" not in docs["decisions/pilot/v4/index.md"].split('<h2 id="changes">')[0]
+
+
+def test_a_version_that_changed_only_fields_leads_to_the_page_with_its_text(pilot: Git) -> None:
+    """v2 accepted the decision without changing its words: its page says so and leads to
+    v1's, which holds that text; v2 keeps its own status and what it changed."""
+    docs = pages(pilot.root)
+    v1, v2 = docs["decisions/pilot/v1/index.md"], docs["decisions/pilot/v2/index.md"]
+    assert "We will start in two areas." in v1
+    assert "We will start in two areas" not in v2
+    assert (
+        '<p class="or-same-text">Version 2 changed the details of the record, not its text: '
+        'its text is word for word that of version 1. <a href="../v1/">Read the text of '
+        "version 1</a>.</p>"
+    ) in v2
+    assert "or-status--accepted" in v2 and "Status: <del>proposed</del>" in v2
+    # A third version with the same words leads to the first of them, not to the second.
+    pilot.write("content/decisions/pilot.md", PROPOSED + "We will start in two areas!\n")
+    pilot.commit("Reopen the decision (#14)")
+    pilot.write("content/decisions/pilot.md", ACCEPTED + "We will start in two areas!\n")
+    pilot.commit("Accept it again (#15)")
+    docs = pages(pilot.root)
+    assert "We will start in two areas!" in docs["decisions/pilot/v3/index.md"]
+    assert '<a href="../v3/">Read the text of version 3</a>' in docs["decisions/pilot/v4/index.md"]
+    assert "Read it on the record page" in docs["decisions/pilot/v5/index.md"]
+
+
 def test_pilot_site_builds_with_the_engine(pilot: Git, tmp_path: Path) -> None:
     result = build(pilot.root, tmp_path / "out")
     for page in (

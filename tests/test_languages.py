@@ -220,14 +220,13 @@ def test_the_switcher_the_feeds_and_the_data_agree(built: Path) -> None:
         '<span class="or-languages__lag">(translation of version 3; the record is at '
         "version 5)</span>"
     ) in record
-    # The translation's feeds, announced on its page, are its language's.
+    # The translation's feed, announced on its page, is its language's; the page offers the
+    # language's whole feed too.
     announced = re.findall(
         r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', translation
     )
-    assert announced == [
-        SITE_URL + "gd/feeds/records/decisions/pilots/atom.xml",
-        SITE_URL + "gd/feeds/all/atom.xml",
-    ]
+    assert announced == [SITE_URL + "gd/feeds/records/decisions/pilots/atom.xml"]
+    assert '<a href="../../feeds/all/atom.xml">' in translation  # gd/decisions/ to gd/feeds/
     feed = feedparser.parse((built / "gd/feeds/all/atom.xml").read_bytes())
     assert feed.bozo == 0
     assert feed.feed.language == "gd"
@@ -274,15 +273,12 @@ def test_lists_in_each_language_fall_back_to_the_source_saying_so(built: Path) -
     listing = page(built, "gd/intentions/")
     assert re.search(r'<html[^>]* lang="?gd"?[ >]', listing)
     assert (
-        '<a href="../../intentions/i/" class="or-item__title" lang="en" rel="noopener">'
+        '<a href="../../intentions/i/" class="or-item__title" lang="en">'
         "An intention</a> "
         '<span class="or-untranslated">(gun eadar-theangachadh fhathast)</span>'
     ) in listing
     decisions = page(built, "gd/decisions/")
-    assert (
-        '<a href="pilots/" class="or-item__title" rel="noopener">Tòisich le dà sgìre phìleat</a>'
-        in decisions
-    )
+    assert '<a href="pilots/" class="or-item__title">Tòisich le dà sgìre phìleat</a>' in decisions
     home = page(built, "gd/")
     assert "Tòisich le dà sgìre phìleat" in home and "Na clàran as ùire" in home
 

@@ -287,3 +287,21 @@ def test_map_pages_are_not_promised_addresses(git_site: Git, tmp_path: Path) -> 
     assert checked.exit_code == 0, checked.output
     rebuilt = build(git_site.root, tmp_path / "again").site_dir
     assert not (rebuilt / "map/topics/pilots/index.html").exists()
+
+
+def test_a_box_has_a_tooltip_only_where_its_title_is_cut() -> None:
+    """The links over the drawing repeat a box's title as a tooltip only when the box
+    cannot show it whole."""
+    from generator.pages.drawing import Arrow, Box, svg
+
+    long_title = "Resource and empower communities to take charge of the change around them"
+    boxes = [
+        Box("../w/", "workshops", "Workshop · held", "Short", "Workshop: Short (held)"),
+        Box("../i/", "intentions", "Intention · proposed", long_title, f"Intention: {long_title}"),
+    ]
+    drawing = svg(boxes, [Arrow(0, 1, "produced", "produced")], "Where it came from", "Two.")
+    links = _FRAME.search(drawing)
+    assert links, drawing
+    tooltips = re.findall(r"<title>(.*?)</title>", links.group(2))
+    assert tooltips == [f"Intention: {long_title}"]
+    assert "…" in links.group(1)  # the box shows the title cut

@@ -163,7 +163,7 @@ def _cleaner(tags: set[str], attributes: dict[str, set[str]]) -> nh3.Cleaner:
         url_schemes=set(SAFE_SCHEMES),
         tag_attribute_values=_INPUT_VALUES,
         set_tag_attribute_values=_INPUT_FORCED,
-        link_rel="noopener",
+        link_rel=None,  # no link opens a new window (target is not kept): rel would be noise
         strip_comments=True,
     )
 

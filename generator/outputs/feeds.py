@@ -335,8 +335,17 @@ def _language_feeds(site: Site, history: History, lang: str, domain: str) -> lis
     return feeds
 
 
+def announced_feeds(feeds: list[Feed], url: str, record: Record | None = None) -> list[Feed]:
+    """Return the feeds a page's head announces to feed readers: its own scope's alone.
+
+    A record's page announces the record's feed; its type's and topics' are offered on the
+    page itself (feeds_for_page), and each list page announces its own.
+    """
+    return feeds_for_page(feeds, url, record)[:1]
+
+
 def feeds_for_page(feeds: list[Feed], url: str, record: Record | None = None) -> list[Feed]:
-    """Return the feeds a page announces: its own scope, and for a record its type and topics."""
+    """Return the feeds a page offers: its own scope, and for a record its type and topics."""
     by_page, by_url = _index(feeds)
     if record is None:
         return [by_page[url]] if url in by_page else []

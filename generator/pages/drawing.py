@@ -180,10 +180,11 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
             + "".join(rows)
             + "</text></g>"
         )
-        links.append(
-            f'<a href="{e(box.href)}" tabindex="-1"><title>{e(box.tooltip)}</title>'
-            f"{rect}></rect></a>"
-        )
+        # A tooltip where the box cannot show the whole title; otherwise it would only
+        # repeat the box's own words (a drawing is on every record's page).
+        cut = " ".join(lines) != " ".join(box.title.split())
+        tooltip = f"<title>{e(box.tooltip)}</title>" if cut else ""
+        links.append(f'<a href="{e(box.href)}" tabindex="-1">{tooltip}{rect}></rect></a>')
     parts.append("</svg>")
     links.append("</svg>")
     return '<div class="or-graph-frame">' + "".join(parts) + "".join(links) + "</div>"

@@ -20,7 +20,7 @@ from generator.fragments import (
     link,
 )
 from generator.history.history import History
-from generator.outputs.feeds import FORMATS, Feed, feeds_for_page, plan_feeds
+from generator.outputs.feeds import FORMATS, Feed, announced_feeds, plan_feeds
 from generator.outputs.search import page_marks
 from generator.pages.changes_page import render_history_pages
 from generator.pages.guides import render_data_page, render_feeds_page, render_search_page
@@ -137,7 +137,7 @@ def render_record_page(
 def _tree(site: Site, feeds: list[Feed], engine_urls: frozenset[str] | None) -> DocsTree:
     """Return an empty docs tree whose pages announce their feeds."""
     return DocsTree(
-        announce=lambda url, record: _feed_meta(site, feeds_for_page(feeds, url, record)),
+        announce=lambda url, record: _feed_meta(site, announced_feeds(feeds, url, record)),
         engine_urls=engine_urls,
         languages=site.config.openrecord.translations,
     )

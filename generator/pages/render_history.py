@@ -206,10 +206,31 @@ def _render_record_history(
             f"history of {record_id}",
             html=True,
         )
+    holders = _text_holders(revisions, versions)
     for index, (revision, version) in enumerate(zip(revisions, versions, strict=True)):
         if not revision.deleted:
             shown = changes[index] if index else None
-            render_version(tree, site, record_id, revision, version, shown, count)
+            render_version(tree, site, record_id, revision, version, shown, count, holders[index])
+
+
+def _text_holders(revisions: Sequence[Revision], versions: Sequence[Version]) -> list[int]:
+    """Return, for each revision, the number of the version whose page holds its text.
+
+    A version that changed only the record's fields (a status, a date) has the text of the
+    version before it, word for word: its page says so and leads there, to the first of a
+    run of versions with the same text, instead of holding that text once more.
+    """
+    holders: list[int] = []
+    for index, (revision, version) in enumerate(zip(revisions, versions, strict=True)):
+        before = index - 1
+        same = (
+            index > 0
+            and not revisions[before].deleted
+            and not revision.deleted
+            and versions[before].body == version.body
+        )
+        holders.append(holders[before] if same else revision.number)
+    return holders
 
 
 def _history_pager(record_id: str, page: int, newest: int, count: int, url: str) -> str:

@@ -7,7 +7,10 @@ most 1 GB. Once a build, before any page is poured, each shell is slimmed:
 - the theme's icons (the logo, the menu, the palette's toggles, the repository's mark,
   each drawn twice on a page) become one SVG file of symbols that each page points at;
 - its scripts that do not depend on where the page is become shared files, loaded where
-  they stood (a script without async or defer runs at the same moment either way);
+  they stood (a script without async or defer runs at the same moment either way); the
+  theme's scope, the way up to the site's root, is found from the shared file's own
+  address instead, so that script is shared too;
+- the engine's generator line (its name and version, which no reader needs) goes;
 - what is left is minified by minify-html, and the placeholders come back in the exact
   form that pouring looks for.
 
@@ -30,6 +33,8 @@ _ICON = re.compile(
     r"(?P<body>(?:(?!<svg|<text).)*?)</svg>",
     re.S,
 )
+#: The engine's name and version, on every page.
+_GENERATOR = re.compile(r'<meta (?=[^>]*name="generator")[^>]*>')
 #: A script written inline, without a src and of no other type than JavaScript.
 _SCRIPT = re.compile(r"<script>(?P<code>.*?)</script>", re.S)
 #: An attribute whose value holds a placeholder, which minify-html may have left unquoted.
@@ -47,6 +52,7 @@ def slim(html: str, depth: int, shared: dict[str, str], tags: dict[str, str]) ->
     to a pattern that finds it in the minified shell, where it is put back as it was.
     """
     root = "../" * depth
+    html = _GENERATOR.sub("", html)
     html = _share_icons(html, root, shared)
     html = _share_scripts(html, root, shared)
     html = minify(html)
@@ -98,17 +104,26 @@ def _share_icons(html: str, root: str, shared: dict[str, str]) -> str:
     return _ICON.sub(share, html)
 
 
+#: The site's root, from a script in one of its files in assets/ (read as the script runs).
+_SHARED_SCOPE = 'new URL("..",document.currentScript.src)'
+
+
 def _share_scripts(html: str, root: str, shared: dict[str, str]) -> str:
     """Return html with each inline script that reads the same at every depth in a file.
 
-    A script that names the way up to the site's root (as the engine's scope does) stays.
+    A script that names the way up to the site's root otherwise than as the theme's scope
+    stays.
     """
     way_up = root.rstrip("/")
+    # The theme's scope (the site's root) seen from the page, and seen from a shared file in
+    # assets/, one folder below the root: the same address.
+    scope = f'new URL("{way_up or "."}",location)'
 
     def share(match: re.Match[str]) -> str:
-        code = match["code"]
-        if not code.strip() or f'"{way_up}' in code or f"'{way_up}" in code:
+        rest = match["code"].replace(scope, "")
+        if not rest.strip() or f'"{way_up}' in rest or f"'{way_up}" in rest:
             return match[0]
+        code = match["code"].replace(scope, _SHARED_SCOPE)
         path = f"assets/openrecord-{hashlib.sha256(code.encode()).hexdigest()[:10]}.js"
         shared[path] = code if code.endswith("\n") else code + "\n"
         return f'<script src="{root}{path}"></script>'

@@ -79,10 +79,21 @@ def render_version(
     version: Version,
     changes: str | None,
     total: int,
+    text_at: int | None = None,
 ) -> None:
-    """Write the permalink page of one revision: the record as it was then."""
+    """Write the permalink page of one revision: the record as it was then.
+
+    text_at is the version whose page holds this version's text, when that is an earlier
+    one (this version changed only the record's fields); its page leads there.
+
+    The newest version of a record still published is what the record's own page shows:
+    its permalink says so and leads there, with what it changed, instead of holding the
+    same text a second time (at 10,000 records, 50 MB of a site GitHub Pages caps at 1 GB).
+    Once a newer version is published, the address shows this version's text in full.
+    """
     url = revision_url(record_id, revision.number)
     current = record_id in site.by_id
+    newest = current and revision.number == total
     which = SOURCE.t(
         "version.of", number=revision.number, total=total, date=format_date(revision.date)
     )
@@ -95,7 +106,11 @@ def render_version(
         )
         + " "
         + (
-            link(relative(url, f"{record_id}/"), SOURCE.t("version.see-current")) + " / "
+            link(
+                relative(url, f"{record_id}/"),
+                SOURCE.t("version.read-on-record" if newest else "version.see-current"),
+            )
+            + " / "
             if current
             else ""
         )
@@ -103,10 +118,20 @@ def render_version(
         + "</p>",
         "</div>",
     )
-    body = without_title(version.body.strip(), version.title or "")
-    if current:  # its links to other records lead where the record's own links lead
-        body = body_links(site, site.by_id[record_id].path, url) + body
-    removed = removal_note(version.body)
+    if newest:
+        body, removed = "", ""
+    elif text_at is not None and text_at != revision.number:
+        there = link(
+            relative(url, revision_url(record_id, text_at)),
+            SOURCE.t("version.text-there", number=text_at),
+        )
+        note = SOURCE.h("version.same-text", number=revision.number, holder=text_at)
+        body, removed = raw_html(f'<p class="or-same-text">{note} {there}.</p>'), ""
+    else:
+        body = without_title(version.body.strip(), version.title or "")
+        if current:  # its links to other records lead where the record's own links lead
+            body = body_links(site, site.by_id[record_id].path, url) + body
+        removed = removal_note(version.body)
     status = status_badge(version.status) if version.status else ""
     record_type = TYPES_BY_FOLDER.get(record_id.split("/", 1)[0])
     kind = f'<span class="or-type">{e(record_type.label)}</span> ' if record_type else ""

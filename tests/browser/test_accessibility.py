@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import OpenPage, ServedSite
 from tests.browser.support import (
+    DECISION,
     PAGES,
     WIDTHS,
     PageUnderTest,
@@ -53,3 +54,21 @@ def test_no_axe_violations(open_page: OpenPage, target: PageUnderTest, width: st
             pytrace=False,
         )
     assert not tab.errors, f"script errors on /{target.path}: {tab.errors}"
+
+
+def test_the_palette_chosen_on_one_page_is_kept_at_every_depth(
+    open_page: OpenPage, served_site: ServedSite
+) -> None:
+    """The theme's scope (where it stores the palette) is the site's root on every page:
+    written inline on the engine's pages, found from a shared script's address on poured
+    and lighter ones (generator/pages/slim.py)."""
+    tab = open_page(DECISION, "wide", "light")
+    page = tab.page
+    page.locator("form[data-md-component=palette] label:visible").click()
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    for path in (f"{DECISION}v1/", f"{DECISION}history/", "", "decisions/"):
+        page.goto(served_site.url(path), wait_until="load")
+        scheme = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
+        assert scheme == "slate", f"/{path} shows {scheme}"
+        assert page.evaluate("() => __md_scope.href") == served_site.url(""), path
+    assert not tab.errors, tab.errors
