@@ -82,10 +82,22 @@ def _type_in_header(page: Any) -> None:
 
 
 def _wait(page: Any) -> None:
-    """Wait for the results (or the sentence saying there are none) and what they load."""
+    """Wait for the results of the whole query (or the sentence saying there are none).
+
+    Typed a letter at a time, the query is searched as it grows: a summary of the results
+    for "h" is not the answer for "housing", so the summary must name the whole query.
+    """
     summaries = "[...document.querySelectorAll('.pf-summary')]"
-    page.wait_for_function(f"() => {summaries}.some((s) => /result/.test(s.textContent))")
+    page.wait_for_function(
+        f"(query) => {summaries}.some((s) => /result/.test(s.textContent)"
+        " && s.textContent.includes(query))",
+        arg=QUERY,
+    )
     page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        f"() => {summaries}.some((s) => /^No results/.test(s.textContent.trim()))"
+        " || document.querySelector('pagefind-results .pf-result-link')"
+    )
 
 
 def _count(browser: Any, base: str, url: str, search: Any) -> dict[str, int]:

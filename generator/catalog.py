@@ -360,7 +360,6 @@ ENGLISH: dict[str, str] = {
     "feed.record.description": "Every change to the translation of “{title}” into {language}.",
     "feed.item.translated": "{type} translated: {title}",
     "feed.item.translation-changed": "Translation updated: {title}",
-    "feed.read-translation": "Read the translation",
     "feed.opml": "{site}: all feeds",
 }
 
@@ -434,7 +433,6 @@ GAELIC: dict[str, Message] = {
     "feed.item.translation-changed": Message("Eadar-theangachadh ùraichte: {title}"),
     "feed.all": Message("{site}: a h-uile rud"),
     "feed.translations": Message("{site}: a h-uile rud sa Ghàidhlig"),
-    "feed.read-translation": Message("Leugh an t-eadar-theangachadh"),
 }
 
 #: The catalog of each language other than English.

@@ -21,6 +21,8 @@ from generator.pages.render import render_site
 from tests.conftest import Git, decision
 from tests.test_history import ACCEPTED, PROPOSED
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
@@ -79,6 +81,118 @@ def test_record_feed_has_two_items_not_three(pilot_feeds: Path) -> None:
     ]
 
 
+PILOT = "https://records.example.org/decisions/pilot/"
+#: What each of the pilot's items changed (newest first), and the pull request of the first.
+PILOT_CHANGES = [PILOT + "v2/#changes", PILOT + "history/#v1"]
+PILOT_PULL = "https://github.com/example/records/pull/12"
+
+
+def pilot_items(pilot_feeds: Path) -> dict[str, list[dict[str, object]]]:
+    """Return the pilot's items in each format as a reader sees them: title, link, the
+    addresses its content links to, and its summary in whatever form the format has."""
+    folder = pilot_feeds / "feeds/records/decisions/pilot"
+    seen: dict[str, list[dict[str, object]]] = {}
+    for name in ("atom.xml", "rss.xml"):
+        parsed = feedparser.parse((folder / name).read_bytes())
+        assert parsed.bozo == 0, name
+        seen[name] = [
+            {
+                "title": entry.title,
+                "link": entry.link,
+                "hrefs": re.findall(r'href="([^"]+)"', entry.content[0].value),
+                "summary": entry.summary,  # Atom: feedparser's, from the content
+            }
+            for entry in parsed.entries
+        ]
+    document = json.loads((folder / "feed.json").read_text())
+    seen["feed.json"] = [
+        {
+            "title": item["title"],
+            "link": item["url"],
+            "hrefs": re.findall(r'href="([^"]+)"', item["content_html"]),
+            "summary": item["summary"],
+        }
+        for item in document["items"]
+    ]
+    return seen
+
+
+def test_each_item_gives_readers_the_record_the_change_and_the_pull_request(
+    pilot_feeds: Path,
+) -> None:
+    for name, items in pilot_items(pilot_feeds).items():
+        assert [item["title"] for item in items] == [
+            "Decision accepted: Pilot areas",
+            "Decision published: Pilot areas",
+        ], name
+        assert [item["link"] for item in items] == [PILOT, PILOT], name
+        # The content links what changed, and the pull request that changed it.
+        assert [item["hrefs"] for item in items] == [
+            [PILOT_CHANGES[0], PILOT_PULL],
+            [PILOT_CHANGES[1]],
+        ], name
+        assert all("Start with pilots." in str(item["summary"]) for item in items), name
+
+
+def test_each_item_links_its_record_once_and_its_change_once(pilot_feeds: Path) -> None:
+    # The record is the item's own link (every reader's title links it); the change is
+    # linked in the content, which every reader shows. Neither is repeated: not as a "Read
+    # the decision" link, nor an Atom rel="related" link, nor a JSON Feed external_url.
+    folder = pilot_feeds / "feeds/records/decisions/pilot"
+    atom = ET.parse(folder / "atom.xml").getroot().findall(f"{ATOM}entry")
+    rss = ET.parse(folder / "rss.xml").getroot().iter("item")
+    document = json.loads((folder / "feed.json").read_text())
+    serialised = {
+        "atom.xml": [ET.tostring(entry, encoding="unicode") for entry in atom],
+        "rss.xml": [ET.tostring(item, encoding="unicode") for item in rss],
+        "feed.json": [json.dumps(item) for item in document["items"]],
+    }
+    record = re.compile(re.escape(PILOT) + r'(?=["<\\])')  # the address itself, not below it
+    for name, items in serialised.items():
+        assert len(items) == 2, name
+        for text, changes in zip(items, PILOT_CHANGES, strict=True):
+            assert len(record.findall(text)) == 1, (name, text)
+            assert text.count(changes) == 1, (name, text)
+    for entry in atom:  # one link, bare: Atom reads it as rel="alternate"
+        assert [link.attrib for link in entry.findall(f"{ATOM}link")] == [{"href": PILOT}]
+    for entry in feedparser.parse((folder / "atom.xml").read_bytes()).entries:
+        assert entry.links == [{"href": PILOT, "rel": "alternate", "type": "text/html"}]
+    assert all("external_url" not in item for item in document["items"])
+    for path in (pilot_feeds / "feeds").rglob("*.*"):
+        assert "Read the decision" not in path.read_text(), path
+
+
+def test_atom_gives_the_summary_in_the_content_alone_and_rss_in_both(pilot_feeds: Path) -> None:
+    folder = pilot_feeds / "feeds/records/decisions/pilot"
+    atom = ET.parse(folder / "atom.xml").getroot()
+    entries = atom.findall(f"{ATOM}entry")
+    assert len(entries) == 2
+    for entry in entries:
+        assert entry.find(f"{ATOM}summary") is None  # optional beside content, which has it
+        assert "<p>Start with pilots.</p>" in (entry.findtext(f"{ATOM}content") or "")
+    rss = ET.parse(folder / "rss.xml").getroot()
+    for item in rss.iter("item"):
+        assert item.findtext("description") == "Start with pilots."  # what most RSS readers show
+        assert "<p>Start with pilots.</p>" in (item.findtext(f"{CONTENT}encoded") or "")
+
+
+def test_a_feeds_head_holds_what_readers_show_and_nothing_they_ignore(pilot_feeds: Path) -> None:
+    folder = pilot_feeds / "feeds/records/decisions/pilot"
+    page = "https://records.example.org/decisions/pilot/"
+    for name in ("atom.xml", "rss.xml"):
+        feed = feedparser.parse((folder / name).read_bytes()).feed
+        assert feed.title.endswith(": Pilot areas"), name
+        assert feed.link == page, name
+        assert feed.language == "en", name
+        assert feed.rights == "Open Government Licence v3.0", name
+        assert feed.updated_parsed is not None, name
+        assert "generator" not in feed, name  # no reader uses it; nor RSS's <docs>
+    assert "<docs>" not in (folder / "rss.xml").read_text()
+    document = json.loads((folder / "feed.json").read_text())
+    assert document["home_page_url"] == page
+    assert document["language"] == "en"
+
+
 def test_every_feed_follows_the_validators_rules(pilot_feeds: Path) -> None:
     feeds = sorted((pilot_feeds / "feeds").rglob("atom.xml"))
     assert len(feeds) >= 10
@@ -110,6 +224,7 @@ def test_every_feed_follows_the_validators_rules(pilot_feeds: Path) -> None:
         assert document["feed_url"] == url + "feed.json"
         for item in document["items"]:
             assert RFC3339.match(item["date_published"])
+            assert "date_modified" not in item  # the same date again: an event is not modified
             assert item["url"].startswith("https://records.example.org/")
 
 
@@ -165,6 +280,31 @@ def test_drafts_never_appear_and_markup_is_escaped(git_site: Git, tmp_path: Path
     assert "<script" not in entry.content[0].value
     assert "&lt;img src=x onerror=y&gt;" in entry.content[0].value
     assert "&lt;b&gt;two&lt;/b&gt;" in entry.content[0].value
+
+
+def test_contents_are_the_same_html_in_each_format_unescaped_in_cdata(
+    git_site: Git, tmp_path: Path
+) -> None:
+    # A stranger's "]]>" cannot end the CDATA section early: its ">" is escaped.
+    git_site.write(
+        "content/decisions/x.md",
+        decision(title="Ends ]]> here", summary="A ]]> B & 'quoted' <i>markup</i>"),
+    )
+    git_site.commit("Add ]]> and <![CDATA[ a decision")
+    folder = write_site_feeds(git_site.root, tmp_path / "out") / "feeds/records/decisions/x"
+    document = json.loads((folder / "feed.json").read_text())
+    expected = [item["content_html"] for item in document["items"]]
+    assert expected[0].startswith("<p>Add ]]&gt; and &lt;![CDATA[ a decision</p>")
+    assert "<p>A ]]&gt; B &amp; 'quoted' &lt;i&gt;markup&lt;/i&gt;</p>" in expected[0]
+    for name in ("atom.xml", "rss.xml"):
+        text = (folder / name).read_text()
+        assert text.count("<![CDATA[<p>") == len(expected), name
+        parsed = feedparser.parse(text.encode())
+        assert parsed.bozo == 0, name
+        assert [entry.content[0].value for entry in parsed.entries] == expected, name
+        assert [entry.title for entry in parsed.entries] == ["Decision published: Ends ]]> here"]
+    atom = ET.parse(folder / "atom.xml").getroot()
+    assert [c.get("type") for c in atom.iter(f"{ATOM}content")] == ["html"]
 
 
 def test_channel_descriptions_escape_markup_once_and_quotes_not_at_all(

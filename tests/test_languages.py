@@ -235,6 +235,8 @@ def test_the_switcher_the_feeds_and_the_data_agree(built: Path) -> None:
     ]
     json_feed = json.loads((built / "gd/feeds/records/decisions/pilots/feed.json").read_text())
     assert [item["url"] for item in json_feed["items"]] == [SITE_URL + TRANSLATION]
+    # The item links the translation; its content does not repeat that link.
+    assert SITE_URL + TRANSLATION not in json_feed["items"][0]["content_html"]
     opml = (built / "feeds/index.opml").read_text(encoding="utf-8")
     assert f'xmlUrl="{SITE_URL}gd/feeds/all/atom.xml"' in opml
     assert f'xmlUrl="{SITE_URL}gd/feeds/records/decisions/pilots/atom.xml"' in opml

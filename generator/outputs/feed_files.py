@@ -61,8 +61,10 @@ def _feedgen(
     generator.language(feed.lang or config.openrecord.lang)
     generator.updated(updated)
     generator.lastBuildDate(updated)
-    generator.generator("openrecord", uri="https://github.com/example/openrecord")
-    generator.docs("https://www.rssboard.org/rss-specification")
+    # No <generator> nor RSS <docs> (feedgen's defaults name itself): no reader uses them,
+    # and a large site has tens of thousands of feeds.
+    generator.generator("")
+    generator.docs("")
     if config.openrecord.publisher:
         generator.author({"name": config.openrecord.publisher})
     generator.rights(config.openrecord.licence_name)
@@ -71,21 +73,20 @@ def _feedgen(
         entry.id(item.id)
         entry.guid(item.id, permalink=False)
         entry.title(item.title)
-        entry.link(href=config.absolute(item.url), rel="alternate", type="text/html")
-        entry.link(
-            href=config.absolute(_diff_url(item)),
-            rel="related",
-            type="text/html",
-            title="What changed",
-        )
+        entry.link(href=config.absolute(item.url))  # Atom's alternate, RSS's <link>
         entry.published(item.date)
         entry.updated(item.date)
         entry.pubDate(item.date)
         for name in (item.revision.author, *item.revision.coauthors):
             entry.author({"name": name})
             entry.dc.dc_creator(name)
-        entry.summary(escape(item.summary), type="html")  # RSS reads it as HTML
-        entry.content(html[item.id], type="html")
+        # RSS: the summary as <description> (read as HTML), the whole as <content:encoded>.
+        # Atom: the content alone, which holds the summary (so summary is optional). Both
+        # contents in a CDATA section, where HTML needs no escaping (_atom_bytes marks
+        # Atom's type="html"); escaped instead should it ever hold "]]>", which ends one
+        # (it cannot: every ">" in text is escaped and every tag ends in a letter or quote).
+        entry.description(escape(item.summary, quote=False))
+        entry.content(html[item.id], type="html" if "]]>" in html[item.id] else "CDATA")
         for term in _categories(item):
             entry.category(term=term)
     return generator
@@ -103,28 +104,25 @@ def _set_links(generator: FeedGenerator, site: Site, feed: Feed, name: str, mime
 
 
 def _atom_bytes(generator: FeedGenerator) -> bytes:
-    """Return the Atom document, with each entry's link attributes restored.
+    """Return the Atom document: each entry's content marked as HTML, its link bare.
 
-    feedgen 1.0 drops rel, type and title from entry links (its serializer shadows the link
-    data with the new element), so they are set again here from the entries' own data.
+    An entry's one link is its page: a link without rel is rel="alternate" (RFC 4287,
+    4.2.7.2) and its type only a hint, so neither is written (feedgen 1.0 drops both from
+    entry links, a later one might not).
     """
     root, _document = generator._create_atom()  # the tree atom_str() serialises
-    for element, entry in zip(root.findall("entry"), generator.entry(), strict=True):
-        for link_element, data in zip(element.findall("link"), entry.link(), strict=True):
-            for name in ("rel", "type", "title"):
-                if data.get(name):
-                    link_element.set(name, data[name])
+    for element in root.iter("entry"):
+        element.find("content").set("type", "html")  # HTML in CDATA (feedgen says "CDATA")
+        for link in element.iter("link"):
+            link.attrib.pop("rel", None)
+            link.attrib.pop("type", None)
     return bytes(etree.tostring(root, encoding="UTF-8", xml_declaration=True)) + b"\n"
 
 
 def _diff_url(item: Item) -> str:
     """Return the site-relative address of what an item's revision changed: the diff on its
     version's page, or (for a first version or a withdrawal) its entry in the history.
-
-    A translation has no history page of its own: its item leads to the translation.
     """
-    if item.lang:
-        return item.url
     revision = item.revision
     if revision.number > 1 and not revision.deleted:
         return f"{item.record.id}/v{revision.number}/#changes"
@@ -137,26 +135,21 @@ def _categories(item: Item) -> list[str]:
 
 
 def _content_html(site: Site, item: Item) -> str:
-    """Return the item's body as escaped HTML: note, summary and links."""
+    """Return the item's body as escaped HTML: note, summary, and where to see the change.
+
+    No link back to the record: the item's own link (every reader's title) is the record's,
+    or for a translation the translation's, which has no page of changes of its own.
+    """
     config = site.config
-    note = "<br>".join(escape(line) for line in item.revision.note.split("\n") if line)
-    pull = ""
+    note = "<br>".join(escape(line, quote=False) for line in item.revision.note.split("\n") if line)
+    links = []
+    if not item.lang:
+        links.append(f'<a href="{escape(config.absolute(_diff_url(item)))}">See what changed</a>')
     if item.revision.pull_request is not None and config.repo_url:
-        number = item.revision.pull_request
-        pull = f' · <a href="{escape(config.repo_url)}/pull/{number}">pull request #{number}</a>'
-    if item.lang:
-        words = catalog(item.lang)
-        return (
-            f"<p>{note}</p><p>{escape(item.summary)}</p>"
-            f'<p><a href="{escape(config.absolute(item.url))}">'
-            f"{escape(words.t('feed.read-translation'))}</a>{pull}</p>"
-        )
-    return (
-        f"<p>{note}</p><p>{escape(item.summary)}</p>"
-        f'<p><a href="{escape(config.absolute(item.record.url))}">Read the '
-        f"{escape(item.record.type.label.lower())}</a> · "
-        f'<a href="{escape(config.absolute(_diff_url(item)))}">See what changed</a>{pull}</p>'
-    )
+        pull = f"{escape(config.repo_url)}/pull/{item.revision.pull_request}"
+        links.append(f'<a href="{pull}">pull request #{item.revision.pull_request}</a>')
+    links_html = f"<p>{' · '.join(links)}</p>" if links else ""
+    return f"<p>{note}</p><p>{escape(item.summary, quote=False)}</p>{links_html}"
 
 
 def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
@@ -173,12 +166,11 @@ def _json_feed(site: Site, feed: Feed, html: dict[str, str]) -> str:
             {
                 "id": item.id,
                 "url": config.absolute(item.url),
-                "external_url": config.absolute(_diff_url(item)),
                 "title": item.title,
                 "summary": item.summary,
                 "content_html": html[item.id],
+                # No date_modified: an item is an event, which is never modified after.
                 "date_published": item.date.isoformat(),
-                "date_modified": item.date.isoformat(),
                 "authors": [
                     {"name": name} for name in (item.revision.author, *item.revision.coauthors)
                 ],
