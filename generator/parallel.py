@@ -1,7 +1,9 @@
 """How a build shares its work between processes, all of it in this module.
 
-A build is one story (``build.py``); this is the plumbing under it. On a site large
-enough to pay for it (``POOL_FROM`` records and versions) and with two cores or more:
+A build is one story (``build.py``); this is the plumbing under it. From its start, with
+two cores or more, the history is read from git by a process forked for it (``Beside``),
+while this one loads, validates and links the content, and sends back what it read. Then,
+on a site large enough to pay for it (``POOL_FROM`` records and versions):
 
 1. **The fork server.** As soon as a build knows it will use a pool, ``start_server``
    starts a small process that imports what pouring pages needs; every process of the
@@ -31,16 +33,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import forkserver
+from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from generator.content.model import Site
 from generator.errors import OpenRecordError
 from generator.history.history import History
+from generator.markdown.convert import LANGUAGES_VARIABLE, fence_languages
 from generator.outputs.feeds import Feed
 from generator.pages.provenance import edges
 from generator.pages.render import render_records
@@ -61,8 +66,8 @@ class Parallel:
         self.site_dir = site_dir
         self.pool = pour and worth_a_pool(site, history)
         self.fork = self.pool and not preview
-        if self.fork:
-            start_server()  # the pool's processes: ready by the time the engine has run
+        if self.fork:  # the pool's processes: ready by the time the engine has run
+            start_server(fence_languages(_texts(site, history)))
         self._aside: _Aside | None = None
         self._pourer: Pourer | None = None
         self._thread = ThreadPoolExecutor(max_workers=1)
@@ -196,6 +201,98 @@ class _Aside:
         _merge_into(self.folder, self.site_dir)
 
 
+T = TypeVar("T")
+
+
+class Beside(Generic[T]):
+    """A task that gives back what it read, run beside the build from the start of it.
+
+    Forked when there is a second core and this process runs no other thread (a fork
+    while another thread holds a lock would hold it for good): the task then has a core
+    of its own instead of sharing the interpreter with the build. Otherwise (one core, the
+    preview's threads, no fork) it runs in a thread. A process that fails, or whose result
+    cannot be sent back, is not trusted: the task runs again here, so that whatever it
+    raises is raised as it would be. Used as a context manager, which stops it if the
+    build is abandoned.
+    """
+
+    def __init__(self, task: Callable[..., T], *args: Any, **options: Any) -> None:
+        self.task, self.args, self.options = task, args, options
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.thread: ThreadPoolExecutor | None = None
+        if _can_fork():
+            context = multiprocessing.get_context("fork")
+            self.receiving, sending = context.Pipe(duplex=False)
+            self.process = context.Process(
+                target=_send_result, args=(sending, task, args, options), daemon=True
+            )
+            self.process.start()
+            sending.close()
+        else:
+            self.thread = ThreadPoolExecutor(max_workers=1)
+            self.future = self.thread.submit(task, *args, **options)
+
+    def __enter__(self) -> Beside[T]:
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.receiving.close()
+            self.process = None
+        if self.thread is not None:
+            self.thread.shutdown(wait=True, cancel_futures=True)
+            self.thread = None
+
+    def result(self) -> T:
+        """Wait for the task's result (and raise what it raised)."""
+        if self.process is None:
+            return self.future.result()
+        try:
+            outcome = self.receiving.recv()
+        except (EOFError, OSError):  # it ended without a word
+            outcome = None
+        self.process.join()
+        if isinstance(outcome, tuple) and outcome[0] == _READ:
+            return outcome[1]  # type: ignore[no-any-return]
+        return self.task(*self.args, **self.options)
+
+
+_READ = "read"
+
+
+def _can_fork() -> bool:
+    """Tell whether a task beside the build may be forked: two cores, one thread, fork."""
+    return (
+        (os.cpu_count() or 1) >= 2
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def _send_result(
+    sending: Connection, task: Callable[..., Any], args: tuple[Any, ...], options: Any
+) -> None:
+    """Run a task in the forked process and send its result back (or that it failed)."""
+    try:
+        outcome: tuple[str, Any] = (_READ, task(*args, **options))
+    except BaseException:  # raised again where the build runs it anew
+        outcome = ("failed", None)
+    try:
+        sending.send(outcome)
+    except Exception:  # a result that cannot be sent: read anew there
+        sending.send(("failed", None))
+    finally:
+        sending.close()
+
+
 def _merge_into(source: Path, target: Path) -> None:
     """Move a folder's contents into another, folder by folder where both have one."""
     for entry in source.iterdir():
@@ -206,26 +303,49 @@ def _merge_into(source: Path, target: Path) -> None:
             entry.replace(destination)
 
 
-#: What the pool's processes need, imported once by the server they are forked from.
-_PRELOAD = ["generator.pages.shells", "pygments.lexers", "pygments.formatters.html"]
+#: What the pool's processes need, imported once by the server they are forked from
+#: (the last builds the lexers of the languages the build names: see start_server).
+_PRELOAD = [
+    "generator.pages.shells",
+    "pygments.lexers",
+    "pygments.formatters.html",
+    "generator.markdown.lexers",
+]
 
 
-def start_server() -> None:
+def start_server(languages: list[str] | None = None) -> None:
     """Start the process the pool's processes are forked from, importing what they need.
 
     Started once a build knows it will use a pool, it imports while the pages around the
     records are rendered and the engine runs; each pool process is then forked from it
-    ready to work, instead of starting Python afresh. Where there is no such server
-    (Windows) or it cannot start, the pool starts each of its processes afresh. With one
-    core there is no pool, and no server.
+    ready to work, instead of starting Python afresh, with the lexers of the languages
+    its fences name already built (each takes tens of milliseconds to build, in every
+    process that meets it). Where there is no such server (Windows) or it cannot start,
+    the pool starts each of its processes afresh. With one core there is no pool, and
+    no server. A server already running (an earlier build in this process) is kept.
     """
     if _workers() < 2 or _start_method() != "forkserver":
         return
     multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
+    before = os.environ.get(LANGUAGES_VARIABLE)
+    os.environ[LANGUAGES_VARIABLE] = " ".join(languages or [])  # read by the server alone
     try:
         forkserver.ensure_running()
     except OSError:
         _SERVER_FAILED.append(True)
+    finally:
+        if before is None:
+            del os.environ[LANGUAGES_VARIABLE]
+        else:
+            os.environ[LANGUAGES_VARIABLE] = before
+
+
+def _texts(site: Site, history: History) -> Iterator[str]:
+    """Yield every text a build converts: each revision's, and each record's and page's body."""
+    for revisions in history.revisions.values():
+        yield from (revision.text for revision in revisions)
+    yield from (record.body for record in site.records)
+    yield from (page.body for page in site.pages)
 
 
 _SERVER_FAILED: list[bool] = []

@@ -169,6 +169,31 @@ def test_failed_build_leaves_the_old_site(git_site: Git, tmp_path: Path) -> None
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
 
 
+def test_a_build_keeps_its_data_from_the_collector_only_while_it_runs(
+    git_site: Git, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from generator import build as building
+
+    frozen: list[int] = []
+    write_feeds = building.write_feeds_and_data
+
+    def writing(*args: object) -> None:
+        frozen.append(gc.get_freeze_count())
+        write_feeds(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(building, "write_feeds_and_data", writing)
+    before = gc.get_freeze_count()
+    build(git_site.root, tmp_path / "out")
+    assert frozen and frozen[0] > before  # the gathered site and history, left out of passes
+    assert gc.get_freeze_count() == before
+    write(git_site.root, "content/decisions/d.md", "---\ntitle: broken\n---\n")
+    with pytest.raises(ContentError):
+        build(git_site.root, tmp_path / "out")
+    assert gc.get_freeze_count() == before
+
+
 def test_new_writes_a_valid_commented_template(site_root: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(

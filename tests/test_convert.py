@@ -208,3 +208,105 @@ def test_converting_keeps_nothing_in_memory() -> None:
     for number in range(2000):  # 38 MB of text: a leak of it would show many times over
         convert.to_html(f"{text}{number}")
     assert _resident_kb() - before < 16_000
+
+
+#: Pieces of the first lines of bodies: headings of both kinds, and what only looks like one.
+OPENINGS = [
+    "# Title",
+    "  ## Title",
+    "\t# Title",
+    "\ufeff# Title",
+    "Title",
+    "Title\n=====",
+    "Title\n  ---",
+    "Title\n    ---",
+    "---",
+    "***",
+    "[ref]: https://example.org\n",
+    "[^1]: A note.\n",
+    '<h2 data-sourcepos="1:1-1:9">Title</h2>',
+    "<!-- a comment -->",
+    "- Feature Name: title",
+    "> # Title",
+    "1. Title",
+    "    # Title",
+    "| a |\n| - |",
+    "Title\r===",
+    "\\# Title",
+    "",
+    " ",
+    "\n",
+]
+
+
+@given(st.lists(st.sampled_from(OPENINGS), min_size=1, max_size=4), st.sampled_from(["\n", "\n\n"]))
+@settings(max_examples=400, deadline=None)
+def test_a_title_is_looked_for_only_where_a_heading_can_open_a_text(
+    pieces: list[str], join: str
+) -> None:
+    text = join.join(pieces) + "\n\nThe body."
+    if not convert._may_open_with_heading(text):
+        assert convert._strip_title(text, "Title") == text
+    assert convert.without_title(text, "Title") == convert._strip_title(text, "Title")
+
+
+def _deeper_than_reference(converted: str, limit: int) -> bool:
+    """The depth as counted tag by tag, for comparing."""
+    depth = 0
+    for match in convert._OPEN_OR_CLOSE.finditer(converted):
+        if match[2].lower() in convert._VOID or match[3]:
+            continue
+        depth += -1 if match[1] else 1
+        if depth > limit:
+            return True
+    return False
+
+
+@given(
+    st.lists(
+        st.sampled_from(["<div>", "</div>", "<BR>", "<p/>", "</x/>", "<span a='>'>", "text", "<"]),
+        max_size=60,
+    ),
+    st.integers(min_value=0, max_value=8),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_depth_of_html_is_counted_tag_by_tag(pieces: list[str], limit: int) -> None:
+    converted = "".join(pieces)
+    assert convert._deeper_than(converted, limit) == _deeper_than_reference(converted, limit)
+
+
+def test_the_languages_of_a_sites_fences_are_named_most_used_first() -> None:
+    texts = [
+        "```rust\nfn main() {}\n```\n\n> ```toml\n> a = 1\n> ```\n",
+        "- item\n\n  ~~~ rust,ignore\n  x\n  ~~~\n\n```rust\ny\n```\n```\nplain\n```",
+        "No fences, and `inline` code.",
+        "```\x00bad\n```\n```" + "x" * 50 + "\n```",
+    ]
+    assert convert.fence_languages(texts) == ["rust", "rust,ignore", "toml"]
+    assert convert.fence_languages(texts, most=1) == ["rust"]
+
+
+def test_the_pools_server_builds_the_lexers_a_build_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from generator.markdown import lexers
+
+    convert._lexer.cache_clear()
+    monkeypatch.setenv(convert.LANGUAGES_VARIABLE, "rust toml no-such-language")
+    importlib.reload(lexers)
+    assert convert._lexer.cache_info().currsize == 3
+    assert convert._lexer("rust") is not None and convert._lexer("no-such-language") is None
+
+
+def test_a_text_two_pages_show_alike_is_sanitised_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    cleaned: list[str] = []
+    clean = convert.clean_html
+    monkeypatch.setattr(convert, "clean_html", lambda html: cleaned.append(html) or clean(html))
+    text = "A [link](other.md) in a text shown by a record and its current version."
+    record = convert.render_markdown(text, {"other.md": "../other/"})
+    version = convert.render_markdown(text, {"other.md": "../other/"})
+    assert record == version and len(cleaned) == 1
+    moved = convert.render_markdown(text, {"other.md": "../../other/"})
+    assert 'href="../../other/"' in moved[0] and len(cleaned) == 2
+    record[1].append({"changed": True})  # what a caller does with its headings is its own
+    assert convert.render_markdown(text, {"other.md": "../other/"})[1] == []

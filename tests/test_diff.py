@@ -134,3 +134,66 @@ def test_opcodes_rebuild_the_new_sequence(before: list[str], after: list[str]) -
         position = (i2, j2)
     assert position == (len(before), len(after))
     assert rebuilt == after
+
+
+#: Lines of front matter: the plainest YAML, and what only looks like it.
+FRONT_LINES = [
+    "title: Widen care, closer to home (phase 2)",
+    "status: accepted",
+    "date: 2024-01-31",
+    "topics:",
+    "- care",
+    "  - housing",
+    "- it's [x] {y} 100% & done!",
+    "title: Yes: no",
+    "title: 'quoted'",
+    'title: "quoted"',
+    "title: trailing  ",
+    "title:  two spaces",
+    "title: a # comment",
+    "# a comment",
+    "title:value",
+    "",
+    "  indented: key",
+    "title: tab\there",
+    "title: line\x85break",
+    "title: ~",
+    "- -1",
+    "title: [a, b]",
+    "title: >",
+    "Title: x",
+    "ok_key: é ü 中文",
+    "---",
+]
+
+
+@given(st.lists(st.sampled_from(FRONT_LINES), max_size=8))
+def test_plain_front_matter_is_read_as_yaml_reads_it(lines: list[str]) -> None:
+    import yaml
+
+    from generator.content.front_matter import TEXT_LOADER
+    from generator.history import diff
+
+    text = "\n".join(lines)
+    simple = diff._simple_front(text)
+    if simple is None:
+        return
+    try:
+        loaded = yaml.load(text, Loader=TEXT_LOADER)
+    except yaml.YAMLError:
+        loaded = "an error"
+    assert simple == (loaded if isinstance(loaded, dict) else {})
+    assert list(simple) == list(loaded if isinstance(loaded, dict) else {})
+
+
+def test_most_records_front_matter_is_read_without_yaml() -> None:
+    from generator.history import diff
+
+    text = "title: Widen care\nsummary: One sentence.\nstatus: accepted\ntopics:\n- care\n- homes"
+    assert diff._simple_front(text) == {
+        "title": "Widen care",
+        "summary": "One sentence.",
+        "status": "accepted",
+        "topics": ["care", "homes"],
+    }
+    assert diff._simple_front("title: 'Quoted'") is None

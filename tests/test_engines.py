@@ -377,3 +377,52 @@ def test_without_a_server_the_pool_starts_its_processes_afresh(
     assert parallel._start_method() == "spawn"
     for page in ("index.html", "decisions/d/index.html", "decisions/d/history/index.html"):
         assert (pooled / page).read_bytes() == (alone / page).read_bytes(), page
+
+
+def test_the_history_read_by_a_process_of_its_own_is_the_history_read_here(
+    git_site: Git, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import parallel
+    from generator.build import gather
+
+    git_site.write("content/decisions/d.md", "---\ntitle: D\nsummary: S.\nstatus: accepted\n---\n")
+    git_site.commit("Accept the decision (#9)")
+    monkeypatch.setattr(parallel, "_can_fork", lambda: True)  # (other tests' threads aside)
+    forked = gather(git_site.root)
+    monkeypatch.setattr(parallel, "_can_fork", lambda: False)
+    assert gather(git_site.root) == forked
+
+
+def test_a_task_beside_the_build_is_run_here_when_its_process_cannot_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+    import threading
+
+    from generator import parallel
+    from generator.errors import HistoryError
+    from generator.parallel import Beside
+
+    can_fork = parallel._can_fork
+    monkeypatch.setattr(parallel, "_can_fork", lambda: True)  # (other tests' threads aside)
+
+    def failing() -> None:
+        raise HistoryError(f"read in {'this' if os.getpid() == here else 'another'} process")
+
+    here = os.getpid()
+    with Beside(os.getpid) as pid:  # forked: it ran elsewhere
+        assert pid.process is not None and pid.result() != here
+    with pytest.raises(HistoryError, match="read in this process"), Beside(failing) as task:
+        task.result()  # raised again here, as the build would raise it
+    with Beside(threading.Lock) as lock:  # what cannot be sent back is made again here
+        assert lock.result().acquire()
+    monkeypatch.setattr(parallel, "_can_fork", can_fork)
+    waiting = threading.Event()
+    other = threading.Thread(target=waiting.wait)
+    other.start()
+    try:
+        with Beside(os.getpid) as pid:  # another thread runs: never forked, a thread
+            assert pid.process is None and pid.result() == here
+    finally:
+        waiting.set()
+        other.join()

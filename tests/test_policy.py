@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.build import build, check
+from generator.markdown import policy
 from generator.markdown.convert import render_markdown, to_html
-from generator.markdown.policy import find_unsafe_markup
+from generator.markdown.policy import find_removals, find_unsafe_markup, read_removals, read_tags
 from generator.markdown.sanitize import ALLOWED_TAGS, clean_html, unsafe_scheme
 from tests.conftest import Git, write
 from tests.test_validate import problems
@@ -198,3 +199,72 @@ def test_a_body_nested_past_the_limit_is_refused_and_never_reaches_the_sanitiser
     published, tokens = render_markdown("<div>" * 20_000)  # html5ever would take seconds
     assert published.startswith("<pre><code>&lt;div&gt;") and tokens == []
     assert not find_unsafe_markup("> " * 20 + "quoted, as deep as real texts go\n")
+
+
+#: Pieces that test the quick reading's edges: tags written loosely, in capitals, with
+#: duplicated attributes or links to files beside the record; comments; deep nesting.
+EDGES = [
+    *PIECES,
+    "<DIV>caps</DIV>",
+    '<A HREF="other.md">caps link</A>',
+    '<img src="ok.png" src="javascript:x">',
+    '<a href="x.md" onclick="y">both</a>',
+    "<a href='single.md'>single quotes</a>",
+    "<a href=bare.md>bare</a>",
+    '<a href="x"title="y">no space</a>',
+    "<p\n>split</p>",
+    '<span data-sourcepos="1:1-1:2">mimic</span>',
+    '<a title="v data-sourcepos=" onclick="w">straddle</a>',
+    '<a title="x data-sourcepos="1:1-1:1" onclick">straddle</a>',
+    '<a data-sourcepos="1:1-1:1" href="javascript:x">position first</a>',
+    "<!-- openrecord: reserved -->",
+    "<!--openrecord:too-deep-->",
+    "<!-- a --->",
+    "<!-- <b>in a comment</b> -->",
+    "<!-- TOC depthTo:2 -->",
+    "<!-->",
+    "<my-tag>custom</my-tag>",
+    "<br/> <hr /> <wbr>",
+    "</p></div></span>",
+    "<script><a href='hidden.md'></a></script>",
+    "<details><summary>s</summary>\n\n" + "<div>" * 210 + "x" + "</div>" * 210 + "\n</details>",
+    "<div>" * 199 + "<br/>" + "</div>" * 199,
+    "<span/>" * 300,
+    "> " * 210 + "deep",
+    "- a\n  - b\n    - c\n      <i>in a list</i>",
+    "[rel](../intentions/x.md#why) ![img](diagram.png)",
+    "Text &amp; <b>bold</b> &lt;tag&gt;",
+]
+
+
+@st.composite
+def edgy_bodies(draw: st.DrawFn) -> str:
+    """Return a body of edge pieces joined by blank lines, line breaks or nothing."""
+    pieces = draw(st.lists(st.sampled_from(EDGES), min_size=1, max_size=6))
+    joins = draw(st.lists(st.sampled_from(["\n\n", "\n", " ", ""]), min_size=len(pieces)))
+    return "".join(piece + join for piece, join in zip(pieces, joins, strict=False))
+
+
+@given(edgy_bodies())
+@settings(max_examples=600, deadline=None)
+def test_the_quick_reading_agrees_with_the_full_one(body: str) -> None:
+    glance = policy._glance(body)
+    full = read_removals(body)
+    assert find_removals(body) == full
+    if glance is None:
+        return
+    assert glance.clean == (not full)
+    hrefs = {
+        dict(tag.attributes).get({"a": "href", "img": "src"}[tag.name], "")
+        for tag in read_tags(body)[0]
+        if tag.name in {"a", "img"}
+    } - {""}
+    assert hrefs <= set(glance.targets)
+
+
+def test_the_quick_reading_is_taken_for_what_real_records_write() -> None:
+    for body in [*ACCEPTED.values(), "Plain *words*, a [link](https://example.org)."]:
+        glance = policy._glance(body)
+        assert glance is not None and glance.clean, body
+    assert policy._glance("<div onclick='x'>d</div>") is None  # single quotes: in full
+    assert policy._glance('<div onclick="x">d</div>') == policy._Glance(False, ())

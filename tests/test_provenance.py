@@ -305,3 +305,25 @@ def test_a_box_has_a_tooltip_only_where_its_title_is_cut() -> None:
     tooltips = re.findall(r"<title>(.*?)</title>", links.group(2))
     assert tooltips == [f"Intention: {long_title}"]
     assert "…" in links.group(1)  # the box shows the title cut
+
+
+def test_drawings_of_the_same_shape_are_laid_out_once() -> None:
+    """Chains of the same shape (boxes of the same heights, the same arrows) share dot's
+    layout: each drawing reads as if laid out on its own."""
+    from generator.pages import drawing
+    from generator.pages.drawing import Arrow, Box, svg
+
+    def chain_of(words: str) -> tuple[list[Box], list[Arrow]]:
+        boxes = [
+            Box("../w/", "workshops", "Workshop · held", f"{words} heard", "w", current=True),
+            Box("../i/", "intentions", "Intention · adopted", f"{words} meant", "i"),
+        ]
+        return boxes, [Arrow(0, 1, "produced", "produced")]
+
+    drawing._layout.cache_clear()
+    first = svg(*chain_of("What was"), "Where it came from", "Two.")
+    second = svg(*chain_of("All that"), "Where it came from", "Two.")
+    assert drawing._layout.cache_info().misses == 1 and drawing._layout.cache_info().hits == 1
+    drawing._layout.cache_clear()
+    assert svg(*chain_of("All that"), "Where it came from", "Two.") == second
+    assert second != first and second.replace("All that", "What was") == first

@@ -23,7 +23,7 @@ from generator.content.schema import TYPES_BY_FOLDER, TYPES_BY_NAME, reference_f
 from generator.content.validate import Unchecked
 from generator.errors import Collector
 from generator.markdown.convert import heading_ids
-from generator.markdown.policy import read_tags
+from generator.markdown.policy import link_targets, read_tags
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 #: A link that starts like a web address without its https:// ('www.example.org/x').
@@ -153,6 +153,9 @@ def link_bodies(
         body = _readable(source, unchecked)
         if body is None:
             continue
+        targets = link_targets(body)
+        if targets is not None and not any(map(_is_relative, targets)):
+            continue  # nothing it links to is a file beside it: no need to read it in full
         here = _content_path(source.path)
         links: dict[str, str] = {}
         for tag in read_tags(body)[0]:

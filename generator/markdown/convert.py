@@ -21,6 +21,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import accumulate
 from typing import Any
 
 from cmarkgfm import _cmark, cmark
@@ -137,12 +138,26 @@ def render_markdown(
     text: str, links: Mapping[str, str] | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
     """Return a Markdown text's sanitised HTML and the nested headings of its contents."""
+    published, flat = _render(text, tuple(sorted(links.items())) if links else ())
+    return published, nest(flat)
+
+
+@functools.lru_cache(maxsize=64)
+def _render(
+    text: str, links: tuple[tuple[str, str], ...]
+) -> tuple[str, tuple[dict[str, Any], ...]]:
+    """Return a text's sanitised HTML, once for the pages that show it alike.
+
+    A record's page and its current version's show the same text with the same links
+    (unless it links to other records' files): converted, checked and sanitised once.
+    """
     converted, flat = _convert(text)
     if _deeper_than(converted, MAX_NESTING):  # only in what check refused (an old version)
-        return f"<pre><code>{html.escape(text)}</code></pre>", []
+        return f"<pre><code>{html.escape(text)}</code></pre>", ()
     if links:
-        converted = _TARGET.sub(lambda match: _retarget(match, links), converted)
-    return clean_html(converted).strip("\n"), nest(flat)
+        targets = dict(links)
+        converted = _TARGET.sub(lambda match: _retarget(match, targets), converted)
+    return clean_html(converted).strip("\n"), flat
 
 
 @functools.lru_cache(maxsize=256)
@@ -225,14 +240,17 @@ def _deeper_than(converted: str, limit: int) -> bool:
     """Tell whether some element of some HTML is nested more than limit deep."""
     if converted.count("<") <= limit:
         return False
-    depth = 0
-    for match in _OPEN_OR_CLOSE.finditer(converted):
-        if match[2].lower() in _VOID or match[3]:
-            continue
-        depth += -1 if match[1] else 1
-        if depth > limit:
-            return True
-    return False
+    steps = map(_step, _OPEN_OR_CLOSE.findall(converted))
+    return max(accumulate(steps), default=0) > limit
+
+
+@functools.lru_cache(maxsize=4096)
+def _step(tag: tuple[str, str, str]) -> int:
+    """Return how a tag changes the depth: 1 for an opening tag, -1 for a closing one, or 0."""
+    closing, name, closed = tag
+    if name.lower() in _VOID or closed:
+        return 0
+    return -1 if closing else 1
 
 
 def _retarget(match: re.Match[str], links: Mapping[str, str]) -> str:
@@ -266,6 +284,34 @@ def _lexer(language: str) -> Lexer | None:
         return get_lexer_by_name(language)
     except ClassNotFound:
         return None
+
+
+#: A fence's opening line, in a list or a quote too, and the first word of its info string.
+_FENCE_INFO = re.compile(
+    r"^[ \t>*+\-0-9.)]*(?:`{3,}|~{3,})[ \t]*([A-Za-z0-9_+#.,=-]{1,40})(?!\S)", re.M
+)
+#: Where a build names its fences' languages for the pool's server (see lexers.py).
+LANGUAGES_VARIABLE = "OPENRECORD_FENCE_LANGUAGES"
+
+
+def fence_languages(texts: Iterable[str], most: int = 64) -> list[str]:
+    """Return the languages that fences of some texts name, the most used first."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        if "```" in text or "~~~" in text:
+            for language in _FENCE_INFO.findall(text):
+                counts[language] = counts.get(language, 0) + 1
+    return sorted(counts, key=lambda language: (-counts[language], language))[:most]
+
+
+def prepare_lexers(languages: Iterable[str]) -> None:
+    """Look up and build the lexers of some languages now, once for every later page.
+
+    Building a lexer compiles its patterns (tens of milliseconds each, seconds for a site
+    whose fences name many languages): the pool's server does it once for all its processes.
+    """
+    for language in languages:
+        _lexer(language)
 
 
 def _task(match: re.Match[str]) -> str:
@@ -372,6 +418,11 @@ def without_title(text: str, title: str) -> str:
 
     Most decision records start with '# Their title', which the page already shows.
     """
+    return _strip_title(text, title) if _may_open_with_heading(text) else text
+
+
+def _strip_title(text: str, title: str) -> str:
+    """Return a text without its first block when that block is a heading naming the title."""
     first = _FIRST_BLOCK.match(to_html(text, cmark.Options.CMARK_OPT_SOURCEPOS))
     if first is None or not first[1].startswith("h"):
         return text
@@ -385,3 +436,23 @@ def without_title(text: str, title: str) -> str:
 def _plain(text: str) -> str:
     """Return a title reduced to its words, for comparing: case, spaces and end stops aside."""
     return " ".join(text.casefold().split()).rstrip(".:")
+
+
+_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.M)
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*")
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
+
+
+def _may_open_with_heading(text: str) -> bool:
+    """Tell whether a text's first block could be a heading, without converting it.
+
+    Its first block is a heading only when its first line opens one ('#'), when the lines
+    before the first blank one end with a setext underline, or when it opens with what
+    converts to nothing or to raw HTML ('[' of a link definition or footnote, '<'): for
+    any such text, and any with a carriage return there, the caller converts it to tell.
+    """
+    rest = _BLANK_LINES.sub("", text, count=1)
+    paragraph = _BLANK_LINE.split(rest, maxsplit=1)[0]
+    if "\r" in paragraph or _UNDERLINE.search(paragraph):
+        return True
+    return rest.lstrip(" \t\ufeff")[:1] in {"#", "[", "<", ""}

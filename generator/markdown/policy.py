@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from operator import itemgetter
 
 from cmarkgfm import cmark
 
@@ -147,6 +149,106 @@ def read_tags(body: str) -> tuple[tuple[Tag, ...], tuple[tuple[int, str], ...]]:
     return tuple(reader.tags), tuple(reader.comments)
 
 
+#: A tag exactly as cmark-gfm writes one: a name, attributes in double quotes (no '<' or '>'
+#: in them), an optional '/'; or a comment holding no '<', '>' or '--'. Any '<' of a body's
+#: HTML that does not start one (a declaration, a tag written loosely) sends the body to
+#: the full reading.
+_STRICT_TAG = re.compile(
+    r"<(?:/([a-zA-Z][a-zA-Z0-9]*)[ \t\n]*"
+    r"|([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"<>]*\")?)*)"
+    r"[ \t\n]*(/?)"
+    r"|!--((?:(?!--)[^<>])*)--)>"
+)
+_SOURCEPOS = re.compile(r' data-sourcepos="[0-9]+:[0-9]+-[0-9]+:[0-9]+"')
+_STRICT_ATTRIBUTE = re.compile(r'[ \t\n]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)")?')
+
+
+@dataclass(frozen=True)
+class _Glance:
+    """What a body's HTML shows at a glance, when every tag of it is written strictly."""
+
+    clean: bool  # no tag the sanitiser removes anything dangerous from, nesting in the limit
+    targets: tuple[str, ...]  # the href of every <a> and the src of every <img>, once each
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _glance(body: str) -> _Glance | None:
+    """Return what a body's HTML shows without the full reading, or None when it cannot tell.
+
+    The full reading (read_tags) parses every tag with Python's HTML parser, to give each
+    one its line: most of a build's time on long texts. When every '<' of the HTML starts
+    a strictly written tag, that parser would read exactly these tags, so each different
+    tag is judged once, by the same judge, and the nesting is followed by name alone; only
+    a body with something to report (or written loosely) is read in full. Small, and kept
+    for a site's bodies: check, the links between records and the versions' pages ask.
+    """
+    converted = to_html(body, cmark.Options.CMARK_OPT_SOURCEPOS)
+    tags = _STRICT_TAG.findall(converted)
+    if len(tags) != converted.count("<"):
+        return None
+    if not tags:
+        return _Glance(True, ())
+    clean, targets = True, set[str]()
+    # Each different tag judged once: cmark-gfm's own positions, which the judge never
+    # reads, set apart (only whole attributes match, in what was written strictly).
+    positions = _SOURCEPOS.sub("", "<".join(map(itemgetter(2), tags))).split("<")
+    for name, attributes in set(zip(map(itemgetter(1), tags), positions, strict=True)):
+        if name:  # a start tag
+            harmless, found = _judge_strict(name, attributes)
+            clean = clean and harmless
+            targets.update(found)
+    if "<!--" in converted:
+        clean = clean and not any(
+            comment.strip().startswith(RESERVED_COMMENT) for *_, comment in tags if comment
+        )
+    if clean and len(tags) > MAX_NESTING:  # (fewer tags cannot nest deeper)
+        clean = not _too_deep(tags)
+    return _Glance(clean, tuple(sorted(targets)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _judge_strict(name: str, attributes: str) -> tuple[bool, tuple[str, ...]]:
+    """Return whether the judge removes nothing from a strict tag, and its link targets."""
+    pairs = tuple(
+        (key.lower(), html.unescape(value) if value else "")
+        for key, value in _STRICT_ATTRIBUTE.findall(attributes)
+        if key.lower() != "data-sourcepos"
+    )
+    tag = Tag(0, name.lower(), pairs, "")
+    wanted = {"a": "href", "img": "src"}.get(tag.name)
+    return not _judge(tag), tuple(value for key, value in pairs if key == wanted)
+
+
+def _too_deep(tags: list[tuple[str, str, str, str, str]]) -> bool:
+    """Tell whether strict tags nest past the limit, as _Reader follows their nesting."""
+    open_: list[str] = []
+    for end, start, _attributes, closed, _comment in tags:
+        if not start and not end:
+            continue  # a comment
+        if end:
+            end = end.lower()
+            for index in range(len(open_) - 1, -1, -1):
+                if open_[index] == end:
+                    del open_[index:]
+                    break
+            continue
+        name = start.lower()
+        if name in _VOID:
+            continue
+        open_.append(name)
+        if len(open_) > MAX_NESTING:
+            return True
+        if closed and open_[-1] == name:
+            open_.pop()
+    return False
+
+
+def link_targets(body: str) -> tuple[str, ...] | None:
+    """Return the href of every <a> and src of every <img> of a body, or None (read it in full)."""
+    glance = _glance(body)
+    return None if glance is None else glance.targets
+
+
 @dataclass(frozen=True)
 class Removal:
     """One dangerous part of a body the sanitiser removes: what, why, and how to fix it."""
@@ -164,6 +266,14 @@ class Removal:
 
 def find_removals(body: str) -> list[Removal]:
     """Return every part of a body the sanitiser would remove for being dangerous, in order."""
+    glance = _glance(body)
+    if glance is not None and glance.clean:
+        return []  # proven at a glance: the full reading would find nothing either
+    return read_removals(body)
+
+
+def read_removals(body: str) -> list[Removal]:
+    """Return what find_removals does, from the full reading of every tag and comment."""
     tags, comments = read_tags(body)
     found = [removal for tag in tags for removal in _judge(tag)]
     found += [

@@ -100,26 +100,19 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
         2 * PAD_Y + LINE * (1 + len(lines) + box.current)
         for box, lines in zip(boxes, texts, strict=True)
     ]
-    graph = pygraphviz.AGraph(directed=True, strict=False)
-    graph.graph_attr.update(rankdir="LR", nodesep="0.22", ranksep="0.5", pad="0", margin="0")
-    graph.node_attr.update(shape="box", fixedsize="true", label="")
-    for index, height in enumerate(heights):
-        graph.add_node(f"n{index}", width=_inches(BOX_WIDTH), height=_inches(height))
-    for index, arrow in enumerate(arrows):
-        width = round(text_width(arrow.verb, LABEL_SIZE) + 8)
-        graph.add_edge(
-            f"n{arrow.earlier}",
-            f"n{arrow.later}",
-            key=f"e{index}",
-            id=f"e{index}",
-            # A box of fixed size for the label: dot leaves room for it and says where it is.
-            label=f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD FIXEDSIZE="TRUE" '
-            f'WIDTH="{width}" HEIGHT="{round(LABEL_SIZE + 4)}"></TD></TR></TABLE>>',
-            # Evidence skips the intentions' layer: keep decisions right of intentions.
-            minlen="2" if arrow.style == "informed" else "1",
-        )
-    graph.layout(prog="dot")
-    left, bottom, right, top = (float(v) for v in graph.graph_attr["bb"].split(","))
+    laid = _layout(
+        tuple(heights),
+        tuple(
+            (
+                arrow.earlier,
+                arrow.later,
+                round(text_width(arrow.verb, LABEL_SIZE) + 8),
+                arrow.style == "informed",
+            )
+            for arrow in arrows
+        ),
+    )
+    left, bottom, right, top = (float(v) for v in laid.bounds.split(","))
     full_width, full_height = right - left + 2 * _MARGIN, top - bottom + 2 * _MARGIN
 
     def point(x: float, y: float) -> str:
@@ -140,10 +133,10 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
     links = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="or-graph-links" aria-hidden="true" {size}>'
     ]
-    for edge in sorted(graph.edges(), key=lambda edge: int(edge.attr["id"][1:])):
-        arrow = arrows[int(edge.attr["id"][1:])]
-        curve, tip = _spline(edge.attr["pos"])
-        label_x, label_y = (float(v) for v in edge.attr["lp"].split(","))
+    for number, position, label_position in laid.edges:
+        arrow = arrows[number]
+        curve, tip = _spline(position)
+        label_x, label_y = (float(v) for v in label_position.split(","))
         start = curve[-1]
         parts.append(
             f'<g class="or-edge or-edge--{e(arrow.style)}">'
@@ -153,9 +146,9 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
             f'</polygon><text x="{_number(label_x - left + _MARGIN)}" '
             f'y="{_number(top - label_y + _MARGIN + LABEL_SIZE * 0.35)}">{e(arrow.verb)}</text></g>'
         )
-    for index, node in enumerate(sorted(graph.nodes(), key=lambda node: int(node[1:]))):
+    for index, position in enumerate(laid.nodes):
         box, lines = boxes[index], texts[index]
-        x, y = (float(v) for v in node.attr["pos"].split(","))
+        x, y = (float(v) for v in position.split(","))
         box_left = x - left + _MARGIN - BOX_WIDTH / 2
         box_top = top - y + _MARGIN - heights[index] / 2
         current = " or-node--current" if box.current else ""
@@ -188,6 +181,49 @@ def svg(boxes: Sequence[Box], arrows: Sequence[Arrow], title: str, description: 
     parts.append("</svg>")
     links.append("</svg>")
     return '<div class="or-graph-frame">' + "".join(parts) + "".join(links) + "</div>"
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """Where dot put a graph: its bounds, each edge's curve and label, each box's centre."""
+
+    bounds: str
+    edges: tuple[tuple[int, str, str], ...]  # (arrow index, curve, label position)
+    nodes: tuple[str, ...]  # by box index
+
+
+@functools.lru_cache(maxsize=4096)
+def _layout(heights: tuple[int, ...], edges: tuple[tuple[int, int, int, bool], ...]) -> _Laid:
+    """Return dot's layout of boxes of these heights and these edges, once for every drawing.
+
+    Laying out is most of the cost of a record's page, and most of it is repeated: the
+    layout depends only on the boxes' heights and the edges (their ends, label widths and
+    whether they skip a layer), which many small chains of records share.
+    """
+    graph = pygraphviz.AGraph(directed=True, strict=False)
+    graph.graph_attr.update(rankdir="LR", nodesep="0.22", ranksep="0.5", pad="0", margin="0")
+    graph.node_attr.update(shape="box", fixedsize="true", label="")
+    for index, height in enumerate(heights):
+        graph.add_node(f"n{index}", width=_inches(BOX_WIDTH), height=_inches(height))
+    for index, (earlier, later, width, informed) in enumerate(edges):
+        graph.add_edge(
+            f"n{earlier}",
+            f"n{later}",
+            key=f"e{index}",
+            id=f"e{index}",
+            # A box of fixed size for the label: dot leaves room for it and says where it is.
+            label=f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD FIXEDSIZE="TRUE" '
+            f'WIDTH="{width}" HEIGHT="{round(LABEL_SIZE + 4)}"></TD></TR></TABLE>>',
+            # Evidence skips the intentions' layer: keep decisions right of intentions.
+            minlen="2" if informed else "1",
+        )
+    graph.layout(prog="dot")
+    laid_edges = sorted(graph.edges(), key=lambda edge: int(edge.attr["id"][1:]))
+    return _Laid(
+        graph.graph_attr["bb"],
+        tuple((int(edge.attr["id"][1:]), edge.attr["pos"], edge.attr["lp"]) for edge in laid_edges),
+        tuple(node.attr["pos"] for node in sorted(graph.nodes(), key=lambda node: int(node[1:]))),
+    )
 
 
 def _inches(units: float) -> str:
