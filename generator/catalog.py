@@ -279,7 +279,7 @@ ENGLISH: dict[str, str] = {
     "version.removed": "Parts of this version were removed when it was published",
     "version.removed.more": "and {count} more",
     "version.title": "{title} (version {number})",
-    "report.title": "Problem on {title}",
+    "report.title": "Problem on {address}",
     "print.not-published": "Not yet published",
     "print.not-available": "Version history not available",
     "print.unpublished": "{version}, with unpublished changes",

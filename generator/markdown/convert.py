@@ -148,8 +148,9 @@ def _render(
 ) -> tuple[str, tuple[dict[str, Any], ...]]:
     """Return a text's sanitised HTML, once for the pages that show it alike.
 
-    A record's page and its current version's show the same text with the same links
-    (unless it links to other records' files): converted, checked and sanitised once.
+    A record's page and the version page that holds its current text (an earlier version
+    with the same words: the newest version's page leads to the record's instead) show
+    the same text with the same links: converted, checked and sanitised once.
     """
     converted, flat = _convert(text)
     if _deeper_than(converted, MAX_NESTING):  # only in what check refused (an old version)

@@ -223,12 +223,7 @@ def _text_holders(revisions: Sequence[Revision], versions: Sequence[Version]) ->
     holders: list[int] = []
     for index, (revision, version) in enumerate(zip(revisions, versions, strict=True)):
         before = index - 1
-        same = (
-            index > 0
-            and not revisions[before].deleted
-            and not revision.deleted
-            and versions[before].body == version.body
-        )
+        same = index > 0 and not revisions[before].deleted and versions[before].body == version.body
         holders.append(holders[before] if same else revision.number)
     return holders
 

@@ -111,4 +111,4 @@ def report_title(url: str) -> str:
     The page's address within the site names it in few bytes (on every page), leads a
     maintainer to it and to its source file, and tells apart pages with the same title.
     """
-    return quote_plus(SOURCE.t("report.title", title=f"/{url}"), safe="/")
+    return quote_plus(SOURCE.t("report.title", address=f"/{url}"), safe="/")

@@ -83,13 +83,13 @@ def render_version(
 ) -> None:
     """Write the permalink page of one revision: the record as it was then.
 
-    text_at is the version whose page holds this version's text, when that is an earlier
-    one (this version changed only the record's fields); its page leads there.
-
     The newest version of a record still published is what the record's own page shows:
     its permalink says so and leads there, with what it changed, instead of holding the
     same text a second time (at 10,000 records, 50 MB of a site GitHub Pages caps at 1 GB).
     Once a newer version is published, the address shows this version's text in full.
+
+    text_at is the version whose page holds this version's text, when that is an earlier
+    one (this version changed only the record's fields); its page leads there.
     """
     url = revision_url(record_id, revision.number)
     current = record_id in site.by_id
