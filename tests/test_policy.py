@@ -268,3 +268,29 @@ def test_the_quick_reading_is_taken_for_what_real_records_write() -> None:
         assert glance is not None and glance.clean, body
     assert policy._glance("<div onclick='x'>d</div>") is None  # single quotes: in full
     assert policy._glance('<div onclick="x">d</div>') == policy._Glance(False, ())
+
+
+def test_only_a_text_the_checks_read_skips_the_count_of_its_nesting(
+    git_site: Git, tmp_path: Path
+) -> None:
+    from generator.markdown.convert import render_content
+
+    deep = "<div>" * 20_000  # html5ever would take seconds
+    assert render_content(deep)[0].startswith("<pre><code>&lt;div&gt;")
+    assert not render_content("<b>bold</b>\n", checked=True)[0].startswith("<pre>")
+    # A past version nested too deep was never checked: counted, it is shown as its source.
+    path = "content/decisions/old.md"
+    git_site.write(path, HEAD + f"Too deep.\n\n{deep}\n")
+    git_site.commit("Add a decision nested deeper than any page can be shown")
+    git_site.write(path, HEAD + "Written <b>in HTML</b> the checks read.\n")
+    git_site.commit("Flatten it")
+    git_site.write(path, HEAD + "Written <b>in HTML</b> the checks read, again.\n")
+    git_site.commit("Reword it")
+    site = build(git_site.root, tmp_path / "site").site_dir
+    first = (site / "decisions/old/v1/index.html").read_text(encoding="utf-8")
+    assert "<pre><code>Too deep." in first and "&lt;div&gt;&lt;div&gt;" in first
+    assert "nested more than 200 deep here" in first  # and the note says why
+    second = (site / "decisions/old/v2/index.html").read_text(encoding="utf-8")
+    assert "Written <b>in HTML</b> the checks read." in second
+    current = (site / "decisions/old/index.html").read_text(encoding="utf-8")
+    assert "<b>in HTML</b> the checks read, again." in current

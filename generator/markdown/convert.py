@@ -135,16 +135,22 @@ _NATIVE = _native()
 
 
 def render_markdown(
-    text: str, links: Mapping[str, str] | None = None
+    text: str, links: Mapping[str, str] | None = None, checked: bool = False
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Return a Markdown text's sanitised HTML and the nested headings of its contents."""
-    published, flat = _render(text, tuple(sorted(links.items())) if links else ())
+    """Return a Markdown text's sanitised HTML and the nested headings of its contents.
+
+    checked says the text passed the check's reading of its HTML (policy.py), which
+    follows the nesting as the sanitiser's parser does and refuses it past MAX_NESTING:
+    a record's body, or a past version found to have nothing to remove. Only a text
+    nobody checked has its nesting counted here.
+    """
+    published, flat = _render(text, tuple(sorted(links.items())) if links else (), checked)
     return published, nest(flat)
 
 
 @functools.lru_cache(maxsize=64)
 def _render(
-    text: str, links: tuple[tuple[str, str], ...]
+    text: str, links: tuple[tuple[str, str], ...], checked: bool = False
 ) -> tuple[str, tuple[dict[str, Any], ...]]:
     """Return a text's sanitised HTML, once for the pages that show it alike.
 
@@ -153,7 +159,9 @@ def _render(
     the same text with the same links: converted, checked and sanitised once.
     """
     converted, flat = _convert(text)
-    if _deeper_than(converted, MAX_NESTING):  # only in what check refused (an old version)
+    # Only in what check refused (an old version): on long texts, counting is a tenth
+    # of a page's conversion, so a checked text is not counted again.
+    if not checked and _deeper_than(converted, MAX_NESTING):
         return f"<pre><code>{html.escape(text)}</code></pre>", ()
     if links:
         targets = dict(links)
@@ -176,11 +184,12 @@ def _convert(text: str) -> tuple[str, tuple[dict[str, Any], ...]]:
     return _POSITION.sub("", converted), tuple(flat)
 
 
-def render_content(body: str) -> tuple[str, list[dict[str, Any]]]:
+def render_content(body: str, checked: bool = False) -> tuple[str, list[dict[str, Any]]]:
     """Return a page's HTML and the headings of its table of contents.
 
     openrecord's own HTML (every value escaped) only passes the sanitiser; the Markdown
-    between (a record's body, a page's text) is converted as GitHub converts it.
+    between (a record's body, a page's text) is converted as GitHub converts it. checked
+    says the page's Markdown passed the check's reading (see render_markdown).
     """
     parts: list[str] = []
     tokens: list[dict[str, Any]] = []
@@ -189,7 +198,7 @@ def render_content(body: str) -> tuple[str, list[dict[str, Any]]]:
             parts.append(clean_html(text.strip("\n"), own=True))
         else:
             links, text = _split_links(text.strip("\n"))
-            converted, headings = render_markdown(text, links)
+            converted, headings = render_markdown(text, links, checked)
             parts.append(converted)
             tokens += headings
     return "\n".join(parts).strip("\n"), tokens

@@ -344,7 +344,7 @@ def _cut(shell: Shell) -> list[tuple[bool, str]]:
 def _fill_one(page: ShellPage, atomic: bool = False) -> Poured:
     """Render one page and pour it into the shell of its depth (atomic: replaced whole)."""
     url, front, body = page
-    content, tokens = convert.render_content(body)
+    content, tokens = convert.render_content(body, checked=bool(front.get("checked")))
     if tokens and tokens[0]["level"] == 1:  # as the engine: a lone h1's children
         tokens = tokens[0]["children"]
     light = bool(front.get("light"))

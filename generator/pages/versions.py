@@ -26,7 +26,7 @@ from generator.history.diff import (
     Version,
 )
 from generator.markdown.convert import links_mark, without_title
-from generator.markdown.policy import find_removals
+from generator.markdown.policy import Removal, find_removals
 from generator.markdown.sanitize import raw_html
 from generator.pages.tree import DocsTree
 
@@ -118,6 +118,7 @@ def render_version(
         + "</p>",
         "</div>",
     )
+    checked = False  # whether the text shown was read as check reads it, with nothing removed
     if newest:
         body, removed = "", ""
     elif text_at is not None and text_at != revision.number:
@@ -131,7 +132,9 @@ def render_version(
         body = without_title(version.body.strip(), version.title or "")
         if current:  # its links to other records lead where the record's own links lead
             body = body_links(site, site.by_id[record_id].path, url) + body
-        removed = removal_note(version.body)
+        scanned = could_remove(version.body)
+        removals = find_removals(version.body) if scanned else []
+        removed, checked = removal_note(removals), scanned and not removals
     status = status_badge(version.status) if version.status else ""
     record_type = TYPES_BY_FOLDER.get(record_id.split("/", 1)[0])
     kind = f'<span class="or-type">{e(record_type.label)}</span> ' if record_type else ""
@@ -151,6 +154,7 @@ def render_version(
             "robots": "noindex",
             "search": {"exclude": True},
             "light": True,  # a permalink: the lighter page, without navigation or search
+            "checked": checked,
         },
         f"{raw_html(banner + header + removed)}\n{body}\n"
         + (raw_html(_version_changes(record_id, revision, changes, total, url)) if changes else ""),
@@ -204,13 +208,12 @@ def could_remove(body: str) -> bool:
     )
 
 
-def removal_note(body: str) -> str:
+def removal_note(removals: list[Removal]) -> str:
     """Return the note on a past version whose dangerous parts the sanitiser removed, or ''.
 
     Today's check would refuse such a version; it is published all the same, as every
     version is, through the same sanitiser, and the reader is told what went.
     """
-    removals = find_removals(body) if could_remove(body) else []
     if not removals:
         return ""
     items = [f"{e(removal.what)}: {e(removal.why)}" for removal in removals]
