@@ -160,6 +160,25 @@ FRONT_LINES = [
     "title: ~",
     "- -1",
     "title: [a, b]",
+    "topics: [care, homes]",
+    "topics: []",
+    "topics: [care homes, (x) y, 2026-01-02]",
+    "topics: [a,b]",
+    "topics: [a, b,]",
+    "topics: [a, [b]]",
+    "topics: [ a ]",
+    "topics: [a: b]",
+    "topics: [a:b, c]",
+    "topics: [a #b]",
+    "topics: [a, b] # c",
+    "topics: ['q', r]",
+    "topics: [a,  b]",
+    "topics: [a, b]x",
+    "topics: [a, {b}]",
+    "topics: [a, b c ]",
+    "topics: [é, 中文]",
+    "title: a]",
+    "title: (x) [y]",
     "title: >",
     "Title: x",
     "ok_key: é ü 中文",
@@ -195,5 +214,11 @@ def test_most_records_front_matter_is_read_without_yaml() -> None:
         "summary": "One sentence.",
         "status": "accepted",
         "topics": ["care", "homes"],
+    }
+    text = "title: Widen care\ntopics: [care, older people]\nevidence: []"
+    assert diff._simple_front(text) == {
+        "title": "Widen care",
+        "topics": ["care", "older people"],
+        "evidence": [],
     }
     assert diff._simple_front("title: 'Quoted'") is None

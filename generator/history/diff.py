@@ -92,12 +92,19 @@ def _front_matter(text: str) -> dict[str, Any]:
     return front if isinstance(front, dict) else {}
 
 
-#: A line of the front matter most records write: 'key: value' or 'key:', or '- value' in
-#: the list below a 'key:'; a value of the plainest YAML: it starts with a letter, a digit
-#: or '(', and holds no ':', '#', control character or line break, nor spaces at its end.
+#: A line of the front matter most records write: 'key: value', 'key: [value, value]' or
+#: 'key:', or '- value' in the list below a 'key:'; a value of the plainest YAML: it starts
+#: with a letter, a digit or '(', and holds no ':', '#', control character or line break,
+#: nor spaces at its end.
 _NOT_PLAIN = "\\x00-\\x1f\\x7f-\\x9f#:\\u2028\\u2029\\ud800-\\udfff\\ufeff\\ufffe\\uffff"
 _PLAIN = rf"[A-Za-z0-9(](?:[^{_NOT_PLAIN}]*[^\s{_NOT_PLAIN}])?"
-_SIMPLE_LINE = re.compile(rf"([A-Za-z_][A-Za-z0-9_]*):(?: ({_PLAIN}))?|( *)- ({_PLAIN})")
+#: In a list written on one line ('[a, b]'), each item is as plain, and holds no bracket,
+#: brace or comma either.
+_ITEM = rf"[A-Za-z0-9(](?:[^{_NOT_PLAIN},\[\]{{}}]*[^\s{_NOT_PLAIN},\[\]{{}}])?"
+_SIMPLE_LINE = re.compile(
+    rf"([A-Za-z_][A-Za-z0-9_]*):(?: ({_PLAIN})| \[((?:{_ITEM})(?:, {_ITEM})*)?\])?"
+    rf"|( *)- ({_PLAIN})"
+)
 
 
 def _simple_front(text: str) -> dict[str, Any] | None:
@@ -114,13 +121,16 @@ def _simple_front(text: str) -> dict[str, Any] | None:
         match = _SIMPLE_LINE.fullmatch(line)
         if match is None:
             return None
-        if match[1] is not None:
+        if match[1] is not None and match[2] is None and line.endswith("]"):  # '[a, b]'
+            values[match[1]] = match[3].split(", ") if match[3] else []
+            key, indent = None, None
+        elif match[1] is not None:
             values[match[1]] = match[2] or ""
             key, indent = (match[1], None) if match[2] is None else (None, None)
-        elif key is not None and indent in (None, match[3]):
+        elif key is not None and indent in (None, match[4]):
             if indent is None:
-                values[key], indent = [], match[3]
-            values[key].append(match[4])
+                values[key], indent = [], match[4]
+            values[key].append(match[5])
         else:
             return None
     return values
