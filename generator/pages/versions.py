@@ -154,8 +154,8 @@ def render_version(
             "robots": "noindex",
             "search": {"exclude": True},
             "light": True,  # a permalink: the lighter page, without navigation or search
-            "checked": checked,
-        },
+        }
+        | ({"checked": True} if checked else {}),
         f"{raw_html(banner + header + removed)}\n{body}\n"
         + (raw_html(_version_changes(record_id, revision, changes, total, url)) if changes else ""),
         f"version {revision.number} of {record_id}",
