@@ -165,12 +165,15 @@ def test_a_published_page_never_holds_what_check_refuses(body: str) -> None:
 def test_an_old_version_check_would_refuse_is_rendered_through_the_sanitiser(
     git_site: Git, tmp_path: Path
 ) -> None:
-    path = "content/decisions/old.md"
-    git_site.write(path, HEAD + "# X\n\nKept *text*.\n\n<script>alert(1)</script>\n")
-    git_site.commit("Add a decision written before today's rules")
-    git_site.write(path, HEAD + "Kept *text*.\n")
-    git_site.commit("Remove the script")
-    site = build(git_site.root, tmp_path / "site").site_dir
+    site = _built_versions(
+        git_site,
+        tmp_path,
+        (
+            "# X\n\nKept *text*.\n\n<script>alert(1)</script>\n",
+            "Add a decision written before today's rules",
+        ),
+        ("Kept *text*.\n", "Remove the script"),
+    )
     page = (site / "decisions/old/v1/index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert" not in page
     assert "Kept <em>text</em>." in page  # rendered, never shown as raw source
@@ -279,14 +282,13 @@ def test_only_a_text_the_checks_read_skips_the_count_of_its_nesting(
     assert render_content(deep)[0].startswith("<pre><code>&lt;div&gt;")
     assert not render_content("<b>bold</b>\n", checked=True)[0].startswith("<pre>")
     # A past version nested too deep was never checked: counted, it is shown as its source.
-    path = "content/decisions/old.md"
-    git_site.write(path, HEAD + f"Too deep.\n\n{deep}\n")
-    git_site.commit("Add a decision nested deeper than any page can be shown")
-    git_site.write(path, HEAD + "Written <b>in HTML</b> the checks read.\n")
-    git_site.commit("Flatten it")
-    git_site.write(path, HEAD + "Written <b>in HTML</b> the checks read, again.\n")
-    git_site.commit("Reword it")
-    site = build(git_site.root, tmp_path / "site").site_dir
+    site = _built_versions(
+        git_site,
+        tmp_path,
+        (f"Too deep.\n\n{deep}\n", "Add a decision nested deeper than any page can be shown"),
+        ("Written <b>in HTML</b> the checks read.\n", "Flatten it"),
+        ("Written <b>in HTML</b> the checks read, again.\n", "Reword it"),
+    )
     first = (site / "decisions/old/v1/index.html").read_text(encoding="utf-8")
     assert "<pre><code>Too deep." in first and "&lt;div&gt;&lt;div&gt;" in first
     assert "nested more than 200 deep here" in first  # and the note says why
@@ -294,3 +296,11 @@ def test_only_a_text_the_checks_read_skips_the_count_of_its_nesting(
     assert "Written <b>in HTML</b> the checks read." in second
     current = (site / "decisions/old/index.html").read_text(encoding="utf-8")
     assert "<b>in HTML</b> the checks read, again." in current
+
+
+def _built_versions(git_site: Git, tmp_path: Path, *versions: tuple[str, str]) -> Path:
+    """Commit each (body, message) in turn as one decision's text; return the built site."""
+    for body, message in versions:
+        git_site.write("content/decisions/old.md", HEAD + body)
+        git_site.commit(message)
+    return build(git_site.root, tmp_path / "site").site_dir
