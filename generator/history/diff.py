@@ -102,7 +102,7 @@ _PLAIN = rf"[A-Za-z0-9(](?:[^{_NOT_PLAIN}]*[^\s{_NOT_PLAIN}])?"
 #: brace or comma either.
 _ITEM = rf"[A-Za-z0-9(](?:[^{_NOT_PLAIN},\[\]{{}}]*[^\s{_NOT_PLAIN},\[\]{{}}])?"
 _SIMPLE_LINE = re.compile(
-    rf"([A-Za-z_][A-Za-z0-9_]*):(?: ({_PLAIN})| \[((?:{_ITEM})(?:, {_ITEM})*)?\])?"
+    rf"([A-Za-z_][A-Za-z0-9_]*):(?: ({_PLAIN})|( \[((?:{_ITEM})(?:, {_ITEM})*)?\]))?"
     rf"|( *)- ({_PLAIN})"
 )
 
@@ -121,16 +121,16 @@ def _simple_front(text: str) -> dict[str, Any] | None:
         match = _SIMPLE_LINE.fullmatch(line)
         if match is None:
             return None
-        if match[1] is not None and match[2] is None and line.endswith("]"):  # '[a, b]'
-            values[match[1]] = match[3].split(", ") if match[3] else []
+        if match[3] is not None:  # 'key: [a, b]'
+            values[match[1]] = match[4].split(", ") if match[4] else []
             key, indent = None, None
         elif match[1] is not None:
             values[match[1]] = match[2] or ""
             key, indent = (match[1], None) if match[2] is None else (None, None)
-        elif key is not None and indent in (None, match[4]):
+        elif key is not None and indent in (None, match[5]):
             if indent is None:
-                values[key], indent = [], match[4]
-            values[key].append(match[5])
+                values[key], indent = [], match[5]
+            values[key].append(match[6])
         else:
             return None
     return values
