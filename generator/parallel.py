@@ -67,7 +67,7 @@ class Parallel:
         self.pool = pour and worth_a_pool(site, history)
         self.fork = self.pool and not preview
         if self.fork:  # the pool's processes: ready by the time the engine has run
-            start_server(fence_languages(_texts(site, history)))
+            start_server(fence_languages(_texts(site)))
         self._aside: _Aside | None = None
         self._pourer: Pourer | None = None
         self._thread = ThreadPoolExecutor(max_workers=1)
@@ -340,10 +340,13 @@ def start_server(languages: list[str] | None = None) -> None:
             os.environ[LANGUAGES_VARIABLE] = before
 
 
-def _texts(site: Site, history: History) -> Iterator[str]:
-    """Yield every text a build converts: each revision's, and each record's and page's body."""
-    for revisions in history.revisions.values():
-        yield from (revision.text for revision in revisions)
+def _texts(site: Site) -> Iterator[str]:
+    """Yield the texts whose fences name the languages to prepare: each record's and page's.
+
+    Only the current texts: reading every revision's too took a quarter of a second of the
+    real log's build, before the pool could start, for a handful of rarer languages, which
+    a process of the pool builds the first time it meets one.
+    """
     yield from (record.body for record in site.records)
     yield from (page.body for page in site.pages)
 

@@ -13,6 +13,7 @@ from markdown import Markdown
 
 from generator import parallel
 from generator.markdown import convert
+from generator.markdown.sanitize import clean_html
 
 #: Block and list elements: their nesting is the structure a reader sees.
 _STRUCTURE = (
@@ -114,6 +115,59 @@ def test_code_is_highlighted_in_the_classes_the_theme_colours() -> None:
     assert '<span class="k">def</span>' in html and '<span class="o">&lt;</span>' in html
     plain, _ = convert.render_markdown("```no-such-language\n<b>\n```\n")
     assert plain == '<div class="highlight"><pre><span></span><code>&lt;b&gt;\n</code></pre></div>'
+
+
+#: Code among HTML that the sanitiser could read otherwise: a textarea's or script's text,
+#: an attribute left open, a table's misplaced content, the stand-in's own character
+#: written in the text and by reference, a tag written loosely.
+_CODE_AMONG_HTML = {
+    "plain": "Intro `x<T>`.\n\n```rust\nfn f<T>() {}\n```\n\nEnd.\n",
+    "in a list": "- a\n\n  ```python\n  x = 1\n  ```\n- b\n\n> ```js\n> y\n> ```\n",
+    "two alike": "```js\nx\n```\n\nmid\n\n```js\nx\n```\n",
+    "textarea": "A <textarea>\n\n```js\nx\n```\n\n</textarea>\n",
+    "script": "A <script>\n\n```js\nx\n```\n\n</script>\n\n```js\ny\n```\n",
+    "open attribute": '<div title="\n\n```js\nx\n```\n\n">\n',
+    "table": "<table>\n\n```js\nx\n```\n\n</table>\n",
+    "own character": "\ue000 here\n\n```js\nx\n```\n",
+    "by reference": '<a title="&lt;pre&gt;&lt;code&gt;&#57344;&lt;/code&gt;&lt;/pre&gt;">x</a>\n\n'
+    "```js\nx\n```\n",
+    "loose tag": "<img src=x.png>\n\n```js\nx\n```\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CODE_AMONG_HTML))
+def test_code_sanitised_apart_reads_as_the_whole_text_sanitised(name: str) -> None:
+    """Each highlighted block is sanitised once by itself; the page is as if sanitised whole."""
+    text = _CODE_AMONG_HTML[name]
+    converted = convert.to_html(text, cmarkgfm.cmark.Options.CMARK_OPT_SOURCEPOS)
+    converted = convert._FENCE.sub(convert._highlight, converted)
+    converted = convert._anchor_headings(convert._TASK.sub(convert._task, converted))[0]
+    whole = clean_html(convert._POSITION.sub("", converted)).strip("\n")
+    html, _ = convert.render_markdown(text)
+    assert html == whole
+    assert "\ue000</code>" not in html  # no stand-in left
+    stood_in = bool(convert._convert(text)[1])
+    assert stood_in == (name not in {"open attribute", "own character", "by reference", "loose tag"})
+
+
+def test_a_block_never_lands_in_an_attribute() -> None:
+    """A stand-in an attribute spells is the text's own: no block is put there."""
+    html, _ = convert.render_markdown(_CODE_AMONG_HTML["by reference"])
+    anchors = [tag for tag in _tags(html) if tag[0] == "a"]
+    assert anchors == [("a", [("title", "<pre><code>\ue000</code></pre>")])]
+    assert html.count('<div class="highlight">') == 1
+
+
+def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Return every start tag of some HTML, with its attributes, as a browser reads them."""
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, attrs))
+
+    Reader(convert_charrefs=True).feed(html)
+    return found
 
 
 def test_headings_get_githubs_ids_and_the_themes_permalink() -> None:

@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Any
 
 from cmarkgfm import _cmark, cmark
@@ -34,7 +34,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from generator.markdown.sanitize import RAW_END, RAW_START, clean_html
+from generator.markdown.sanitize import RAW_END, RAW_START, clean_html, strictly_written
 
 #: GitHub's extensions of CommonMark (its tag filter aside: the sanitiser decides on HTML).
 EXTENSIONS = ("table", "autolink", "strikethrough", "tasklist")
@@ -158,30 +158,77 @@ def _render(
     with the same words: the newest version's page leads to the record's instead) show
     the same text with the same links: converted, checked and sanitised once.
     """
-    converted, flat = _convert(text)
+    converted, blocks, flat = _convert(text)
     # Only in what check refused (an old version): on long texts, counting is a tenth
-    # of a page's conversion, so a checked text is not counted again.
-    if not checked and _deeper_than(converted, MAX_NESTING):
+    # of a page's conversion, so a checked text is not counted again. A block's stand-in
+    # nests two less than the block: counted as deep as it.
+    if not checked and _deeper_than(converted, MAX_NESTING - (2 if blocks else 0)):
         return f"<pre><code>{html.escape(text)}</code></pre>", ()
     if links:
         targets = dict(links)
         converted = _TARGET.sub(lambda match: _retarget(match, targets), converted)
-    return clean_html(converted).strip("\n"), flat
+    return _sanitised(converted, blocks).strip("\n"), flat
+
+
+#: Stands for a highlighted block in a text's HTML while the rest of it is sanitised: a
+#: character of Unicode's private use, in cmark-gfm's own elements for a fence.
+_BLOCK = "\ue000"
+_STAND_IN = f"<pre><code>{_BLOCK}</code></pre>"
+#: What could write the stand-in's character into a text's HTML: itself, or a reference.
+_FORGED = re.compile(r"\ue000|&#(?:0*57344|[xX]0*[eE]0{3})(?![0-9a-fA-F])")
+
+
+def _sanitised(converted: str, blocks: tuple[str, ...]) -> str:
+    """Return a text's HTML sanitised, its highlighted blocks (sanitised once each) put back.
+
+    Highlighted code is most of a technical text's HTML (a tag every token) and a record's
+    versions repeat most of their blocks: each block is sanitised once, by itself, and the
+    rest of the text around stand-ins. A stand-in comes out of the sanitiser as it went in
+    when the text's HTML is strictly written (_convert sees to it): a text node, never an
+    attribute. Should any come out otherwise (dropped with a script's content, escaped as
+    a textarea's text), the whole text is sanitised with its blocks in place, as before.
+    """
+    cleaned = clean_html(converted)
+    if not blocks:
+        return cleaned
+    if cleaned.count(_STAND_IN) == cleaned.count(_BLOCK) == len(blocks):
+        return _put_back(cleaned, blocks)
+    return clean_html(_put_back(converted, blocks))
+
+
+def _put_back(stood_in: str, blocks: tuple[str, ...]) -> str:
+    """Return HTML with each stand-in replaced by its highlighted block, in order."""
+    *pieces, last = stood_in.split(_STAND_IN)
+    return "".join(chain.from_iterable(zip(pieces, blocks, strict=True))) + last
 
 
 @functools.lru_cache(maxsize=256)
-def _convert(text: str) -> tuple[str, tuple[dict[str, Any], ...]]:
+def _convert(text: str) -> tuple[str, tuple[str, ...], tuple[dict[str, Any], ...]]:
     """Convert a text once for all the pages that show it (a record, its latest version).
 
-    Cached results are shared: callers never change them. A record's pages are converted
-    together (one task of the pool), so the cache needs to hold a few records' texts, not
-    a site's: each entry is a text's HTML.
+    Returns its HTML, with a stand-in for each highlighted block where it can have one,
+    the blocks (each sanitised already), and its headings. Cached results are shared:
+    callers never change them. A record's pages are converted together (one task of the
+    pool), so the cache needs to hold a few records' texts, not a site's.
     """
     converted = to_html(text, cmark.Options.CMARK_OPT_SOURCEPOS)
-    converted = _FENCE.sub(_highlight, converted)
+    blocks: list[str] = []
+    if _FORGED.search(converted):  # the stand-in's character is the text's own
+        converted = _FENCE.sub(_highlight, converted)
+    else:
+        converted = _FENCE.sub(lambda match: _stand_in(match, blocks), converted)
     converted = _TASK.sub(_task, converted)
     converted, flat = _anchor_headings(converted)
-    return _POSITION.sub("", converted), tuple(flat)
+    converted = _POSITION.sub("", converted)
+    if blocks and not strictly_written(converted):  # the sanitiser could read it otherwise
+        return _put_back(converted, tuple(blocks)), (), tuple(flat)
+    return converted, tuple(blocks), tuple(flat)
+
+
+def _stand_in(match: re.Match[str], blocks: list[str]) -> str:
+    """Return a fenced block's stand-in, keeping the block, highlighted and sanitised."""
+    blocks.append(_highlight(match))
+    return _STAND_IN
 
 
 def render_content(body: str, checked: bool = False) -> tuple[str, list[dict[str, Any]]]:
@@ -276,7 +323,7 @@ def _highlight(match: re.Match[str]) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _highlighted(language: str, code: str) -> str:
-    """Return one fenced block highlighted, once for every version that shows it.
+    """Return one fenced block highlighted and sanitised, once for every version showing it.
 
     Pygments is pure Python, the slowest part of converting a text with code; a record's
     versions mostly repeat its blocks, and its pages are converted by one process in turn.
@@ -284,7 +331,7 @@ def _highlighted(language: str, code: str) -> str:
     lexer = _lexer(html.unescape(language)) if language else None
     if lexer is not None:
         code = highlight(html.unescape(code), lexer, _FORMATTER)
-    return f'<div class="highlight"><pre><span></span><code>{code}</code></pre></div>'
+    return clean_html(f'<div class="highlight"><pre><span></span><code>{code}</code></pre></div>')
 
 
 @functools.lru_cache(maxsize=256)

@@ -22,7 +22,12 @@ from operator import itemgetter
 from cmarkgfm import cmark
 
 from generator.markdown.convert import MAX_NESTING, to_html
-from generator.markdown.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, unsafe_scheme
+from generator.markdown.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    STRICT_TAG,
+    unsafe_scheme,
+)
 
 #: Comments a body may not write: openrecord's own markers.
 RESERVED_COMMENT = "openrecord:"
@@ -149,16 +154,6 @@ def read_tags(body: str) -> tuple[tuple[Tag, ...], tuple[tuple[int, str], ...]]:
     return tuple(reader.tags), tuple(reader.comments)
 
 
-#: A tag exactly as cmark-gfm writes one: a name, attributes in double quotes (no '<' or '>'
-#: in them), an optional '/'; or a comment holding no '<', '>' or '--'. Any '<' of a body's
-#: HTML that does not start one (a declaration, a tag written loosely) sends the body to
-#: the full reading.
-_STRICT_TAG = re.compile(
-    r"<(?:/([a-zA-Z][a-zA-Z0-9]*)[ \t\n]*"
-    r"|([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"<>]*\")?)*)"
-    r"[ \t\n]*(/?)"
-    r"|!--((?:(?!--)[^<>])*)--)>"
-)
 _SOURCEPOS = re.compile(r' data-sourcepos="[0-9]+:[0-9]+-[0-9]+:[0-9]+"')
 _STRICT_ATTRIBUTE = re.compile(r'[ \t\n]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)")?')
 
@@ -183,7 +178,7 @@ def _glance(body: str) -> _Glance | None:
     for a site's bodies: check, the links between records and the versions' pages ask.
     """
     converted = to_html(body, cmark.Options.CMARK_OPT_SOURCEPOS)
-    tags = _STRICT_TAG.findall(converted)
+    tags = STRICT_TAG.findall(converted)
     if len(tags) != converted.count("<"):
         return None
     if not tags:

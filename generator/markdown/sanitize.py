@@ -20,6 +20,23 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
+#: A tag exactly as cmark-gfm writes one: a name, attributes in double quotes (no '<' or '>'
+#: in them), an optional '/'; or a comment holding no '<', '>' or '--'. Where every '<' of
+#: some HTML starts one, the sanitiser's parser reads exactly these tags, and text between
+#: them as text (policy.py judges a body by them; convert.py sanitises its code apart).
+STRICT_TAG = re.compile(
+    r"<(?:/([a-zA-Z][a-zA-Z0-9]*)[ \t\n]*"
+    r"|([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"<>]*\")?)*)"
+    r"[ \t\n]*(/?)"
+    r"|!--((?:(?!--)[^<>])*)--)>"
+)
+
+
+def strictly_written(fragment: str) -> bool:
+    """Tell whether every '<' of some HTML starts a strictly written tag (see STRICT_TAG)."""
+    return len(STRICT_TAG.findall(fragment)) == fragment.count("<")
+
+
 def unsafe_scheme(url: str) -> str | None:
     """Return the scheme of a URL when it is not http, https, mailto or relative."""
     decoded = html.unescape(url)
