@@ -146,8 +146,8 @@ def test_code_sanitised_apart_reads_as_the_whole_text_sanitised(name: str) -> No
     html, _ = convert.render_markdown(text)
     assert html == whole
     assert "\ue000</code>" not in html  # no stand-in left
-    stood_in = bool(convert._convert(text)[1])
-    assert stood_in == (name not in {"open attribute", "own character", "by reference", "loose tag"})
+    read_otherwise = {"open attribute", "own character", "by reference", "loose tag"}
+    assert bool(convert._convert(text)[1]) == (name not in read_otherwise)
 
 
 def test_a_block_never_lands_in_an_attribute() -> None:
