@@ -187,6 +187,27 @@ def test_an_old_version_check_would_refuse_is_rendered_through_the_sanitiser(
     assert "Parts of this version were removed" not in current
 
 
+def test_a_past_versions_note_is_read_from_its_own_conversion_poured_or_by_the_engine(
+    git_site: Git, tmp_path: Path
+) -> None:
+    """The note comes from the reading of the HTML the page publishes, code and all."""
+    code = "```python\nx = 1  # Vec<T>\n```\n"
+    poured = _built_versions(
+        git_site,
+        tmp_path,
+        (f'Kept.\n\n<iframe src="https://example.org/"></iframe>\n\n{code}', "Add it"),
+        (f"Kept.\n\n{code}", "Remove the frame"),
+    )
+    engine = build(git_site.root, tmp_path / "engine", pour=False).site_dir
+    for site in (poured, engine):
+        page = (site / "decisions/old/v1/index.html").read_text(encoding="utf-8")
+        assert "Parts of this version were removed when it was published" in page
+        assert "<iframe" not in page and "&lt;iframe src=" in page
+        assert '<span class="n">x</span>' in page and "Vec&lt;T&gt;" in page
+        later = (site / "decisions/old/index.html").read_text(encoding="utf-8")
+        assert "were removed" not in later and '<span class="n">x</span>' in later
+
+
 def test_a_body_nested_past_the_limit_is_refused_and_never_reaches_the_sanitiser() -> None:
     from generator.markdown.convert import MAX_NESTING
 

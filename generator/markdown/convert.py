@@ -14,7 +14,6 @@ openrecord renders every other page itself (see shells.py): both read alike.
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import html
 import json
@@ -24,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import accumulate, chain
 from typing import Any
 
-from cmarkgfm import _cmark, cmark
+from cmarkgfm import cmark
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
@@ -34,18 +33,14 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from generator.markdown.sanitize import RAW_END, RAW_START, clean_html, strictly_written
+from generator.markdown.gfm import MAX_NESTING, to_html
+from generator.markdown.policy import Removal, removal_note, removals_in
+from generator.markdown.sanitize import RAW_END, RAW_START, STRICT_TAG, clean_html
 
-#: GitHub's extensions of CommonMark (its tag filter aside: the sanitiser decides on HTML).
-EXTENSIONS = ("table", "autolink", "strikethrough", "tasklist")
-#: Raw HTML is kept for the sanitiser to judge; footnotes as GitHub numbers them.
-OPTIONS = cmark.Options.CMARK_OPT_UNSAFE | cmark.Options.CMARK_OPT_FOOTNOTES
-
-#: The deepest a page's elements may nest: deeper, the sanitiser's HTML parser (html5ever)
-#: slows down quadratically, and no reader could follow it. check refuses it (policy.py).
-MAX_NESTING = 200
 #: Before a page's Markdown: where its relative links lead on the site (see link.py).
 LINKS_MARK = "<!--openrecord:links "
+#: Before a past version's Markdown (and its links' mark): read it for what is removed.
+SCAN_MARK = "<!--openrecord:scan-->"
 
 # What cmark-gfm writes itself carries the source position it was parsed from (raw HTML,
 # passed through, never does): only its headings, fences and tasks are changed.
@@ -62,78 +57,6 @@ _TAG = re.compile(r"<[^>]*>")
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
-def to_html(text: str, options: int = 0) -> str:
-    """Return cmark-gfm's HTML for a Markdown text, as GitHub parses it (never raises).
-
-    cmarkgfm's own wrapper (``markdown_to_html_with_extensions``) frees neither the
-    document it parses nor the HTML it renders: about three times each text converted
-    stayed in memory, gigabytes over a large site's versions. This makes the same calls
-    and frees both, with the library's own functions.
-    """
-    # cmark-gfm reads NUL as U+FFFD itself; a lone surrogate cannot be encoded to UTF-8.
-    encoded = text.encode("utf-8", "replace")
-    if _NATIVE is None:  # pragma: no cover - a cmarkgfm without the symbols to free with
-        return str(
-            cmark.markdown_to_html_with_extensions(
-                encoded.decode("utf-8"), OPTIONS | options, list(EXTENSIONS)
-            )
-        )
-    lib, ffi = _cmark.lib, _cmark.ffi
-    parser = lib.cmark_parser_new(OPTIONS | options)
-    try:
-        for extension in _extensions():
-            lib.cmark_parser_attach_syntax_extension(parser, extension)
-        lib.cmark_parser_feed(parser, encoded, len(encoded))
-        root = lib.cmark_parser_finish(parser)
-        try:
-            html = lib.cmark_render_html(
-                root, OPTIONS | options, lib.cmark_parser_get_syntax_extensions(parser)
-            )
-            try:
-                return str(ffi.string(html).decode("utf-8"))
-            finally:
-                _NATIVE.free(_address(html))
-        finally:
-            _NATIVE.cmark_node_free(_address(root))
-    finally:
-        lib.cmark_parser_free(parser)
-
-
-@functools.cache
-def _extensions() -> tuple[Any, ...]:
-    """Return GitHub's syntax extensions, registered and found once."""
-    cmark.core_extensions_ensure_registered()
-    return tuple(cmark.find_syntax_extension(name) for name in EXTENSIONS)
-
-
-def _address(pointer: Any) -> int:
-    """Return where a cffi pointer points, for ctypes."""
-    return int(_cmark.ffi.cast("uintptr_t", pointer))
-
-
-class _Native:
-    """cmark-gfm's functions to free what it made, which cmarkgfm's bindings leave out."""
-
-    def __init__(self) -> None:
-        library = ctypes.CDLL(_cmark.__file__)  # the same library cmarkgfm loaded
-        self.cmark_node_free = library.cmark_node_free
-        self.cmark_node_free.argtypes, self.cmark_node_free.restype = [ctypes.c_void_p], None
-        # What cmark-gfm's default allocator (the parser's) allocates, C's free releases.
-        self.free = ctypes.CDLL(None).free
-        self.free.argtypes, self.free.restype = [ctypes.c_void_p], None
-
-
-def _native() -> _Native | None:
-    """Return the functions to free with, or None where the library does not export them."""
-    try:
-        return _Native()
-    except (OSError, AttributeError):  # pragma: no cover - another platform's build
-        return None
-
-
-_NATIVE = _native()
-
-
 def render_markdown(
     text: str, links: Mapping[str, str] | None = None, checked: bool = False
 ) -> tuple[str, list[dict[str, Any]]]:
@@ -141,33 +64,61 @@ def render_markdown(
 
     checked says the text passed the check's reading of its HTML (policy.py), which
     follows the nesting as the sanitiser's parser does and refuses it past MAX_NESTING:
-    a record's body, or a past version found to have nothing to remove. Only a text
-    nobody checked has its nesting counted here.
+    a record's body. Only a text nobody checked has its nesting counted here.
     """
-    published, flat = _render(text, tuple(sorted(links.items())) if links else (), checked)
+    published, flat, _removals = _render(text, _mapped(links), checked, scan=False)
     return published, nest(flat)
 
 
-@functools.lru_cache(maxsize=64)
+def _mapped(links: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """Return a page's links as a key of the caches."""
+    return tuple(sorted(links.items())) if links else ()
+
+
 def _render(
-    text: str, links: tuple[tuple[str, str], ...], checked: bool = False
-) -> tuple[str, tuple[dict[str, Any], ...]]:
+    text: str, links: tuple[tuple[str, str], ...], checked: bool, scan: bool
+) -> tuple[str, tuple[dict[str, Any], ...], list[Removal]]:
+    """Return a text's sanitised HTML, its headings, and (scan) what the sanitiser removes.
+
+    A scanned text (a past version, which no check may have read) is judged from the
+    page's own conversion, as check judges a body (policy.removals_in): found to have
+    nothing to remove, it is checked, and its nesting is not counted again.
+    """
+    converted, blocks, flat = _convert(text)
+    tags = _strict_tags(text) if blocks or scan else None
+    removals = removals_in(text, converted, tags) if scan else []
+    # Only in what no check accepted: on long texts, counting is a tenth of a page's
+    # conversion. A block's stand-in nests two less than the block: counted as deep.
+    checked = checked or (scan and not removals)
+    if not checked and _deeper_than(converted, MAX_NESTING - (2 if blocks else 0)):
+        return f"<pre><code>{html.escape(text)}</code></pre>", (), removals
+    return _published(text, links, tags is not None), flat, removals
+
+
+@functools.lru_cache(maxsize=64)
+def _published(text: str, links: tuple[tuple[str, str], ...], strict: bool) -> str:
     """Return a text's sanitised HTML, once for the pages that show it alike.
 
     A record's page and the version page that holds its current text (an earlier version
     with the same words: the newest version's page leads to the record's instead) show
-    the same text with the same links: converted, checked and sanitised once.
+    the same text with the same links: sanitised once. Its highlighted blocks stand
+    apart only where its HTML is strictly written (see _sanitised).
     """
-    converted, blocks, flat = _convert(text)
-    # Only in what check refused (an old version): on long texts, counting is a tenth
-    # of a page's conversion, so a checked text is not counted again. A block's stand-in
-    # nests two less than the block: counted as deep as it.
-    if not checked and _deeper_than(converted, MAX_NESTING - (2 if blocks else 0)):
-        return f"<pre><code>{html.escape(text)}</code></pre>", ()
+    converted, blocks, _flat = _convert(text)
+    if blocks and not strict:
+        converted, blocks = _put_back(converted, blocks), ()
     if links:
         targets = dict(links)
         converted = _TARGET.sub(lambda match: _retarget(match, targets), converted)
-    return _sanitised(converted, blocks).strip("\n"), flat
+    return _sanitised(converted, blocks).strip("\n")
+
+
+@functools.lru_cache(maxsize=64)
+def _strict_tags(text: str) -> list[tuple[str, str, str, str, str]] | None:
+    """Return every tag of a text's converted HTML, or None when some is written loosely."""
+    converted = _convert(text)[0]
+    tags = STRICT_TAG.findall(converted)
+    return tags if len(tags) == converted.count("<") else None
 
 
 #: Stands for a highlighted block in a text's HTML while the rest of it is sanitised: a
@@ -184,7 +135,7 @@ def _sanitised(converted: str, blocks: tuple[str, ...]) -> str:
     Highlighted code is most of a technical text's HTML (a tag every token) and a record's
     versions repeat most of their blocks: each block is sanitised once, by itself, and the
     rest of the text around stand-ins. A stand-in comes out of the sanitiser as it went in
-    when the text's HTML is strictly written (_convert sees to it): a text node, never an
+    when the text's HTML is strictly written (_published sees to it): a text node, never an
     attribute. Should any come out otherwise (dropped with a script's content, escaped as
     a textarea's text), the whole text is sanitised with its blocks in place, as before.
     """
@@ -206,10 +157,10 @@ def _put_back(stood_in: str, blocks: tuple[str, ...]) -> str:
 def _convert(text: str) -> tuple[str, tuple[str, ...], tuple[dict[str, Any], ...]]:
     """Convert a text once for all the pages that show it (a record, its latest version).
 
-    Returns its HTML, with a stand-in for each highlighted block where it can have one,
-    the blocks (each sanitised already), and its headings. Cached results are shared:
-    callers never change them. A record's pages are converted together (one task of the
-    pool), so the cache needs to hold a few records' texts, not a site's.
+    Returns its HTML, with a stand-in for each highlighted block unless the text could
+    write one itself, the blocks (each sanitised already), and its headings. Cached
+    results are shared: callers never change them. A record's pages are converted
+    together (one task of the pool), so the cache needs to hold a few records' texts.
     """
     converted = to_html(text, cmark.Options.CMARK_OPT_SOURCEPOS)
     blocks: list[str] = []
@@ -219,10 +170,7 @@ def _convert(text: str) -> tuple[str, tuple[str, ...], tuple[dict[str, Any], ...
         converted = _FENCE.sub(lambda match: _stand_in(match, blocks), converted)
     converted = _TASK.sub(_task, converted)
     converted, flat = _anchor_headings(converted)
-    converted = _POSITION.sub("", converted)
-    if blocks and not strictly_written(converted):  # the sanitiser could read it otherwise
-        return _put_back(converted, tuple(blocks)), (), tuple(flat)
-    return converted, tuple(blocks), tuple(flat)
+    return _POSITION.sub("", converted), tuple(blocks), tuple(flat)
 
 
 def _stand_in(match: re.Match[str], blocks: list[str]) -> str:
@@ -236,18 +184,24 @@ def render_content(body: str, checked: bool = False) -> tuple[str, list[dict[str
 
     openrecord's own HTML (every value escaped) only passes the sanitiser; the Markdown
     between (a record's body, a page's text) is converted as GitHub converts it. checked
-    says the page's Markdown passed the check's reading (see render_markdown).
+    says the page's Markdown passed the check's reading (see render_markdown). Markdown
+    after SCAN_MARK is read for what the sanitiser removes, and the note saying so (if
+    anything is) comes before it.
     """
     parts: list[str] = []
     tokens: list[dict[str, Any]] = []
     for generated, text in _segments(body):
         if generated:
             parts.append(clean_html(text.strip("\n"), own=True))
-        else:
-            links, text = _split_links(text.strip("\n"))
-            converted, headings = render_markdown(text, links, checked)
-            parts.append(converted)
-            tokens += headings
+            continue
+        text = text.strip("\n")
+        scan = text.startswith(SCAN_MARK)
+        links, text = _split_links(text.removeprefix(SCAN_MARK).lstrip("\n"))
+        converted, flat, removals = _render(text, _mapped(links), checked, scan)
+        if removals:
+            parts.append(clean_html(removal_note(removals).strip("\n"), own=True))
+        parts.append(converted)
+        tokens += nest(flat)
     return "\n".join(parts).strip("\n"), tokens
 
 

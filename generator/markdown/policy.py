@@ -21,7 +21,8 @@ from operator import itemgetter
 
 from cmarkgfm import cmark
 
-from generator.markdown.convert import MAX_NESTING, to_html
+from generator.fragments import SOURCE, block, bullet_list, e
+from generator.markdown.gfm import MAX_NESTING, to_html
 from generator.markdown.sanitize import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -175,12 +176,17 @@ def _glance(body: str) -> _Glance | None:
     a strictly written tag, that parser would read exactly these tags, so each different
     tag is judged once, by the same judge, and the nesting is followed by name alone; only
     a body with something to report (or written loosely) is read in full. Small, and kept
-    for a site's bodies: check, the links between records and the versions' pages ask.
+    for a site's bodies: check and the links between records ask.
     """
     converted = to_html(body, cmark.Options.CMARK_OPT_SOURCEPOS)
     tags = STRICT_TAG.findall(converted)
     if len(tags) != converted.count("<"):
         return None
+    return _glance_at(converted, tags)
+
+
+def _glance_at(converted: str, tags: list[tuple[str, str, str, str, str]]) -> _Glance:
+    """Return what some HTML shows, from the strictly written tags that are all of its tags."""
     if not tags:
         return _Glance(True, ())
     clean, targets = True, set[str]()
@@ -265,6 +271,41 @@ def find_removals(body: str) -> list[Removal]:
     if glance is not None and glance.clean:
         return []  # proven at a glance: the full reading would find nothing either
     return read_removals(body)
+
+
+def removals_in(
+    body: str, converted: str, tags: list[tuple[str, str, str, str, str]] | None
+) -> list[Removal]:
+    """Return what find_removals does, from the HTML of a body already converted to publish.
+
+    tags: every tag of that HTML, strictly written (STRICT_TAG), or None when it is not.
+    A page's own conversion is read instead of converting the body once more to check it:
+    its additions (heading ids and permalinks, task boxes as the theme draws them) are
+    harmless to the judge, and only nest one level deeper where they are.
+    """
+    if tags is not None and _glance_at(converted, tags).clean:
+        return []
+    return read_removals(body)
+
+
+def removal_note(removals: list[Removal]) -> str:
+    """Return the note on a past version whose dangerous parts the sanitiser removed, or ''.
+
+    Today's check would refuse such a version; it is published all the same, as every
+    version is, through the same sanitiser, and the reader is told what went.
+    """
+    if not removals:
+        return ""
+    items = [f"{e(removal.what)}: {e(removal.why)}" for removal in removals]
+    return block(
+        '<div class="admonition note or-removed" role="note">',
+        f'<p class="admonition-title">{SOURCE.h("version.removed")}</p>',
+        bullet_list(
+            items[:20]
+            + ([SOURCE.h("version.removed.more", count=len(items) - 20)] if len(items) > 20 else [])
+        ),
+        "</div>",
+    )
 
 
 def read_removals(body: str) -> list[Removal]:

@@ -13,7 +13,6 @@ from generator.content.schema import TYPES_BY_FOLDER
 from generator.fragments import (
     SOURCE,
     block,
-    bullet_list,
     e,
     format_date,
     h1,
@@ -25,8 +24,7 @@ from generator.fragments import (
 from generator.history.diff import (
     Version,
 )
-from generator.markdown.convert import links_mark, without_title
-from generator.markdown.policy import Removal, find_removals
+from generator.markdown.convert import SCAN_MARK, links_mark, without_title
 from generator.markdown.sanitize import raw_html
 from generator.pages.tree import DocsTree
 
@@ -118,23 +116,21 @@ def render_version(
         + "</p>",
         "</div>",
     )
-    checked = False  # whether the text shown was read as check reads it, with nothing removed
     if newest:
-        body, removed = "", ""
+        body = ""
     elif text_at is not None and text_at != revision.number:
         there = link(
             relative(url, revision_url(record_id, text_at)),
             SOURCE.t("version.text-there", number=text_at),
         )
         note = SOURCE.h("version.same-text", number=revision.number, holder=text_at)
-        body, removed = raw_html(f'<p class="or-same-text">{note} {there}.</p>'), ""
+        body = raw_html(f'<p class="or-same-text">{note} {there}.</p>')
     else:
         body = without_title(version.body.strip(), version.title or "")
         if current:  # its links to other records lead where the record's own links lead
             body = body_links(site, site.by_id[record_id].path, url) + body
-        scanned = could_remove(version.body)
-        removals = find_removals(version.body) if scanned else []
-        removed, checked = removal_note(removals), scanned and not removals
+        if could_remove(version.body):  # read for it where it is converted, and told
+            body = f"{SCAN_MARK}\n{body}"
     status = status_badge(version.status) if version.status else ""
     record_type = TYPES_BY_FOLDER.get(record_id.split("/", 1)[0])
     kind = f'<span class="or-type">{e(record_type.label)}</span> ' if record_type else ""
@@ -154,9 +150,8 @@ def render_version(
             "robots": "noindex",
             "search": {"exclude": True},
             "light": True,  # a permalink: the lighter page, without navigation or search
-        }
-        | ({"checked": True} if checked else {}),
-        f"{raw_html(banner + header + removed)}\n{body}\n"
+        },
+        f"{raw_html(banner + header)}\n{body}\n"
         + (raw_html(_version_changes(record_id, revision, changes, total, url)) if changes else ""),
         f"version {revision.number} of {record_id}",
     )
@@ -197,32 +192,12 @@ def could_remove(body: str) -> bool:
 
     Without '<' (no HTML, comment or autolink), '&' or '\\' (no entity or escape that could
     spell a scheme), a link to a scheme other than http, https or mailto, or a line that
-    opens 200 levels, nothing is removed, and the full scan (a conversion and a parse of
-    its HTML) is skipped: most versions of most records. Only the note on what was removed
-    depends on it; every version is sanitised all the same.
+    opens 200 levels, nothing is removed, and the scan (a reading of every tag of its
+    converted HTML, convert.SCAN_MARK) is skipped: most versions of most records. Only the
+    note on what was removed depends on it; every version is sanitised all the same.
     """
     if "<" in body or "&" in body or "\\" in body or _NESTING.search(body):
         return True
     return any(
         (match[1] or match[2]).lower() not in _KEPT_SCHEMES for match in _DESTINATION.finditer(body)
-    )
-
-
-def removal_note(removals: list[Removal]) -> str:
-    """Return the note on a past version whose dangerous parts the sanitiser removed, or ''.
-
-    Today's check would refuse such a version; it is published all the same, as every
-    version is, through the same sanitiser, and the reader is told what went.
-    """
-    if not removals:
-        return ""
-    items = [f"{e(removal.what)}: {e(removal.why)}" for removal in removals]
-    return block(
-        '<div class="admonition note or-removed" role="note">',
-        f'<p class="admonition-title">{SOURCE.h("version.removed")}</p>',
-        bullet_list(
-            items[:20]
-            + ([SOURCE.h("version.removed.more", count=len(items) - 20)] if len(items) > 20 else [])
-        ),
-        "</div>",
     )
