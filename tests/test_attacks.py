@@ -249,6 +249,29 @@ def test_any_body_check_accepts_renders(body: str) -> None:
     assert isinstance(html, str)
 
 
+NEAR_LIMITS = st.lists(
+    st.sampled_from(["\t", " ", "> ", "- ", "* ", "1. ", "*", "_", "**", ": ", "\n", "\n\n", "x"]),
+    max_size=600,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.one_of(HOSTILE, NEAR_LIMITS))
+def test_lines_are_read_for_their_limits_only_when_some_limit_could_be_passed(body: str) -> None:
+    """The quick look at a whole body says what the reading of every line says."""
+    from generator.markdown import limits
+
+    assert list(limits._each_line_limit(body)) == list(limits._read_lines(body))
+
+
+def test_a_line_sixteen_tabs_and_a_quote_deep_is_past_the_nesting_limit() -> None:
+    """The start of the deepest line the quick look must read: 16 tabs (32 levels) and '>'."""
+    from generator.markdown import limits
+
+    assert [kind for kind, *_ in limits._each_line_limit("\t" * 16 + "> x\n")] == ["nesting"]
+    assert list(limits._each_line_limit("\t" * 16 + "x\n" + "\t" * 15 + "> x\n")) == []
+
+
 @pytest.mark.parametrize(
     "name", ["feeds", "openrecord-shell", "openrecord-shell-toc", "decisions", "search", "assets"]
 )
