@@ -113,7 +113,7 @@ def _published(text: str, links: tuple[tuple[str, str], ...], strict: bool) -> s
     return _sanitised(converted, blocks).strip("\n")
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=16)  # asked for by a record's page and its version's, in turn
 def _strict_tags(text: str) -> list[tuple[str, str, str, str, str]] | None:
     """Return every tag of a text's converted HTML, or None when some is written loosely."""
     converted = _convert(text)[0]
@@ -335,6 +335,7 @@ def _task(match: re.Match[str]) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # a record's versions repeat its headings
 def slug(text: str) -> str:
     """Return a heading's id as GitHub makes it: lower case, punctuation dropped, - for spaces."""
     kept = "".join(
