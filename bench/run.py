@@ -54,6 +54,8 @@ def measure(root: Path) -> dict[str, Any]:
         options["timings"] = timings
     options["engine"] = os.environ.get("BENCH_ENGINE", "mkdocs")
     site = root / "site"
+    # What the last run wrote reaches the disk first: its writing-back is not this run's.
+    os.sync()
     speed_before = reference_loop()
     before = _cpu()
     start = time.perf_counter()
