@@ -303,6 +303,8 @@ def test_long_history_read_in_two_parts_is_the_same(
     git_site.run("checkout", "-q", "-b", "feature")
     git_site.write("content/intentions/i.md", intention() + "\nBranch edit.\n")
     git_site.commit("Edit on a branch", author="Bea Branch")
+    git_site.write("content/intentions/i.md", intention() + "\nBranch edit, again.\n")
+    git_site.commit("Edit it again", author="Bea Branch")  # the branch's commits: two halves
     git_site.run("checkout", "-q", "main")
     git_site.merge("feature", "Merge pull request #7 from someone/feature\n\nEdit the intention")
     (git_site.root / "notes").mkdir()
@@ -315,8 +317,17 @@ def test_long_history_read_in_two_parts_is_the_same(
         git_site.commit(f"Edit {number} (#{20 + number})")
     whole = histories.read_history(git_site.root)
     monkeypatch.setattr(git_log, "SPLIT_FROM", 2)
+    asked: list[list[str]] = []
+    authored_log = git_log._authored_log
+
+    def spied(repo: object, revisions: list[str], shas: list[str]) -> str:
+        asked.append(shas)
+        return authored_log(repo, revisions, shas)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(git_log, "_authored_log", spied)
     parts = histories.read_history(git_site.root)
     assert parts == whole
+    assert [len(shas) for shas in asked] == [1, 1]  # the branch's two commits, one a process
     assert [r.pull_request for r in whole.of("decisions/d")][-4:] == [20, 21, 22, 23]
     assert [r.author for r in whole.of("intentions/i")][-1] == "Bea Branch"
     assert "workshops/w" in whole.withdrawn and len(whole.of("workshops/w2")) == 1

@@ -267,9 +267,22 @@ def read_authored(
     """Return commits with their authors, messages and the files they changed (one git log).
 
     revisions are given to git log as they are; shas, when there are any, on its input.
+    Many shas (the commits of a long history's merged branches) are read in two halves at
+    once: each commit's files are found by comparing its folders with its parent's, entry
+    by entry, which on a large site's flat folders is most of git's time.
     """
     if not shas and "--stdin" in revisions:
         return []
+    parts = [shas]
+    if len(shas) >= SPLIT_FROM and (os.cpu_count() or 1) >= 2:
+        parts = [shas[: len(shas) // 2], shas[len(shas) // 2 :]]
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        outputs = list(pool.map(lambda part: _authored_log(repo, revisions, part), parts))
+    return [commit for output in outputs for commit in _parse_authored(output, warnings)]
+
+
+def _authored_log(repo: git.Repo, revisions: list[str], shas: list[str]) -> str:
+    """Return git log's output for read_authored, shas given on its input."""
     with tempfile.TemporaryFile() as request:
         request.write("".join(f"{sha}\n" for sha in shas).encode())
         request.seek(0)
@@ -282,8 +295,13 @@ def read_authored(
             stdout_as_string=False,
             strip_newline_in_stdout=False,
         )
+    return bytes(output).decode("utf-8", errors="replace")
+
+
+def _parse_authored(output: str, warnings: dict[str, None]) -> list[Authored]:
+    """Return the commits of read_authored's git log output, in its order."""
     found = []
-    for chunk in bytes(output).decode("utf-8", errors="replace").split(_COMMIT)[1:]:
+    for chunk in output.split(_COMMIT)[1:]:
         sha, parents, name, email, message, names = chunk.split(_FIELD, 5)
         found.append(
             Authored(

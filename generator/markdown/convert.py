@@ -92,7 +92,7 @@ def _render(
     checked = checked or (scan and not removals)
     if not checked and _deeper_than(converted, MAX_NESTING - (2 if blocks else 0)):
         return f"<pre><code>{html.escape(text)}</code></pre>", (), removals
-    return _published(text, links, tags is not None), flat, removals
+    return _published(text, links, bool(blocks) and tags is not None), flat, removals
 
 
 @functools.lru_cache(maxsize=64)
