@@ -222,3 +222,34 @@ def test_most_records_front_matter_is_read_without_yaml() -> None:
         "evidence": [],
     }
     assert diff._simple_front("title: 'Quoted'") is None
+
+
+_FRONT = "---\ntitle: A\nstatus: proposed\n---\n"
+_SPACING = st.sampled_from(["", " ", "  ", "\t", "\r", "\u00a0"])
+
+
+@given(
+    words=st.lists(
+        st.sampled_from(["a", "tea", "net", "so.", "x,", "é", "\n", "\n\n"]), max_size=40
+    ),
+    after=st.lists(_SPACING, max_size=40),
+    ends=st.sampled_from(["", "\n", "\n\n"]),
+)
+def test_a_body_respaced_looks_the_same_and_one_reworded_does_not(
+    words: list[str], after: list[str], ends: str
+) -> None:
+    """Spacing at line ends and blank lines at either end change nothing a reader sees."""
+    from generator.history.diff import _visible, looks_the_same
+
+    text = " ".join(words)
+    lines = text.split("\n")
+    respaced = "\n".join(
+        line + (after[i] if i < len(after) else "") for i, line in enumerate(lines)
+    )
+    old, new = _FRONT + text, _FRONT + ends + respaced + ends
+    # The reading of every line, as looks_the_same was before it counted letters first.
+    same = _visible(text) == _visible(ends + respaced + ends)
+    assert looks_the_same(old, new) == same
+    assert not looks_the_same(old, _FRONT + text + " word")
+    if "tea" in text:
+        assert not looks_the_same(old, _FRONT + text.replace("tea", "eat", 1))
