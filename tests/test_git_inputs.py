@@ -234,3 +234,25 @@ def changes_since(repo: Git, base: str) -> tuple[int, str]:
     """Run `check --changes base` against any revision."""
     result = CliRunner().invoke(cli, ["check", "--root", str(repo.root), "--changes", base])
     return result.exit_code, result.output
+
+
+def test_a_branch_commit_is_warned_of_only_when_its_merge_changed_content(
+    git_site: Git,
+) -> None:
+    """Every merge's branch is read while git reads the line; only content's are published."""
+    git_site.write("content/decisions/d.md", PROPOSED + "Before.\n")
+    git_site.commit("Add the decision")
+    for branch, path, text in (
+        ("docs", "notes.txt", "Not a record.\n"),
+        ("edit", "content/decisions/d.md", PROPOSED + "After.\n"),
+    ):
+        git_site.run("checkout", "-q", "-b", branch)
+        git_site.write(path, text)
+        sha = raw_commit(git_site, f"Edit {branch} \x01\n".encode())
+        git_site.run("checkout", "-q", "main")
+        git_site.merge(branch, f"Merge pull request #{len(branch)} from someone/{branch}")
+    warnings = read_history(git_site.root).warnings
+    assert warnings == (
+        f"commit {sha[:7]}: its message or author holds control characters that cannot be "
+        "published; they are shown as \ufffd (a commit cannot be edited once merged)",
+    )

@@ -271,6 +271,17 @@ def read_authored(
     once: each commit's files are found by comparing its folders with its parent's, entry
     by entry, which on a large site's flat folders is most of git's time.
     """
+    found = []
+    for commit, said in read_authored_apart(repo, revisions, shas):
+        warnings.update(dict.fromkeys(said))
+        found.append(commit)
+    return found
+
+
+def read_authored_apart(
+    repo: git.Repo, revisions: list[str], shas: list[str]
+) -> list[tuple[Authored, tuple[str, ...]]]:
+    """Return what read_authored does, each commit with the warnings about it apart."""
     if not shas and "--stdin" in revisions:
         return []
     parts = [shas]
@@ -278,7 +289,7 @@ def read_authored(
         parts = [shas[: len(shas) // 2], shas[len(shas) // 2 :]]
     with ThreadPoolExecutor(max_workers=len(parts)) as pool:
         outputs = list(pool.map(lambda part: _authored_log(repo, revisions, part), parts))
-    return [commit for output in outputs for commit in _parse_authored(output, warnings)]
+    return [commit for output in outputs for commit in _parse_authored(output)]
 
 
 def _authored_log(repo: git.Repo, revisions: list[str], shas: list[str]) -> str:
@@ -298,18 +309,18 @@ def _authored_log(repo: git.Repo, revisions: list[str], shas: list[str]) -> str:
     return bytes(output).decode("utf-8", errors="replace")
 
 
-def _parse_authored(output: str, warnings: dict[str, None]) -> list[Authored]:
-    """Return the commits of read_authored's git log output, in its order."""
+def _parse_authored(output: str) -> list[tuple[Authored, tuple[str, ...]]]:
+    """Return the commits of read_authored's git log output, in its order, with warnings."""
     found = []
     for chunk in output.split(_COMMIT)[1:]:
         sha, parents, name, email, message, names = chunk.split(_FIELD, 5)
-        found.append(
-            Authored(
-                sha,
-                Person(publishable(name, sha, warnings), publishable(email, sha, warnings)),
-                publishable(message.strip(), sha, warnings),
-                frozenset(filter(None, (part.strip("\n") for part in names.split("\0")))),
-                merge=len(parents.split()) > 1,
-            )
+        said: dict[str, None] = {}
+        commit = Authored(
+            sha,
+            Person(publishable(name, sha, said), publishable(email, sha, said)),
+            publishable(message.strip(), sha, said),
+            frozenset(filter(None, (part.strip("\n") for part in names.split("\0")))),
+            merge=len(parents.split()) > 1,
         )
+        found.append((commit, tuple(said)))
     return found

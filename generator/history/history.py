@@ -21,7 +21,7 @@ from generator.content.model import Revision
 from generator.content.schema import TYPES_BY_FOLDER
 from generator.errors import HistoryError
 from generator.history.diff import parse_version
-from generator.history.git_log import Commit, read_authored, read_blobs, read_log
+from generator.history.git_log import Commit, read_authored_apart, read_blobs, read_log
 from generator.history.merges import Authored, Step, publish
 
 _RECORD_PATH = re.compile(r"^(?P<folder>[a-z]+)/(?P<slug>[a-z0-9][a-z0-9-]*)\.md$")
@@ -120,15 +120,23 @@ def read_history(
     if not repo.head.is_valid():
         return History(True, {}, {}, {}, _dirty(repo, prefix), ())
     warnings: dict[str, None] = {}
-    line = repo.git.rev_list("--first-parent", "HEAD").split()
-    commits = read_log(repo, prefix, line, warnings)
-    newest_first = commits[::-1]
-    merges = [commit for commit in commits if len(commit.parents) > 1]
-    # The merged branches' commits are read while git reads the old versions.
+    entries = repo.git.rev_list("--first-parent", "--parents", "HEAD").split("\n")
+    line = [entry.split(" ", 1)[0] for entry in entries]
+    on_line_merges = {entry.split(" ", 1)[0] for entry in entries if entry.count(" ") > 1}
+    # The merged branches' commits are read while git reads the line and the old versions:
+    # every merge's, then those of the merges that changed content/ are kept.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        reading = pool.submit(_branches, repo, line, merges, warnings)
+        reading = pool.submit(_branches, repo, line, on_line_merges)
+        commits = read_log(repo, prefix, line, warnings)
+        newest_first = commits[::-1]
         blobs = read_blobs(repo, (change[3] for c in newest_first for change in c.changes))
-        branches = reading.result()
+        every = reading.result()
+    branches: dict[str, tuple[Authored, ...]] = {}
+    for commit in commits:
+        if len(commit.parents) > 1 and commit.sha in every:
+            branches[commit.sha] = tuple(authored for authored, _said in every[commit.sha])
+            for _authored, said in every[commit.sha]:
+                warnings.update(dict.fromkeys(said))
     exempt = before_rules(repo, rules_from)
     lineages = _follow(commits, blobs, branches, prefix, exempt)
     revisions: dict[str, list[Revision]] = {}
@@ -175,14 +183,16 @@ def resolve_commit(repo: git.Repo, name: str, unknown: str) -> str:
 
 
 def _branches(
-    repo: git.Repo, line: list[str], merges: list[Commit], warnings: dict[str, None]
-) -> dict[str, tuple[Authored, ...]]:
+    repo: git.Repo, line: list[str], merges: set[str]
+) -> dict[str, list[tuple[Authored, tuple[str, ...]]]]:
     """Return, for each merge on the line, the commits of the branch it merged, oldest first.
 
-    A branch's commits are those reachable from the merge's second parent and not from its
-    first: walking the line oldest first, everything met before a merge is reachable from
-    its first parent, so a branch that merged main into itself midway brings only its own.
-    One ``git rev-list`` gives the graph and one ``git log`` the commits themselves.
+    Each commit comes with the warnings about it, which are the build's only when its
+    merge is kept. A branch's commits are those reachable from the merge's second parent
+    and not from its first: walking the line oldest first, everything met before a merge
+    is reachable from its first parent, so a branch that merged main into itself midway
+    brings only its own. One ``git rev-list`` gives the graph and one ``git log`` the
+    commits themselves.
     """
     if not merges:
         return {}
@@ -194,7 +204,6 @@ def _branches(
         sha, *parents = entry.split()
         graph[sha] = parents
         order[sha] = -position
-    wanted = {merge.sha for merge in merges}
     seen: set[str] = set()
     found: dict[str, list[str]] = {}
     for sha in reversed(line):
@@ -208,20 +217,15 @@ def _branches(
             brought.append(commit)
             stack += [parent for parent in graph.get(commit, []) if parent not in seen]
         seen.add(sha)
-        if sha in wanted:
+        if sha in merges:
             found[sha] = sorted(brought, key=order.__getitem__)
+    shas = [commit for shas in found.values() for commit in shas]
     authored = {
-        commit.sha: commit
-        for commit in read_authored(
-            repo,
-            ["--no-walk=unsorted", "--stdin"],
-            [c for shas in found.values() for c in shas],
-            warnings,
-        )
+        commit.sha: (commit, said)
+        for commit, said in read_authored_apart(repo, ["--no-walk=unsorted", "--stdin"], shas)
     }
     return {
-        merge: tuple(authored[sha] for sha in shas if sha in authored)
-        for merge, shas in found.items()
+        merge: [authored[sha] for sha in shas if sha in authored] for merge, shas in found.items()
     }
 
 
