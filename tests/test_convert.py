@@ -151,6 +151,17 @@ def test_code_sanitised_apart_reads_as_the_whole_text_sanitised(name: str) -> No
     assert apart == (name not in read_otherwise)
 
 
+@pytest.mark.parametrize(
+    ("text", "forged"),
+    [("&#57344;", True), ("&#57344a", True), ("&#0057344", True), ("&#xE000;", True),
+     ("&#x0e000z", True), ("\ue000", True), ("&#573440;", False), ("&#xe0001;", False),
+     ("&#5734;", False)],
+)  # fmt: skip
+def test_every_way_of_writing_the_stand_ins_character_is_seen(text: str, forged: bool) -> None:
+    """A decimal reference ends at its first non-digit, a hexadecimal one at its first non-hex."""
+    assert bool(convert._FORGED.search(text)) == forged
+
+
 def test_a_block_never_lands_in_an_attribute() -> None:
     """A stand-in an attribute spells is the text's own: no block is put there."""
     html, _ = convert.render_markdown(_CODE_AMONG_HTML["by reference"])

@@ -126,7 +126,7 @@ def _strict_tags(text: str) -> list[tuple[str, str, str, str, str]] | None:
 _BLOCK = "\ue000"
 _STAND_IN = f"<pre><code>{_BLOCK}</code></pre>"
 #: What could write the stand-in's character into a text's HTML: itself, or a reference.
-_FORGED = re.compile(r"\ue000|&#(?:0*57344|[xX]0*[eE]0{3})(?![0-9a-fA-F])")
+_FORGED = re.compile(r"\ue000|&#0*57344(?![0-9])|&#[xX]0*[eE]000(?![0-9a-fA-F])")
 
 
 def _sanitised(converted: str, blocks: tuple[str, ...]) -> str:
