@@ -225,7 +225,7 @@ def test_most_records_front_matter_is_read_without_yaml() -> None:
 
 
 _FRONT = "---\ntitle: A\nstatus: proposed\n---\n"
-_SPACING = st.sampled_from(["", " ", "  ", "\t", "\r", "\u00a0"])
+_SPACING = st.sampled_from(["", " ", "  ", "\t", "\r", "\x1f", "\u00a0"])
 
 
 @given(

@@ -171,6 +171,24 @@ def body_changed(old: Version | None, new: Version) -> bool:
 
 #: Characters that spacing never changes, counted to tell two bodies apart quickly.
 _COUNTED = "etaoins.,"
+#: What str.split and str.rstrip take for spacing in a text of ASCII alone.
+_ASCII_SPACING = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _same_but_for_spacing(old: str, new: str) -> bool:
+    """Tell, in C, whether two bodies could differ in spacing alone (a reading needs it).
+
+    Bodies that read the same differ in spacing alone: in ASCII, the same characters once
+    spacing is dropped; in any text, as many of every letter and the same words in the
+    same order. Most edits fail the first test that applies, and no line is compared.
+    """
+    if old.isascii() and new.isascii():
+        return old.encode().translate(None, _ASCII_SPACING) == new.encode().translate(
+            None, _ASCII_SPACING
+        )
+    return all(old.count(char) == new.count(char) for char in _COUNTED) and (
+        old.split() == new.split()
+    )
 
 
 def looks_the_same(old: str, new: str) -> bool:
@@ -184,13 +202,8 @@ def looks_the_same(old: str, new: str) -> bool:
         return True
     old_front, old_body = _split_text(old)
     new_front, new_body = _split_text(new)
-    # Bodies that read the same differ in spacing alone: each has as many of every letter
-    # as the other (counted in C), and the same words in the same order. Most edits change
-    # a count; only then is each line compared.
     if old_body != new_body and (
-        any(old_body.count(char) != new_body.count(char) for char in _COUNTED)
-        or old_body.split() != new_body.split()
-        or _visible(old_body) != _visible(new_body)
+        not _same_but_for_spacing(old_body, new_body) or _visible(old_body) != _visible(new_body)
     ):
         return False
     return (
