@@ -347,3 +347,31 @@ def test_whatever_check_accepts_build_builds(
         assert (build(root, root / "out").site_dir / "intentions/x/index.html").is_file()
     finally:
         shutil.rmtree(root)
+
+
+def test_a_heading_cannot_write_an_attribute_into_the_table_of_contents(
+    git_site: Git, tmp_path: Path
+) -> None:
+    """A heading's words are text in the contents' links and in its nav's label: never markup."""
+    from html.parser import HTMLParser
+
+    heading = 'a" onmouseover="alert(1)" x=\'y\' &amp; <b>z</b>'
+    git_site.write(
+        "content/decisions/toc.md",
+        "---\ntitle: T\nsummary: S.\nstatus: proposed\n---\n\n"
+        f"## {heading}\n\n### Below\n\nText.\n\n## Two\n\nMore.\n",
+    )
+    git_site.commit("Add a decision whose heading holds quotes")
+    assert check(git_site.root)[1] == ()  # check accepts it: the words are the author's
+    site = build(git_site.root, tmp_path / "out").site_dir
+    page = (site / "decisions/toc/index.html").read_text(encoding="utf-8")
+    attributes: list[tuple[str, str, str | None]] = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            attributes.extend((tag, key, value) for key, value in attrs)
+
+    Reader(convert_charrefs=True).feed(page)
+    assert not [found for found in attributes if found[1] in {"onmouseover", "x"}]
+    labels = [value for tag, key, value in attributes if tag == "nav" and key == "aria-label"]
+    assert 'a" onmouseover="alert(1)" x=\'y\' & z' in labels

@@ -213,13 +213,26 @@ def toc_html(shell: Shell, tokens: list[dict[str, Any]]) -> str:
     for token in tokens:
         children = token["children"]
         values = {
-            '"ORTOCA"': f'"{_TAG.sub("", token["name"])}"',
+            '"ORTOCA"': f'"{_label(token["name"])}"',
             "#ortoca": f"#{token['id']}",
             "ORTOCA": token["name"],
             _TOC_CHILDREN: toc_html(shell, children) if children else "",
         }
         items.append(substitute(shell.parent if children else shell.leaf, values))
     return "".join(items)
+
+
+def _label(name: str) -> str:
+    """Return a heading's name as the theme writes it in an attribute (striptags, then e).
+
+    The name is the heading's HTML, its text escaped but its quotes not: written into an
+    attribute as it was, a heading's words could have closed the attribute and added one.
+    """
+    text = html.unescape(" ".join(_STRIP.sub("", name).split()))
+    return html.escape(text, quote=True)
+
+
+_STRIP = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
 
 
 def substitute(template: str, values: dict[str, str]) -> str:
