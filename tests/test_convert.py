@@ -132,6 +132,10 @@ _CODE_AMONG_HTML = {
     "by reference": '<a title="&lt;pre&gt;&lt;code&gt;&#57344;&lt;/code&gt;&lt;/pre&gt;">x</a>\n\n'
     "```js\nx\n```\n",
     "loose tag": "<img src=x.png>\n\n```js\nx\n```\n",
+    "moved by a table": "<table><tr><td>\n\n```\nfirst\n```\n\n</td></tr>\n\n```\nsecond\n"
+    "```\n\n</table>\n",
+    "a fence written in HTML": '<a href="https://a.example/">\n\n<pre data-sourcepos="1:1-1:1">'
+    '<code><a href="https://b.example/">in</a></code></pre>\n\n</a>\n\n```js\nx\n```\n',
 }
 
 

@@ -20,7 +20,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import accumulate, chain
+from itertools import accumulate
 from typing import Any
 
 from cmarkgfm import cmark
@@ -45,8 +45,11 @@ SCAN_MARK = "<!--openrecord:scan-->"
 # What cmark-gfm writes itself carries the source position it was parsed from (raw HTML,
 # passed through, never does): only its headings, fences and tasks are changed.
 _HEADING = re.compile(r'<h([1-6]) data-sourcepos="[^"]*">(.*?)</h\1>', re.S)
+#: A fence as cmark-gfm writes one: its code escaped, so no '<' in it (raw HTML written to
+#: look like one, with markup inside, is left to the sanitiser in its place).
 _FENCE = re.compile(
-    r'<pre data-sourcepos="[^"]*"><code(?: class="language-([^"]+)")?>(.*?)</code></pre>', re.S
+    r'<pre data-sourcepos="\d+:\d+-\d+:\d+">'
+    r'<code(?: class="language-([^"]+)")?>([^<]*)</code></pre>'
 )
 _TASK = re.compile(
     r'<li data-sourcepos="[^"]*"><input type="checkbox"( checked="")? disabled="" />'
@@ -121,10 +124,12 @@ def _strict_tags(text: str) -> list[tuple[str, str, str, str, str]] | None:
     return tags if len(tags) == converted.count("<") else None
 
 
-#: Stands for a highlighted block in a text's HTML while the rest of it is sanitised: a
-#: character of Unicode's private use, in cmark-gfm's own elements for a fence.
+#: Stands for a highlighted block in a text's HTML while the rest of it is sanitised: its
+#: number between two characters of Unicode's private use, in cmark-gfm's own elements for
+#: a fence. Numbered, each block goes back to its own place whatever the sanitiser moved.
 _BLOCK = "\ue000"
-_STAND_IN = f"<pre><code>{_BLOCK}</code></pre>"
+_STAND_IN = "<pre><code>" + _BLOCK + "{}" + _BLOCK + "</code></pre>"
+_STOOD_IN = re.compile("<pre><code>" + _BLOCK + "([0-9]+)" + _BLOCK + "</code></pre>")
 #: What could write the stand-in's character into a text's HTML: itself, or a reference.
 _FORGED = re.compile(r"\ue000|&#0*57344(?![0-9])|&#[xX]0*[eE]000(?![0-9a-fA-F])")
 
@@ -142,15 +147,15 @@ def _sanitised(converted: str, blocks: tuple[str, ...]) -> str:
     cleaned = clean_html(converted)
     if not blocks:
         return cleaned
-    if cleaned.count(_STAND_IN) == cleaned.count(_BLOCK) == len(blocks):
+    numbers = sorted(int(number) for number in _STOOD_IN.findall(cleaned))
+    if numbers == list(range(len(blocks))) and cleaned.count(_BLOCK) == 2 * len(blocks):
         return _put_back(cleaned, blocks)
     return clean_html(_put_back(converted, blocks))
 
 
 def _put_back(stood_in: str, blocks: tuple[str, ...]) -> str:
-    """Return HTML with each stand-in replaced by its highlighted block, in order."""
-    *pieces, last = stood_in.split(_STAND_IN)
-    return "".join(chain.from_iterable(zip(pieces, blocks, strict=True))) + last
+    """Return HTML with each stand-in replaced by the highlighted block it stands for."""
+    return _STOOD_IN.sub(lambda match: blocks[int(match[1])], stood_in)
 
 
 @functools.lru_cache(maxsize=256)
@@ -176,7 +181,7 @@ def _convert(text: str) -> tuple[str, tuple[str, ...], tuple[dict[str, Any], ...
 def _stand_in(match: re.Match[str], blocks: list[str]) -> str:
     """Return a fenced block's stand-in, keeping the block, highlighted and sanitised."""
     blocks.append(_highlight(match))
-    return _STAND_IN
+    return _STAND_IN.format(len(blocks) - 1)
 
 
 def render_content(body: str, checked: bool = False) -> tuple[str, list[dict[str, Any]]]:
