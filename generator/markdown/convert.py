@@ -35,7 +35,7 @@ from pygments.util import ClassNotFound
 
 from generator.markdown.gfm import MAX_NESTING, to_html
 from generator.markdown.policy import Removal, removal_note, removals_in
-from generator.markdown.sanitize import RAW_END, RAW_START, STRICT_TAG, clean_html
+from generator.markdown.sanitize import RAW_END, RAW_START, clean_html, strict_tags
 
 #: Before a page's Markdown: where its relative links lead on the site (see link.py).
 LINKS_MARK = "<!--openrecord:links "
@@ -119,9 +119,7 @@ def _published(text: str, links: tuple[tuple[str, str], ...], strict: bool) -> s
 @functools.lru_cache(maxsize=16)  # asked for by a record's page and its version's, in turn
 def _strict_tags(text: str) -> list[tuple[str, str, str, str, str]] | None:
     """Return every tag of a text's converted HTML, or None when some is written loosely."""
-    converted = _convert(text)[0]
-    tags = STRICT_TAG.findall(converted)
-    return tags if len(tags) == converted.count("<") else None
+    return strict_tags(_convert(text)[0])
 
 
 #: Stands for a highlighted block in a text's HTML while the rest of it is sanitised: its

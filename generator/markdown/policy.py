@@ -23,12 +23,7 @@ from cmarkgfm import cmark
 
 from generator.fragments import SOURCE, block, bullet_list, e
 from generator.markdown.gfm import MAX_NESTING, to_html
-from generator.markdown.sanitize import (
-    ALLOWED_ATTRIBUTES,
-    ALLOWED_TAGS,
-    STRICT_TAG,
-    unsafe_scheme,
-)
+from generator.markdown.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, strict_tags, unsafe_scheme
 
 #: Comments a body may not write: openrecord's own markers.
 RESERVED_COMMENT = "openrecord:"
@@ -179,10 +174,8 @@ def _glance(body: str) -> _Glance | None:
     for a site's bodies: check and the links between records ask.
     """
     converted = to_html(body, cmark.Options.CMARK_OPT_SOURCEPOS)
-    tags = STRICT_TAG.findall(converted)
-    if len(tags) != converted.count("<"):
-        return None
-    return _glance_at(converted, tags)
+    tags = strict_tags(converted)
+    return None if tags is None else _glance_at(converted, tags)
 
 
 def _glance_at(converted: str, tags: list[tuple[str, str, str, str, str]]) -> _Glance:

@@ -32,9 +32,10 @@ STRICT_TAG = re.compile(
 )
 
 
-def strictly_written(fragment: str) -> bool:
-    """Tell whether every '<' of some HTML starts a strictly written tag (see STRICT_TAG)."""
-    return len(STRICT_TAG.findall(fragment)) == fragment.count("<")
+def strict_tags(fragment: str) -> list[tuple[str, str, str, str, str]] | None:
+    """Return every tag of some HTML (STRICT_TAG's groups), or None when one is written loosely."""
+    tags = STRICT_TAG.findall(fragment)
+    return tags if len(tags) == fragment.count("<") else None
 
 
 def unsafe_scheme(url: str) -> str | None:
