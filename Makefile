@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= -n auto --maxprocesses=4 --dist loadfile
 
 .PHONY: site serve test lint typecheck pytest golden clean browser-setup browser bench bench-large bench-peer bench-real
 
@@ -30,11 +31,12 @@ typecheck: $(STAMP)
 browser-setup:
 	tests/browser/setup.sh
 
+# One test process a core (pytest-xdist), each file's tests in one of them; PYTEST_WORKERS= for one.
 pytest: $(STAMP) browser-setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_WORKERS)
 
 browser: $(STAMP) browser-setup
-	$(BIN)/pytest -q tests/browser
+	$(BIN)/pytest -q $(PYTEST_WORKERS) tests/browser
 
 test: lint typecheck pytest
 

@@ -40,12 +40,22 @@ def _open_search(page: Any) -> None:
 
 
 def _results(page: Any, scope: str = "") -> list[str]:
-    """Return the paths of the results listed (each page once), once some are listed."""
-    page.locator(f"{scope} {RESULT}".strip()).first.wait_for()
-    hrefs: list[str] = page.locator(f"{scope} {RESULT}".strip()).evaluate_all(
-        "(links) => links.map((a) => a.href)"
-    )
-    return [urlsplit(href).path for href in hrefs]
+    """Return the paths of the results listed (each page once), once the list is settled.
+
+    Pagefind fills its list as each result's data arrives, and a search typed letter by
+    letter lists the results of the letters before: on a busy machine the first list seen
+    is not always the last. The list is read until two readings a quarter second apart agree.
+    """
+    links = page.locator(f"{scope} {RESULT}".strip())
+    links.first.wait_for()
+    listed: list[str] = []
+    for _attempt in range(40):
+        hrefs: list[str] = links.evaluate_all("(links) => links.map((a) => a.href)")
+        if hrefs and hrefs == listed:
+            break
+        listed = hrefs
+        page.wait_for_timeout(250)
+    return [urlsplit(href).path for href in listed]
 
 
 def _settled(page: Any, scope: str, count: int) -> list[str]:
