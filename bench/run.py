@@ -15,7 +15,10 @@ and a filtered one (see downloads.py); first, the time of one diff of a rewritte
 edited record; with ``--peer``, also the peer stack's time from peer.py on the same
 corpus. BENCH_ENGINE picks the engine (mkdocs, zensical). ``--corpus REPO`` builds that
 repository instead (``make bench-real`` gives it a real decision log converted by
-real.py). Nothing here asserts a time: it measures.
+real.py). Before the timed build, what a last run left (its site and build folder) is
+removed, as on a fresh checkout, and on a file system that keeps new files off recently
+freed inodes (ext4 without a journal) the bench waits that out (see settle; BENCH_SETTLE
+sets the seconds). Nothing here asserts a time: it measures.
 """
 
 from __future__ import annotations
@@ -54,8 +57,7 @@ def measure(root: Path) -> dict[str, Any]:
         options["timings"] = timings
     options["engine"] = os.environ.get("BENCH_ENGINE", "mkdocs")
     site = root / "site"
-    # What the last run wrote reaches the disk first: its writing-back is not this run's.
-    os.sync()
+    settled = settle(root)
     speed_before = reference_loop()
     before = _cpu()
     start = time.perf_counter()
@@ -87,7 +89,52 @@ def measure(root: Path) -> dict[str, Any]:
         "maxrss_self_mb": maxrss_self,
         "maxrss_children_mb": maxrss_children,
         "sizes": sizes,
+        "settled": settled,
     }
+
+
+#: How long ext4 without a journal keeps a deleted file's inode from being reused, once the
+#: deletion is on disk (RECENTCY_MIN in the kernel's fs/ext4/ialloc.c), and a second more.
+_INODE_QUARANTINE = 61.0
+
+
+def settle(root: Path) -> float:
+    """Start the build where a fresh checkout does; return the seconds waited for the disk.
+
+    The last run's site and build folder are removed (a fresh checkout has neither, and
+    the build would otherwise remove the old site in its own time), and what the last run
+    wrote and removed reaches the disk (``os.sync()``), so its writing-back is not this
+    run's. On ext4 without a journal, as on this project's machines, the kernel keeps new
+    files off the inodes of files deleted in the last minute, and each file created meanwhile
+    searches past all of those first: creating 8,000 pages there took 5.9 s of system time
+    just after 8,000 files were deleted, 0.6 s a minute later. A bench run follows the
+    removal of thousands of files (the last run's site; real.py's last conversion), so
+    there it waits that minute out, untimed.
+    """
+    for leftover in (root / "site", root / "build", *root.glob(".site.*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+    os.sync()
+    wanted = os.environ.get("BENCH_SETTLE")
+    seconds = float(wanted) if wanted else _INODE_QUARANTINE if _unjournaled(root) else 0.0
+    time.sleep(seconds)
+    return seconds
+
+
+def _unjournaled(path: Path) -> bool:
+    """Tell whether path lies on an ext4 file system mounted without a journal (Linux only)."""
+    device = os.stat(path).st_dev
+    wanted = f"{os.major(device)}:{os.minor(device)}"
+    try:
+        mounts = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return False
+    for mount in mounts:
+        fields = mount.split()
+        if len(fields) > 2 and fields[2] == wanted and " - " in mount:
+            kind, source = mount.split(" - ", 1)[1].split()[:2]
+            name = Path(source).name
+            return kind == "ext4" and not any(Path("/proc/fs/jbd2").glob(f"{name}-*"))
+    return False
 
 
 def reference_loop() -> float:
@@ -202,6 +249,11 @@ def report(figures: dict[str, Any], peers: dict[str, Any] | None) -> None:
         f"peak memory: {figures['maxrss_self_mb']:.0f} MB (build process), "
         f"{figures['maxrss_children_mb']:.0f} MB (largest child)"
     )
+    if figures.get("settled"):
+        print(
+            f"disk: waited {figures['settled']:.0f} s, untimed, after removing the last run's "
+            "site (ext4 without a journal does not reuse a freed inode for a minute; see settle)"
+        )
     if figures.get("reference"):
         before, after = figures["reference"]
         print(

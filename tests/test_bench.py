@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_tiny_bench_prints_its_table() -> None:
-    env = {**os.environ, "BENCH_RECORDS": "30", "BENCH_COMMITS": "100"}
+    env = {**os.environ, "BENCH_RECORDS": "30", "BENCH_COMMITS": "100", "BENCH_SETTLE": "0"}
     result = subprocess.run(
         [sys.executable, "bench/run.py"],
         cwd=ROOT,
@@ -47,6 +47,25 @@ def test_tiny_bench_prints_its_table() -> None:
     assert any(line.split()[:1] == ["version"] for line in lines)  # bytes of version pages
     assert any(line.startswith("machine: a fixed loop on both cores took ") for line in lines)
     assert any(line.startswith("preview (openrecord serve): whole build ") for line in lines)
+
+
+def test_a_run_starts_as_on_a_fresh_checkout(tmp_path: Path) -> None:
+    """What a last run left is removed before the build is timed; the wait is told."""
+    for leftover in ("site/index.html", "build/docs/index.md", ".site.building-1-x/a.html"):
+        (tmp_path / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / leftover).write_text("left by the last run", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    script = (
+        "import sys; sys.path.insert(0, 'bench'); from pathlib import Path; import run; "
+        f"print(run.settle(Path({str(tmp_path)!r})))"
+    )
+    env = {**os.environ, "BENCH_SETTLE": "0.5"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0.5"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["content"]
 
 
 def test_corpus_is_reproducible_and_valid(tmp_path: Path) -> None:
