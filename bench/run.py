@@ -252,7 +252,7 @@ def report(figures: dict[str, Any], peers: dict[str, Any] | None) -> None:
     if figures.get("settled"):
         print(
             f"disk: waited {figures['settled']:.0f} s, untimed, after removing the last run's "
-            "site (ext4 without a journal does not reuse a freed inode for a minute; see settle)"
+            "site and build folder (see settle in bench/run.py)"
         )
     if figures.get("reference"):
         before, after = figures["reference"]
