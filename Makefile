@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= -n auto --maxprocesses=4 --dist loadfile
 
-.PHONY: site serve test lint typecheck pytest golden clean browser-setup browser bench bench-large bench-peer bench-real
+.PHONY: site serve test lint typecheck pytest golden clean browser-setup browser bench bench-large bench-peer bench-real bench-clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,5 +62,9 @@ bench-real: $(STAMP)
 bench-peer: $(STAMP)
 	$(BIN)/python bench/run.py --peer
 
+# The benches set the last runs' sites aside instead of deleting them (see bench/disk.py).
+bench-clean:
+	rm -rf bench/.bench-trash build/.bench-trash
+
 clean:
-	rm -rf build site .pytest_cache .mypy_cache .ruff_cache test-artifacts node_modules
+	rm -rf build site .pytest_cache .mypy_cache .ruff_cache test-artifacts node_modules bench/.bench-trash

@@ -23,12 +23,12 @@ import json
 import os
 import posixpath
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import disk
 from fastimport import FastImport
 from record import initial_files
 
@@ -166,8 +166,8 @@ def _relink(match: re.Match[str], final: set[str]) -> str:
 
 def convert(repo: Path, out: Path) -> dict[str, int]:
     """Write the converted repository at out and return counts of what it holds."""
-    if out.exists():
-        shutil.rmtree(out)
+    if out.exists():  # the last conversion, moved aside rather than deleted (see disk.py)
+        disk.set_aside(out, disk.trash_of(out))
     out.mkdir(parents=True)
     subprocess.run(["git", "init", "--quiet", "--initial-branch=main", str(out)], check=True)
     changes = read_log(repo)

@@ -16,9 +16,10 @@ edited record; with ``--peer``, also the peer stack's time from peer.py on the s
 corpus. BENCH_ENGINE picks the engine (mkdocs, zensical). ``--corpus REPO`` builds that
 repository instead (``make bench-real`` gives it a real decision log converted by
 real.py). Before the timed build, what a last run left (its site and build folder) is
-removed, as on a fresh checkout, and on a file system that keeps new files off recently
-freed inodes (ext4 without a journal) the bench waits that out (see settle; BENCH_SETTLE
-sets the seconds). Nothing here asserts a time: it measures.
+moved aside into ``.bench-trash`` beside the corpus, so the build starts as on a fresh
+checkout without paying for deleted files (see disk.py; ``make bench-clean`` empties the
+trash; BENCH_SETTLE sets seconds to wait before building). Nothing here asserts a time:
+it measures.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import Any
 
 import corpus
 import diffs
+import disk
 import downloads
 
 BENCH = Path(__file__).resolve().parent
@@ -57,7 +59,7 @@ def measure(root: Path) -> dict[str, Any]:
         options["timings"] = timings
     options["engine"] = os.environ.get("BENCH_ENGINE", "mkdocs")
     site = root / "site"
-    settled = settle(root)
+    settled, trash = disk.settle(root)
     speed_before = reference_loop()
     before = _cpu()
     start = time.perf_counter()
@@ -90,51 +92,8 @@ def measure(root: Path) -> dict[str, Any]:
         "maxrss_children_mb": maxrss_children,
         "sizes": sizes,
         "settled": settled,
+        "trash": trash,
     }
-
-
-#: How long ext4 without a journal keeps a deleted file's inode from being reused, once the
-#: deletion is on disk (RECENTCY_MIN in the kernel's fs/ext4/ialloc.c), and a second more.
-_INODE_QUARANTINE = 61.0
-
-
-def settle(root: Path) -> float:
-    """Start the build where a fresh checkout does; return the seconds waited for the disk.
-
-    The last run's site and build folder are removed (a fresh checkout has neither, and
-    the build would otherwise remove the old site in its own time), and what the last run
-    wrote and removed reaches the disk (``os.sync()``), so its writing-back is not this
-    run's. On ext4 without a journal, as on this project's machines, the kernel keeps new
-    files off the inodes of files deleted in the last minute, and each file created meanwhile
-    searches past all of those first: creating 8,000 pages there took 5.9 s of system time
-    just after 8,000 files were deleted, 0.6 s a minute later. A bench run follows the
-    removal of thousands of files (the last run's site; real.py's last conversion), so
-    there it waits that minute out, untimed.
-    """
-    for leftover in (root / "site", root / "build", *root.glob(".site.*")):
-        shutil.rmtree(leftover, ignore_errors=True)
-    os.sync()
-    wanted = os.environ.get("BENCH_SETTLE")
-    seconds = float(wanted) if wanted else _INODE_QUARANTINE if _unjournaled(root) else 0.0
-    time.sleep(seconds)
-    return seconds
-
-
-def _unjournaled(path: Path) -> bool:
-    """Tell whether path lies on an ext4 file system mounted without a journal (Linux only)."""
-    device = os.stat(path).st_dev
-    wanted = f"{os.major(device)}:{os.minor(device)}"
-    try:
-        mounts = Path("/proc/self/mountinfo").read_text().splitlines()
-    except OSError:
-        return False
-    for mount in mounts:
-        fields = mount.split()
-        if len(fields) > 2 and fields[2] == wanted and " - " in mount:
-            kind, source = mount.split(" - ", 1)[1].split()[:2]
-            name = Path(source).name
-            return kind == "ext4" and not any(Path("/proc/fs/jbd2").glob(f"{name}-*"))
-    return False
 
 
 def reference_loop() -> float:
@@ -198,10 +157,11 @@ def prepare(records: int, commits: int, keep: bool, scratch: Path) -> tuple[Path
     """Return the corpus folder, reusing or generating it, and how it was obtained."""
     cached = BENCH / f".corpus-{records}-{commits}"
     if cached.is_dir() and (cached / ".git").is_dir():
+        disk.set_leftovers_aside(cached)  # before git clean would delete the last run's site
         subprocess.run(["git", "-C", str(cached), "clean", "-qfdX"], check=True)
         # The site settings and theme are today's, not those of the day the corpus was made.
         shutil.copy2(ROOT / "mkdocs.yml", cached / "mkdocs.yml")
-        shutil.rmtree(cached / "theme", ignore_errors=True)
+        disk.set_aside(cached / "theme", disk.trash_of(cached))
         shutil.copytree(ROOT / "theme", cached / "theme")
         return cached, f"reused {cached.relative_to(ROOT)}"
     target = cached if keep else scratch / "corpus"
@@ -249,11 +209,14 @@ def report(figures: dict[str, Any], peers: dict[str, Any] | None) -> None:
         f"peak memory: {figures['maxrss_self_mb']:.0f} MB (build process), "
         f"{figures['maxrss_children_mb']:.0f} MB (largest child)"
     )
-    if figures.get("settled"):
+    if figures.get("trash"):
         print(
-            f"disk: waited {figures['settled']:.0f} s, untimed, after removing the last run's "
-            "site and build folder (see settle in bench/run.py)"
+            f"disk: the last runs' sites and build folders are set aside, not deleted, in "
+            f"{disk.TRASH} beside the corpus ({figures['trash']} entries; see bench/disk.py; "
+            "make bench-clean empties it)"
         )
+    if figures.get("settled"):
+        print(f"disk: waited {figures['settled']:.0f} s, untimed, before the build")
     if figures.get("reference"):
         before, after = figures["reference"]
         print(

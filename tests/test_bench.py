@@ -50,22 +50,27 @@ def test_tiny_bench_prints_its_table() -> None:
 
 
 def test_a_run_starts_as_on_a_fresh_checkout(tmp_path: Path) -> None:
-    """What a last run left is removed before the build is timed; the wait is told."""
+    """What a last run left is moved aside, not deleted, before the build is timed."""
+    root = tmp_path / "corpus"
     for leftover in ("site/index.html", "build/docs/index.md", ".site.building-1-x/a.html"):
-        (tmp_path / leftover).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / leftover).write_text("left by the last run", encoding="utf-8")
-    (tmp_path / "content").mkdir()
+        (root / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (root / leftover).write_text("left by the last run", encoding="utf-8")
+    (root / "content").mkdir()
     script = (
-        "import sys; sys.path.insert(0, 'bench'); from pathlib import Path; import run; "
-        f"print(run.settle(Path({str(tmp_path)!r})))"
+        "import sys; sys.path.insert(0, 'bench'); from pathlib import Path; import disk; "
+        f"print(*disk.settle(Path({str(root)!r})))"
     )
     env = {**os.environ, "BENCH_SETTLE": "0.5"}
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "0.5"
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["content"]
+    assert result.stdout.split() == ["0.5", "3"]  # waited as told; three things set aside
+    assert sorted(path.name for path in root.iterdir()) == ["content"]
+    trash = tmp_path / ".bench-trash"
+    kept = sorted(path.relative_to(trash) for path in trash.rglob("*") if path.is_file())
+    assert [path.parts[1:] for path in kept] == [("a.html",), ("docs", "index.md"), ("index.html",)]
+    assert {(trash / path).read_text() for path in kept} == {"left by the last run"}
 
 
 def test_corpus_is_reproducible_and_valid(tmp_path: Path) -> None:
